@@ -1,0 +1,17 @@
+//! Inspraak's domain: the things a municipality's participation platform is about and the rules
+//! over them, as plain types and pure functions. No SQL, no HTTP, no clocks: callers pass `now`.
+
+pub mod account;
+pub mod consultation;
+pub mod phase;
+pub mod role;
+pub mod text;
+pub mod validation;
+pub mod verification;
+
+pub use account::{validate_display_name, validate_email, validate_password, validate_username};
+pub use consultation::{ConsultationInput, PhaseInput, ValidConsultation, slugify, validate_slug};
+pub use phase::{Phase, PhaseKind, PhaseRules, PhaseState, Timeline};
+pub use role::Role;
+pub use validation::{FieldError, Problem, ValidationErrors};
+pub use verification::VerificationMethod;
