@@ -1,1 +1,18 @@
-//! placeholder
+//! Inspraak's schema, as forward-only migrations that run on SQLite and PostgreSQL.
+//!
+//! Rules (../DESIGN.md): every federated row has a unique `ap_id` and a `local` flag from the
+//! first migration on; ids are opaque text (UUIDv7); timestamps are UTC.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261130_000001_accounts_and_consultations;
+
+/// Runs every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261130_000001_accounts_and_consultations::Migration)]
+    }
+}

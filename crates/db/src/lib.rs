@@ -1,1 +1,20 @@
-//! placeholder
+//! Inspraak's storage: sea-orm entities and the queries and transactions the instance needs,
+//! on embedded SQLite (the default) or PostgreSQL.
+
+pub mod audit;
+pub mod consultations;
+mod connect;
+pub mod entity;
+mod error;
+pub mod sessions;
+pub mod users;
+pub mod verification;
+
+pub use connect::{Database, DatabaseKind};
+pub use error::DbError;
+pub use sea_orm::DatabaseConnection;
+
+/// A fresh UUIDv7 as text: opaque in URLs, yet sortable by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,44 @@
+//! A consultation: a participation process with phases (an ActivityPub `Group`).
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `consultations`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "consultations")]
+pub struct Model {
+    /// UUIDv7.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    /// Unique short name for URLs and the fediverse handle.
+    pub slug: String,
+    /// The title.
+    pub title: String,
+    /// One or two sentences.
+    pub summary: String,
+    /// The body as the admin wrote it.
+    pub body_markdown: String,
+    /// The body rendered and sanitised, ready to show.
+    pub body_html: String,
+    /// File name of the cover image under the media folder.
+    pub cover_image: Option<String>,
+    /// Alternative text of the cover image.
+    pub cover_alt: Option<String>,
+    /// `None` while it is a draft only staff see.
+    pub published_at: Option<DateTimeUtc>,
+    /// The admin who created it.
+    pub created_by: Option<String>,
+    /// When it was created.
+    pub created_at: DateTimeUtc,
+    /// The last edit.
+    pub updated_at: DateTimeUtc,
+    /// The ActivityPub id.
+    pub ap_id: String,
+    /// True for consultations of this instance.
+    pub local: bool,
+}
+
+/// No relations are navigated through sea-orm.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
