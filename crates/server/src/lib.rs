@@ -1,1 +1,130 @@
-//! placeholder
+//! The `inspraak` program as a library: configuration, wiring and the running instance, so
+//! the binary and the end-to-end tests start instances the same way.
+
+pub mod config;
+pub mod demo;
+
+use axum::Router;
+use chrono::Utc;
+use config::Settings;
+use inspraak_db::{Database, DbError, sessions};
+use inspraak_web::{AppState, WebConfig};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Why an instance could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Database(#[from] DbError),
+    /// The address could not be bound, or serving failed.
+    #[error("network: {0}")]
+    Io(#[from] std::io::Error),
+    /// Demo content could not be created.
+    #[error("demo content: {0}")]
+    Demo(String),
+}
+
+/// Opens the configured database and brings its schema up to date.
+pub async fn open_database(settings: &Settings) -> Result<Database, ServerError> {
+    let db = &settings.config.database;
+    let database = Database::connect(&db.url, &db.data_dir, db.max_connections).await?;
+    database.migrate().await?;
+    Ok(database)
+}
+
+/// A bound, ready instance.
+pub struct Instance {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Instance {
+    /// Opens the database, runs migrations and binds the listening socket (port 0 picks a free
+    /// port, which tests use).
+    pub async fn build(settings: &Settings) -> Result<Self, ServerError> {
+        inspraak_federation::install_crypto_provider();
+        let db = open_database(settings).await?;
+        let security = &settings.config.security;
+        let web = WebConfig {
+            public_url: settings.public_url.clone(),
+            instance_name: settings.config.instance.name.trim().to_owned(),
+            media_dir: settings.config.database.data_dir.join("media"),
+            session_lifetime: Duration::from_secs(u64::from(security.session_days) * 24 * 3600),
+            login_attempts_per_minute: security.login_attempts_per_minute,
+            code_attempts_per_hour: security.code_attempts_per_hour,
+            registrations_per_hour: security.registrations_per_hour,
+        };
+        let state = AppState::new(db, web);
+        let router = inspraak_web::router(state.clone());
+        let listener = TcpListener::bind(settings.listen).await?;
+        Ok(Self { listener, router, state })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> Result<SocketAddr, ServerError> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// The database this instance uses.
+    pub fn database(&self) -> &Database {
+        &self.state.db
+    }
+
+    /// Serves until `shutdown` completes, with housekeeping running beside it.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+        let housekeeping = tokio::spawn(purge_sessions_periodically(self.state.db.clone()));
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        housekeeping.abort();
+        Ok(result?)
+    }
+}
+
+/// Expired sessions are refused on sight; this only keeps the table small.
+async fn purge_sessions_periodically(db: Database) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match sessions::purge_expired(&db.conn, Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "expired sessions removed"),
+            Err(err) => tracing::warn!(%err, "could not remove expired sessions"),
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM, so the server can finish open requests before exiting.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,272 @@
+//! The JSON API under `/api/v1`, with its OpenAPI document generated from this code.
+
+use crate::page::today;
+use crate::{AppState, WebError};
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Json;
+use axum::routing::get;
+use chrono::{DateTime, NaiveDate, Utc};
+use inspraak_db::consultations::{self, ConsultationWithPhases, Visibility};
+use inspraak_domain::{Phase, PhaseRules, PhaseState};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// The OpenAPI description of `/api/v1`.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Inspraak API", version = "1", description = "Public, read-only data of one Inspraak instance: its consultations and their phases.", license(name = "EUPL-1.2")),
+    paths(instance, list_consultations, get_consultation),
+    components(schemas(InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, PhaseDto, RulesDto, ApiErrorBody, FieldProblem)),
+    tags((name = "consultations", description = "Participation processes and their phases"))
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/instance", get(instance))
+        .route("/consultations", get(list_consultations))
+        .route("/consultations/{id}", get(get_consultation))
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// An error answer.
+#[derive(Serialize, ToSchema)]
+pub struct ApiErrorBody {
+    /// Machine-readable code, e.g. `not_found`, `bad_request`, `invalid`.
+    pub error: String,
+    /// What went wrong, in English.
+    pub message: String,
+    /// For `invalid`: each field and its problem.
+    pub fields: Vec<FieldProblem>,
+}
+
+/// One field's problem.
+#[derive(Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field.
+    pub field: String,
+    /// The problem code, e.g. `too_long`.
+    pub problem: String,
+    /// The limit involved, if any.
+    pub limit: Option<usize>,
+}
+
+/// Which instance this is.
+#[derive(Serialize, ToSchema)]
+pub struct InstanceInfo {
+    /// The municipality's name.
+    pub name: String,
+    /// The public base URL.
+    pub url: String,
+    /// Always `inspraak`.
+    pub software: String,
+    /// The software version.
+    pub version: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/instance", responses((status = 200, body = InstanceInfo)))]
+async fn instance(State(state): State<AppState>) -> Json<InstanceInfo> {
+    Json(InstanceInfo {
+        name: state.config.instance_name.clone(),
+        url: state.config.public_url.to_string(),
+        software: "inspraak".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    })
+}
+
+/// What residents may do.
+#[derive(Serialize, ToSchema)]
+pub struct RulesDto {
+    /// Submit proposals.
+    pub propose: bool,
+    /// Comment.
+    pub comment: bool,
+    /// Support proposals.
+    pub support: bool,
+    /// Vote in polls.
+    pub vote: bool,
+}
+
+impl From<PhaseRules> for RulesDto {
+    fn from(r: PhaseRules) -> Self {
+        RulesDto { propose: r.propose, comment: r.comment, support: r.support, vote: r.vote }
+    }
+}
+
+/// One phase.
+#[derive(Serialize, ToSchema)]
+pub struct PhaseDto {
+    /// `information`, `proposals`, `voting`, `evaluation` or `closed`.
+    pub kind: String,
+    /// Custom title, if any.
+    pub title: Option<String>,
+    /// First day (inclusive), in the municipality's calendar.
+    pub starts_on: NaiveDate,
+    /// Last day (inclusive).
+    pub ends_on: NaiveDate,
+    /// What residents may do in it.
+    pub rules: RulesDto,
+    /// Running today.
+    pub current: bool,
+}
+
+fn phase_dto(p: &Phase, today: NaiveDate) -> PhaseDto {
+    PhaseDto {
+        kind: p.kind.as_str().into(),
+        title: p.title.clone(),
+        starts_on: p.starts_on,
+        ends_on: p.ends_on,
+        rules: p.rules.into(),
+        current: p.contains(today),
+    }
+}
+
+/// A consultation in a list.
+#[derive(Serialize, ToSchema)]
+pub struct ConsultationSummary {
+    /// Opaque id.
+    pub id: String,
+    /// Short name used in URLs.
+    pub slug: String,
+    /// The title.
+    pub title: String,
+    /// The summary.
+    pub summary: String,
+    /// The HTML page.
+    pub url: String,
+    /// The ActivityPub id.
+    pub ap_id: String,
+    /// When it was published.
+    pub published_at: Option<DateTime<Utc>>,
+    /// `unscheduled`, `upcoming`, `active`, `between` or `finished`.
+    pub state: String,
+    /// The phase running today.
+    pub current_phase: Option<PhaseDto>,
+}
+
+/// A consultation with everything public about it.
+#[derive(Serialize, ToSchema)]
+pub struct ConsultationDetail {
+    /// The summary fields.
+    #[serde(flatten)]
+    pub summary: ConsultationSummary,
+    /// The body, rendered and sanitised.
+    pub body_html: String,
+    /// The body as written (Markdown).
+    pub body_markdown: String,
+    /// The cover image URL.
+    pub cover_image: Option<String>,
+    /// The cover image's alternative text.
+    pub cover_alt: Option<String>,
+    /// Every phase in date order.
+    pub phases: Vec<PhaseDto>,
+    /// What residents may do today.
+    pub allowed_now: RulesDto,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+fn summary(state: &AppState, item: &ConsultationWithPhases, today: NaiveDate) -> ConsultationSummary {
+    let c = &item.consultation;
+    let phase_state = item.timeline.state_on(today);
+    let current = match phase_state {
+        PhaseState::Active { index } => item.timeline.phases().get(index).map(|p| phase_dto(p, today)),
+        _ => None,
+    };
+    ConsultationSummary {
+        id: c.id.clone(),
+        slug: c.slug.clone(),
+        title: c.title.clone(),
+        summary: c.summary.clone(),
+        url: state.config.url(&format!("/consultations/{}", c.slug)),
+        ap_id: c.ap_id.clone(),
+        published_at: c.published_at,
+        state: phase_state.as_str().into(),
+        current_phase: current,
+    }
+}
+
+/// One page of consultations.
+#[derive(Serialize, ToSchema)]
+pub struct ConsultationPage {
+    /// The consultations, newest first.
+    pub items: Vec<ConsultationSummary>,
+    /// How many exist in all.
+    pub total: u64,
+    /// The page size used.
+    pub limit: u64,
+    /// The offset used.
+    pub offset: u64,
+}
+
+/// Paging parameters.
+#[derive(Deserialize, IntoParams)]
+pub struct Paging {
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<u64>,
+    /// How many to skip (default 0).
+    pub offset: Option<u64>,
+}
+
+/// Parses a query string, answering 400 with the reason when it does not fit.
+fn parse_query<T: for<'de> Deserialize<'de>>(raw: Option<String>) -> Result<T, WebError> {
+    serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(|e| WebError::BadRequest(format!("invalid query: {e}")))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations",
+    tag = "consultations",
+    params(Paging),
+    responses(
+        (status = 200, description = "Published consultations, newest first", body = ConsultationPage),
+        (status = 400, description = "Invalid paging parameters", body = ApiErrorBody)
+    )
+)]
+async fn list_consultations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ConsultationPage>, WebError> {
+    let paging: Paging = parse_query(raw)?;
+    let limit = paging.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(WebError::BadRequest("limit must be between 1 and 100".into()));
+    }
+    let offset = paging.offset.unwrap_or(0);
+    let today = today();
+    let rows = consultations::list(&state.db.conn, Visibility::Published, limit, offset).await?;
+    let total = consultations::count(&state.db.conn, Visibility::Published).await?;
+    let items = rows.iter().map(|item| summary(&state, item, today)).collect();
+    Ok(Json(ConsultationPage { items, total, limit, offset }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations/{id}",
+    tag = "consultations",
+    params(("id" = String, Path, description = "The consultation's id or slug")),
+    responses(
+        (status = 200, body = ConsultationDetail),
+        (status = 404, description = "No published consultation has this id", body = ApiErrorBody)
+    )
+)]
+async fn get_consultation(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ConsultationDetail>, WebError> {
+    let item = consultations::find_with_phases(&state.db.conn, &id).await?;
+    if item.consultation.published_at.is_none() {
+        return Err(WebError::NotFound("consultation"));
+    }
+    let today = today();
+    let c = &item.consultation;
+    Ok(Json(ConsultationDetail {
+        summary: summary(&state, &item, today),
+        body_html: c.body_html.clone(),
+        body_markdown: c.body_markdown.clone(),
+        cover_image: c.cover_image.as_ref().map(|f| state.config.url(&format!("/media/{f}"))),
+        cover_alt: c.cover_alt.clone(),
+        phases: item.timeline.phases().iter().map(|p| phase_dto(p, today)).collect(),
+        allowed_now: item.timeline.rules_on(today).into(),
+        updated_at: c.updated_at,
+    }))
+}

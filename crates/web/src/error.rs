@@ -1,0 +1,136 @@
+//! The one mapping from failures to HTTP answers.
+//!
+//! Handlers return [`WebError`]. Its `IntoResponse` sets the status and leaves an
+//! [`ErrorInfo`] in the response; the `render_errors` middleware (in `routes`) then writes the
+//! body the client understands: JSON under `/api/`, a translated HTML page elsewhere.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use inspraak_db::DbError;
+use inspraak_domain::ValidationErrors;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// The thing asked for does not exist (or is not visible to the asker).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request needs a logged-in account.
+    #[error("log in first")]
+    Unauthorized,
+    /// The account may not do this.
+    #[error("not allowed")]
+    Forbidden,
+    /// The form did not carry this session's CSRF token.
+    #[error("the form's security token is missing or wrong")]
+    Csrf,
+    /// The input is malformed in a way no form field explains.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The input failed validation.
+    #[error("invalid input: {0}")]
+    Invalid(ValidationErrors),
+    /// A unique value (named) is already taken.
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    /// Too many attempts; try again later.
+    #[error("too many attempts")]
+    TooManyRequests,
+    /// The upload is too large or of a type we do not take.
+    #[error("{0}")]
+    UnsupportedMedia(String),
+    /// A fault on our side; the detail is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl WebError {
+    /// An internal fault with its cause, for the log.
+    pub fn internal(cause: impl Into<String>) -> Self {
+        WebError::Internal(cause.into())
+    }
+
+    /// The HTTP status for this failure.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            WebError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A stable machine-readable code for API clients and the translation key.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound(_) => "not_found",
+            WebError::Unauthorized => "unauthorized",
+            WebError::Forbidden => "forbidden",
+            WebError::Csrf => "csrf",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Invalid(_) => "invalid",
+            WebError::Conflict(_) => "conflict",
+            WebError::TooManyRequests => "too_many_requests",
+            WebError::UnsupportedMedia(_) => "unsupported_media",
+            WebError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<DbError> for WebError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::NotFound(what) => WebError::NotFound(what),
+            DbError::Conflict(what) => WebError::Conflict(what),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(err: askama::Error) -> Self {
+        WebError::Internal(format!("template: {err}"))
+    }
+}
+
+/// What the error renderer needs, carried in the response's extensions.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// The machine-readable code.
+    pub code: &'static str,
+    /// A message safe to show (never an internal cause).
+    pub message: String,
+    /// Field problems, for validation errors.
+    pub fields: Vec<(String, &'static str, Option<usize>)>,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let WebError::Internal(cause) = &self {
+            tracing::error!(%cause, "request failed");
+        } else {
+            tracing::info!(status = status.as_u16(), error = %self, "request refused");
+        }
+        let fields = match &self {
+            WebError::Invalid(errors) => errors
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), e.problem.code(), e.problem.limit()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let message = match &self {
+            WebError::Internal(_) => "internal error".to_owned(),
+            other => other.to_string(),
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorInfo { code: self.code(), message, fields });
+        response
+    }
+}

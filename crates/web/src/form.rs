@@ -1,0 +1,53 @@
+//! Reading submitted forms: flat `name=value` pairs, so forms can repeat rows (`phase0_kind`,
+//! `phase1_kind`, …) without JavaScript, and every handler sees exactly what was typed.
+
+use crate::WebError;
+use std::collections::HashMap;
+
+/// The fields of one submitted form.
+#[derive(Debug, Clone, Default)]
+pub struct FormData(HashMap<String, String>);
+
+impl FormData {
+    /// Parses an `application/x-www-form-urlencoded` body. Repeated names keep the last value.
+    pub fn parse(body: &[u8]) -> Result<Self, WebError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+            .map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
+        Ok(Self(pairs.into_iter().collect()))
+    }
+
+    /// The value of a field, or "" when absent.
+    pub fn get(&self, name: &str) -> &str {
+        self.0.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether a checkbox was ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        matches!(self.get(name), "on" | "true" | "1" | "yes")
+    }
+
+    /// Whether a field was sent at all.
+    pub fn has(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// Builds a form from pairs (for re-rendering and tests).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, String)>) -> Self {
+        Self(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_fields_and_checkboxes() {
+        let form = FormData::parse(b"title=Plan+B&phase0_kind=voting&phase0_vote=on&x=%3Cb%3E").expect("form");
+        assert_eq!(form.get("title"), "Plan B");
+        assert_eq!(form.get("x"), "<b>");
+        assert!(form.checked("phase0_vote"));
+        assert!(!form.checked("phase0_propose"));
+        assert_eq!(form.get("missing"), "");
+    }
+}

@@ -1,0 +1,142 @@
+//! What every HTML page shares: language, visitor, CSRF token and formatting helpers that the
+//! templates call.
+
+use crate::i18n::{Locale, Translations};
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Europe::Amsterdam;
+use inspraak_db::users;
+use inspraak_domain::{Problem, ValidationErrors};
+
+/// The municipality's calendar: phases and "today" are Amsterdam dates.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&Amsterdam).date_naive()
+}
+
+/// The logged-in visitor as pages show them.
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    /// Public name.
+    pub display_name: String,
+    /// Sees the admin menu.
+    pub is_admin: bool,
+}
+
+/// Context shared by all pages.
+pub struct Page {
+    /// The strings of the visitor's language.
+    pub t: &'static Translations,
+    /// The visitor's language.
+    pub locale: Locale,
+    /// The municipality's name.
+    pub instance_name: String,
+    /// The logged-in visitor.
+    pub visitor: Option<Visitor>,
+    /// The session's CSRF token ("" when there is no session).
+    pub csrf: String,
+    /// The current path, for the language switcher's way back.
+    pub path: String,
+    /// A one-off confirmation ("Saved."), already translated.
+    pub notice: Option<String>,
+}
+
+impl Page {
+    /// Builds the context for a request.
+    pub fn new(state: &AppState, session: &Session, path: &str) -> Self {
+        let t = Translations::of(session.locale);
+        Page {
+            t,
+            locale: session.locale,
+            instance_name: state.config.instance_name.clone(),
+            visitor: session.user.as_ref().map(|u| Visitor {
+                display_name: u.display_name.clone(),
+                is_admin: users::role_of(u).can_manage_consultations(),
+            }),
+            csrf: session.csrf_token.clone().unwrap_or_default(),
+            path: path.to_owned(),
+            notice: None,
+        }
+    }
+
+    /// Adds a confirmation from a `?notice=` key, if it names a known notice.
+    pub fn with_notice(mut self, key: Option<&str>) -> Self {
+        if let Some(key) = key.filter(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_')) {
+            let full = format!("notice.{key}");
+            let text = self.t.get(&full);
+            if text != full {
+                self.notice = Some(text.to_owned());
+            }
+        }
+        self
+    }
+
+    /// The translation of `key`.
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.t.get(key)
+    }
+
+    /// The languages offered in the switcher.
+    pub fn languages(&self) -> &'static [Locale] {
+        &Locale::ALL
+    }
+
+    /// The HTML id of a field's input: `phase2.starts_on` → `phase2_starts_on`.
+    pub fn field_id(&self, field: &str) -> String {
+        field.replace('.', "_")
+    }
+
+    /// The label of a field, translated; rows of the phases table say which phase.
+    pub fn field_label(&self, field: &str) -> String {
+        if let Some((row, name)) = field.strip_prefix("phase").and_then(|rest| rest.split_once('.')) {
+            if let Ok(row) = row.parse::<usize>() {
+                return format!("{} {}: {}", self.t.get("phases.phase"), row + 1, self.t.get(&format!("field.{name}")));
+            }
+        }
+        self.t.get(&format!("field.{field}")).to_owned()
+    }
+
+    /// The problem with one field of row `row` of the phases table.
+    pub fn row_problem(&self, errors: &ValidationErrors, row: &usize, field: &str) -> Option<String> {
+        self.problem(errors, &format!("phase{row}.{field}"))
+    }
+
+    /// A date the way the language writes it: "1 maart 2026", "1 March 2026".
+    pub fn date(&self, date: NaiveDate) -> String {
+        let month = self.t.get(&format!("month.{}", date.month())).to_owned();
+        format!("{} {} {}", date.day(), month, date.year())
+    }
+
+    /// A moment in Amsterdam time: "1 maart 2026, 14:05".
+    pub fn moment(&self, at: DateTime<Utc>) -> String {
+        let local = at.with_timezone(&Amsterdam);
+        format!("{}, {}", self.date(local.date_naive()), local.format("%H:%M"))
+    }
+
+    /// The translated sentence for the first problem with `field`, if any.
+    pub fn problem(&self, errors: &ValidationErrors, field: &str) -> Option<String> {
+        errors.for_field(field).map(|p| self.problem_text(p))
+    }
+
+    /// The translated sentence for a problem.
+    pub fn problem_text(&self, problem: &Problem) -> String {
+        let key = format!("problem.{}", problem.code());
+        match problem.limit() {
+            Some(n) => self.t.with_number(&key, n),
+            None => self.t.get(&key).to_owned(),
+        }
+    }
+}
+
+/// Renders a template as a 200 HTML page.
+pub fn render(template: &impl Template) -> Result<Response, WebError> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// Renders a template with another status, e.g. 422 for a form with problems.
+pub fn render_status(status: StatusCode, template: &impl Template) -> Result<Response, WebError> {
+    Ok((status, Html(template.render()?)).into_response())
+}

@@ -1,0 +1,217 @@
+//! Making an account, logging in and out, and proving residency with a letter code.
+
+use super::local_path;
+use crate::csrf::CsrfForm;
+use crate::form::FormData;
+use crate::page::{Page, render, render_status};
+use crate::password::{hash_password, verify_password};
+use crate::rate_limit::ClientAddr;
+use crate::session::{self, Session, sha256_hex};
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use inspraak_db::entity::user;
+use inspraak_db::{DbError, audit, sessions, users, verification};
+use inspraak_domain::verification::normalize_code;
+use inspraak_domain::{Problem, Role, ValidationErrors, account};
+use serde::Deserialize;
+use std::time::Duration;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/register", get(register_form).post(register))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(account_page))
+        .route("/account/verify", post(verify_code))
+}
+
+#[derive(Template)]
+#[template(path = "account/register.html")]
+struct RegisterPage {
+    page: Page,
+    form: FormData,
+    errors: ValidationErrors,
+}
+
+async fn register_form(State(state): State<AppState>, session: Session) -> Result<Response, WebError> {
+    let (session, new) = session::ensure(&state, session).await?;
+    let page = Page::new(&state, &session, "/register");
+    let mut response = render(&RegisterPage { page, form: FormData::default(), errors: ValidationErrors::new() })?;
+    if let Some(new) = new {
+        new.set_on(&mut response);
+    }
+    Ok(response)
+}
+
+async fn register(State(state): State<AppState>, ClientAddr(ip): ClientAddr, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+    if !state.limits.allow(&format!("register:{ip}"), state.config.registrations_per_hour, Duration::from_secs(3600)) {
+        return Err(WebError::TooManyRequests);
+    }
+    let mut errors = ValidationErrors::new();
+    let username = account::validate_username(form.get("username")).map_err(|p| errors.add("username", p)).ok();
+    let display_name = account::validate_display_name(form.get("display_name")).map_err(|p| errors.add("display_name", p)).ok();
+    let email = account::validate_email(form.get("email")).map_err(|p| errors.add("email", p)).ok().flatten();
+    if let Err(p) = account::validate_password(form.get("password"), form.get("password_repeat")) {
+        errors.add("password", p);
+    }
+    if let Some(name) = &username {
+        if let Some(field) = users::taken(&state.db.conn, name, email.as_deref()).await? {
+            errors.add(field, Problem::Taken);
+        }
+    }
+    let (Some(username), Some(display_name), true) = (username, display_name, errors.is_empty()) else {
+        let page = Page::new(&state, &session, "/register");
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &RegisterPage { page, form, errors });
+    };
+    let password_hash = hash_password(form.get("password").to_owned()).await?;
+    let ap_id = state.config.url(&format!("/users/{username}"));
+    let new = users::NewUser { username, display_name, email, password_hash, role: Role::Resident, ap_id };
+    let user = match users::create(&state.db.conn, new, Utc::now()).await {
+        Ok(user) => user,
+        Err(DbError::Conflict(field)) => {
+            errors.add(field, Problem::Taken);
+            let page = Page::new(&state, &session, "/register");
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &RegisterPage { page, form, errors });
+        }
+        Err(other) => return Err(other.into()),
+    };
+    tracing::info!(user = %user.username, "account registered");
+    log_in(&state, &session, user, "/account?notice=welcome").await
+}
+
+/// Replaces the visitor's session with a fresh one for `user` and redirects.
+async fn log_in(state: &AppState, old: &Session, user: user::Model, to: &str) -> Result<Response, WebError> {
+    if let Some(hash) = &old.token_hash {
+        sessions::delete(&state.db.conn, hash).await?;
+    }
+    users::record_login(&state.db.conn, &user.id, Utc::now()).await?;
+    let new = session::start(state, Some(user), old.locale).await?;
+    let mut response = Redirect::to(to).into_response();
+    new.set_on(&mut response);
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "account/login.html")]
+struct LoginPage {
+    page: Page,
+    username: String,
+    next: String,
+    failed: bool,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_form(State(state): State<AppState>, session: Session, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+    let (session, new) = session::ensure(&state, session).await?;
+    let page = Page::new(&state, &session, "/login");
+    let next = local_path(q.next.as_deref()).to_owned();
+    let mut response = render(&LoginPage { page, username: String::new(), next, failed: false })?;
+    if let Some(new) = new {
+        new.set_on(&mut response);
+    }
+    Ok(response)
+}
+
+async fn login(State(state): State<AppState>, ClientAddr(ip): ClientAddr, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+    let minute = Duration::from_secs(60);
+    let username = form.get("username").trim().to_lowercase();
+    let per_ip = state.limits.allow(&format!("login-ip:{ip}"), state.config.login_attempts_per_minute, minute);
+    let per_name = state.limits.allow(&format!("login-name:{username}"), state.config.login_attempts_per_minute, minute);
+    if !per_ip || !per_name {
+        return Err(WebError::TooManyRequests);
+    }
+    let user = users::find_local_by_username(&state.db.conn, &username).await?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let ok = verify_password(form.get("password").to_owned(), stored).await?;
+    let next = local_path(Some(form.get("next"))).to_owned();
+    match user {
+        Some(user) if ok => {
+            tracing::info!(user = %user.username, "logged in");
+            log_in(&state, &session, user, &next).await
+        }
+        _ => {
+            tracing::info!(%username, %ip, "log-in refused: wrong name or password");
+            let page = Page::new(&state, &session, "/login");
+            render_status(StatusCode::UNAUTHORIZED, &LoginPage { page, username, next, failed: true })
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, CsrfForm { session, .. }: CsrfForm) -> Result<Response, WebError> {
+    if let Some(hash) = &session.token_hash {
+        sessions::delete(&state.db.conn, hash).await?;
+    }
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    response.headers_mut().insert(LOCATION, axum::http::HeaderValue::from_static("/?notice=logged_out"));
+    response.headers_mut().insert(SET_COOKIE, session::clearing_cookie(&state));
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "account/account.html")]
+struct AccountPage {
+    page: Page,
+    user: user::Model,
+    role: String,
+    verified_on: Option<String>,
+    verified_how: Option<String>,
+    code_error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn account_view(state: &AppState, session: &Session, user: user::Model, notice: Option<&str>, code_error: Option<String>) -> AccountPage {
+    let page = Page::new(state, session, "/account").with_notice(notice);
+    let role = page.t(&format!("role.{}", users::role_of(&user).as_str())).to_owned();
+    let verified_on = user.verified_at.map(|at| page.moment(at));
+    let verified_how = user.verification_method.as_ref().map(|m| page.t(&format!("verification.method.{m}")).to_owned());
+    AccountPage { page, user, role, verified_on, verified_how, code_error }
+}
+
+async fn account_page(State(state): State<AppState>, session: Session, Query(q): Query<NoticeQuery>) -> Result<Response, WebError> {
+    let user = session.user()?.clone();
+    render(&account_view(&state, &session, user, q.notice.as_deref(), None))
+}
+
+async fn verify_code(State(state): State<AppState>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+    let user = session.user()?.clone();
+    if user.verified_at.is_some() {
+        return Ok(Redirect::to("/account").into_response());
+    }
+    if !state.limits.allow(&format!("code:{}", user.id), state.config.code_attempts_per_hour, Duration::from_secs(3600)) {
+        return Err(WebError::TooManyRequests);
+    }
+    let refuse = |key: &str| {
+        let page_error = Page::new(&state, &session, "/account").t(key).to_owned();
+        render_status(StatusCode::UNPROCESSABLE_ENTITY, &account_view(&state, &session, user.clone(), None, Some(page_error)))
+    };
+    let Some(code) = normalize_code(form.get("code")) else {
+        return refuse("verification.code_malformed");
+    };
+    match verification::redeem(&state.db.conn, &sha256_hex(&code), &user.id, Utc::now()).await {
+        Ok(()) => {
+            audit::record(&state.db.conn, Some(&user.id), "account.verify_code", ("user", &user.id), "letter code redeemed", Utc::now()).await?;
+            tracing::info!(user = %user.username, "resident verified with a letter code");
+            Ok(Redirect::to("/account?notice=verified").into_response())
+        }
+        Err(DbError::NotFound(_)) => {
+            tracing::info!(user = %user.username, "verification code refused");
+            refuse("verification.code_invalid")
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,297 @@
+//! Creating and editing consultations: texts, phases, publication and cover image.
+
+use super::phase_rows::{self, PhaseRow};
+use crate::csrf::{self, CsrfForm};
+use crate::form::FormData;
+use crate::page::{Page, render, render_status, today};
+use crate::routes::views::{self, ConsultationView};
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use inspraak_db::consultations::{self, NewConsultation};
+use inspraak_db::{DbError, audit};
+use inspraak_domain::consultation::validate_alt_text;
+use inspraak_domain::text::markdown_to_safe_html;
+use inspraak_domain::{ConsultationInput, PhaseKind, Problem, ValidationErrors};
+use serde::Deserialize;
+
+/// Largest cover image we accept.
+const COVER_MAX_BYTES: usize = 5 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/consultations/new", get(new_form))
+        .route("/consultations", post(create))
+        .route("/consultations/{id}/edit", get(edit_form))
+        .route("/consultations/{id}", post(update_texts))
+        .route("/consultations/{id}/phases", post(update_phases))
+        .route("/consultations/{id}/publish", post(publish))
+        .route(
+            "/consultations/{id}/cover",
+            post(upload_cover).layer(DefaultBodyLimit::max(COVER_MAX_BYTES + 64 * 1024)),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "admin/consultation_new.html")]
+struct NewPage {
+    page: Page,
+    form: FormData,
+    errors: ValidationErrors,
+    rows: Vec<PhaseRow>,
+    kinds: Vec<(&'static str, String)>,
+}
+
+fn kinds(page: &Page) -> Vec<(&'static str, String)> {
+    PhaseKind::ALL.iter().map(|k| (k.as_str(), page.t(&format!("phase.kind.{}", k.as_str())).to_owned())).collect()
+}
+
+async fn new_form(State(state): State<AppState>, session: Session) -> Result<Response, WebError> {
+    session.require_admin()?;
+    let page = Page::new(&state, &session, "/admin/consultations/new");
+    let mut rows = phase_rows::rows_from_phases(&[]);
+    for index in rows.len()..5 {
+        rows.push(PhaseRow { index, ..PhaseRow::default() });
+    }
+    let kinds = kinds(&page);
+    let form = FormData::from_pairs([("publish", "on".to_owned())]);
+    render(&NewPage { page, form, errors: ValidationErrors::new(), rows, kinds })
+}
+
+fn input_from(form: &FormData) -> ConsultationInput {
+    ConsultationInput {
+        slug: form.get("slug").to_owned(),
+        title: form.get("title").to_owned(),
+        summary: form.get("summary").to_owned(),
+        body: form.get("body").to_owned(),
+    }
+}
+
+async fn create(State(state): State<AppState>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let mut errors = ValidationErrors::new();
+    let fields = input_from(&form).validate().map_err(|e| errors.0.extend(e.0)).ok();
+    let timeline = phase_rows::timeline_from_form(&form, &mut errors);
+    let (Some(fields), Some(timeline), true) = (fields, timeline, errors.is_empty()) else {
+        return refuse_new(&state, &session, form, errors);
+    };
+    let ap_id = state.config.url(&format!("/consultations/{}", fields.slug));
+    let body_html = markdown_to_safe_html(&fields.body);
+    let new = NewConsultation { fields, body_html, created_by: admin.id.clone(), ap_id, publish: form.checked("publish"), timeline };
+    let now = Utc::now();
+    let created = match consultations::create(&state.db.conn, new, now).await {
+        Ok(created) => created,
+        Err(DbError::Conflict(field)) => {
+            errors.add(field, Problem::Taken);
+            return refuse_new(&state, &session, form, errors);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    audit::record(&state.db.conn, Some(&admin.id), "consultation.create", ("consultation", &created.id), created.title.clone(), now).await?;
+    tracing::info!(slug = %created.slug, "consultation created");
+    Ok(Redirect::to(&format!("/admin/consultations/{}/edit?notice=created", created.id)).into_response())
+}
+
+fn refuse_new(state: &AppState, session: &Session, form: FormData, errors: ValidationErrors) -> Result<Response, WebError> {
+    let page = Page::new(state, session, "/admin/consultations/new");
+    let rows = phase_rows::rows_from_form(&form);
+    let kinds = kinds(&page);
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &NewPage { page, form, errors, rows, kinds })
+}
+
+#[derive(Template)]
+#[template(path = "admin/consultation_edit.html")]
+struct EditPage {
+    page: Page,
+    c: ConsultationView,
+    form: FormData,
+    errors: ValidationErrors,
+    rows: Vec<PhaseRow>,
+    kinds: Vec<(&'static str, String)>,
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+/// Which part of the edit page was submitted, so the other parts show stored values.
+enum Submitted {
+    Nothing,
+    Texts(FormData),
+    Phases(FormData),
+    Cover,
+}
+
+async fn edit_page(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    submitted: Submitted,
+    errors: ValidationErrors,
+    notice: Option<&str>,
+) -> Result<EditPage, WebError> {
+    let item = consultations::find_with_phases(&state.db.conn, id).await?;
+    let c = &item.consultation;
+    let page = Page::new(state, session, &format!("/admin/consultations/{}/edit", c.id)).with_notice(notice);
+    let stored = FormData::from_pairs([
+        ("slug", c.slug.clone()),
+        ("title", c.title.clone()),
+        ("summary", c.summary.clone()),
+        ("body", c.body_markdown.clone()),
+        ("cover_alt", c.cover_alt.clone().unwrap_or_default()),
+    ]);
+    let (form, rows) = match submitted {
+        Submitted::Texts(form) => (form, phase_rows::rows_from_phases(item.timeline.phases())),
+        Submitted::Phases(form) => (stored, phase_rows::rows_from_form(&form)),
+        Submitted::Nothing | Submitted::Cover => (stored, phase_rows::rows_from_phases(item.timeline.phases())),
+    };
+    let view = views::consultation(&page, &item, today());
+    let kinds = kinds(&page);
+    Ok(EditPage { page, c: view, form, errors, rows, kinds })
+}
+
+async fn edit_form(State(state): State<AppState>, session: Session, Path(id): Path<String>, Query(q): Query<NoticeQuery>) -> Result<Response, WebError> {
+    session.require_admin()?;
+    render(&edit_page(&state, &session, &id, Submitted::Nothing, ValidationErrors::new(), q.notice.as_deref()).await?)
+}
+
+async fn update_texts(State(state): State<AppState>, Path(id): Path<String>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let existing = consultations::find(&state.db.conn, &id).await?;
+    let mut input = input_from(&form);
+    input.slug = existing.slug.clone();
+    match input.validate() {
+        Ok(fields) => {
+            let html = markdown_to_safe_html(&fields.body);
+            let now = Utc::now();
+            consultations::update_texts(&state.db.conn, &id, fields, html, now).await?;
+            audit::record(&state.db.conn, Some(&admin.id), "consultation.update", ("consultation", &id), "texts", now).await?;
+            Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
+        }
+        Err(errors) => {
+            let page = edit_page(&state, &session, &id, Submitted::Texts(form), errors, None).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn update_phases(State(state): State<AppState>, Path(id): Path<String>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    consultations::find(&state.db.conn, &id).await?;
+    let mut errors = ValidationErrors::new();
+    match phase_rows::timeline_from_form(&form, &mut errors) {
+        Some(timeline) => {
+            let now = Utc::now();
+            consultations::replace_phases(&state.db.conn, &id, &timeline, now).await?;
+            let detail = format!("{} phases", timeline.phases().len());
+            audit::record(&state.db.conn, Some(&admin.id), "consultation.phases", ("consultation", &id), detail, now).await?;
+            Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
+        }
+        None => {
+            let page = edit_page(&state, &session, &id, Submitted::Phases(form), errors, None).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn publish(State(state): State<AppState>, Path(id): Path<String>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let now = Utc::now();
+    let publish = form.checked("publish");
+    consultations::set_published(&state.db.conn, &id, publish.then_some(now)).await?;
+    let action = if publish { "consultation.publish" } else { "consultation.unpublish" };
+    audit::record(&state.db.conn, Some(&admin.id), action, ("consultation", &id), "", now).await?;
+    let notice = if publish { "published" } else { "unpublished" };
+    Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice={notice}")).into_response())
+}
+
+/// Recognises the image formats we serve by their first bytes, never by the client's claim.
+fn image_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else {
+        None
+    }
+}
+
+async fn upload_cover(State(state): State<AppState>, session: Session, Path(id): Path<String>, mut multipart: Multipart) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let existing = consultations::find(&state.db.conn, &id).await?;
+    let (mut token, mut alt, mut remove, mut file) = (String::new(), String::new(), false, None::<Vec<u8>>);
+    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))? {
+        let name = field.name().unwrap_or("").to_owned();
+        let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))?;
+        match name.as_str() {
+            "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
+            "cover_alt" => alt = String::from_utf8_lossy(&bytes).into_owned(),
+            "remove" => remove = true,
+            "cover" if !bytes.is_empty() => file = Some(bytes.to_vec()),
+            _ => {}
+        }
+    }
+    csrf::check(&session, &token)?;
+    let now = Utc::now();
+    if remove {
+        consultations::set_cover(&state.db.conn, &id, None).await?;
+        audit::record(&state.db.conn, Some(&admin.id), "consultation.cover_remove", ("consultation", &id), "", now).await?;
+        return Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response());
+    }
+    let mut errors = ValidationErrors::new();
+    let alt = validate_alt_text(&alt, &mut errors);
+    let extension = match &file {
+        None if existing.cover_image.is_none() => {
+            errors.add("cover", Problem::Required);
+            None
+        }
+        None => None,
+        Some(bytes) => match image_extension(bytes) {
+            Some(ext) => Some(ext),
+            None => {
+                errors.add("cover", Problem::UnknownChoice);
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        let page = edit_page(&state, &session, &id, Submitted::Cover, errors, None).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let name = match (file, extension) {
+        (Some(bytes), Some(ext)) => {
+            let name = format!("{}.{ext}", uuid::Uuid::now_v7());
+            tokio::fs::create_dir_all(&state.config.media_dir).await.map_err(|e| WebError::internal(format!("media folder: {e}")))?;
+            tokio::fs::write(state.config.media_dir.join(&name), bytes).await.map_err(|e| WebError::internal(format!("saving upload: {e}")))?;
+            name
+        }
+        // Only the alternative text changed.
+        _ => existing.cover_image.clone().unwrap_or_default(),
+    };
+    consultations::set_cover(&state.db.conn, &id, Some((name.clone(), alt))).await?;
+    audit::record(&state.db.conn, Some(&admin.id), "consultation.cover", ("consultation", &id), name, now).await?;
+    Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_extension;
+
+    #[test]
+    fn images_are_recognised_by_content() {
+        assert_eq!(image_extension(b"\x89PNG\r\n\x1a\nrest"), Some("png"));
+        assert_eq!(image_extension(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("jpg"));
+        assert_eq!(image_extension(b"RIFF\0\0\0\0WEBPVP8 "), Some("webp"));
+        assert_eq!(image_extension(b"<svg onload=alert(1)>"), None);
+        assert_eq!(image_extension(b""), None);
+    }
+}

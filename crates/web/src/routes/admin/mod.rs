@@ -1,0 +1,83 @@
+//! The municipality's back office: consultations, accounts, verification codes, audit log.
+//! Every route here requires an admin; the check happens in each handler through
+//! `Session::require_admin`, so a route cannot be added without deciding who may use it.
+
+mod accounts;
+mod consultations;
+mod phase_rows;
+
+use crate::page::{Page, render};
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use inspraak_db::consultations::Visibility;
+use inspraak_db::entity::audit_log;
+use inspraak_db::{audit, users};
+use inspraak_domain::Role;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/audit", get(audit_page))
+        .merge(consultations::routes())
+        .merge(accounts::routes())
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+struct Row {
+    id: String,
+    slug: String,
+    title: String,
+    draft: bool,
+    state_text: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct Dashboard {
+    page: Page,
+    consultations: Vec<Row>,
+    admins: u64,
+    verified_note: String,
+}
+
+async fn dashboard(State(state): State<AppState>, session: Session, Query(q): Query<NoticeQuery>) -> Result<Response, WebError> {
+    session.require_admin()?;
+    let page = Page::new(&state, &session, "/admin").with_notice(q.notice.as_deref());
+    let today = crate::page::today();
+    let consultations = inspraak_db::consultations::list(&state.db.conn, Visibility::All, 200, 0)
+        .await?
+        .iter()
+        .map(|item| {
+            let view = super::views::consultation(&page, item, today);
+            Row { id: view.id, slug: view.slug, title: view.title, draft: view.draft, state_text: view.state_text }
+        })
+        .collect();
+    let accounts = users::count_local(&state.db.conn).await?;
+    let admins = users::count_with_role(&state.db.conn, Role::Admin).await?;
+    let verified_note = page.t.with_number("admin.accounts_count", accounts);
+    render(&Dashboard { page, consultations, admins, verified_note })
+}
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    page: Page,
+    entries: Vec<(String, audit_log::Model)>,
+}
+
+async fn audit_page(State(state): State<AppState>, session: Session) -> Result<Response, WebError> {
+    session.require_admin()?;
+    let page = Page::new(&state, &session, "/admin/audit");
+    let entries = audit::recent(&state.db.conn, 500).await?.into_iter().map(|e| (page.moment(e.created_at), e)).collect();
+    render(&AuditPage { page, entries })
+}

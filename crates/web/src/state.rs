@@ -1,0 +1,68 @@
+//! What every request handler can reach.
+
+use crate::rate_limit::RateLimiter;
+use inspraak_db::Database;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// Settings the web layer needs, taken from the instance configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The instance's public base URL, e.g. `https://inspraak.gemeente.nl`.
+    pub public_url: Url,
+    /// The municipality's name, shown in the header.
+    pub instance_name: String,
+    /// Where uploaded images are kept.
+    pub media_dir: PathBuf,
+    /// How long a logged-in session lasts without use.
+    pub session_lifetime: Duration,
+    /// Log-in attempts allowed per client address per minute.
+    pub login_attempts_per_minute: u32,
+    /// Verification code attempts allowed per account per hour.
+    pub code_attempts_per_hour: u32,
+    /// New accounts allowed per client address per hour.
+    pub registrations_per_hour: u32,
+}
+
+impl WebConfig {
+    /// Cookies get `Secure` (and the `__Host-` prefix) when the instance is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// An absolute URL for a path on this instance.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
+    }
+}
+
+/// Shared state: the database, the configuration and the rate limiters.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The contents of [`AppState`].
+pub struct Inner {
+    /// The database pool.
+    pub db: Database,
+    /// The web settings.
+    pub config: WebConfig,
+    /// Counts attempts at sensitive actions per client or account.
+    pub limits: RateLimiter,
+}
+
+impl AppState {
+    /// Bundles what handlers need.
+    pub fn new(db: Database, config: WebConfig) -> Self {
+        Self(Arc::new(Inner { db, config, limits: RateLimiter::default() }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
