@@ -1,1 +1,278 @@
-//! harness
+//! Test harness: starts real Inspraak instances on free loopback ports, each with its own
+//! fresh database (SQLite in a temporary folder, or a new PostgreSQL database when
+//! `INSPRAAK_TEST_DATABASE` holds a `postgres://` URL), and a small cookie-keeping browser.
+
+use inspraak_server::Instance;
+use inspraak_server::config::Config;
+use sea_orm::ConnectionTrait;
+use std::collections::HashMap;
+use tokio::sync::oneshot;
+
+/// The environment variable that selects PostgreSQL for the whole run.
+pub const DATABASE_ENV: &str = "INSPRAAK_TEST_DATABASE";
+
+/// A running instance; stops when dropped.
+pub struct TestInstance {
+    /// `http://localhost:PORT`.
+    pub base: String,
+    /// The database URL it uses (empty for embedded SQLite).
+    pub database_url: String,
+    /// Its data folder.
+    pub data_dir: std::path::PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestInstance {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Which database this run uses, as the report says.
+pub fn database_label() -> String {
+    match std::env::var(DATABASE_ENV) {
+        Ok(url) if url.starts_with("postgres") => "postgresql".into(),
+        Ok(other) if !other.is_empty() && other != "sqlite" => {
+            panic!("{DATABASE_ENV} must be `sqlite` or a postgres:// URL, not {other:?}")
+        }
+        _ => "sqlite".into(),
+    }
+}
+
+/// Makes a fresh, empty database on the PostgreSQL server named by `admin_url`.
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    let name = format!("inspraak_test_{}", uuid::Uuid::new_v4().simple());
+    let tmp = std::env::temp_dir();
+    let admin = inspraak_db::Database::connect(admin_url, &tmp, 1)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin_url} ({e}); start it (scripts/test does) or unset {DATABASE_ENV}"));
+    admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    let mut url = url::Url::parse(admin_url).expect("postgres URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+/// Starts an instance with defaults suited to tests (generous rate limits).
+pub async fn spawn() -> TestInstance {
+    spawn_with(&[]).await
+}
+
+/// Starts an instance with extra environment-style settings.
+pub async fn spawn_with(extra: &[(&str, &str)]) -> TestInstance {
+    inspraak_server::install_crypto_provider();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let base = format!("http://localhost:{port}");
+    let database_url = match std::env::var(DATABASE_ENV) {
+        Ok(url) if url.starts_with("postgres") => fresh_postgres_database(&url).await,
+        _ => String::new(),
+    };
+    let mut env: HashMap<String, String> = HashMap::from([
+        ("INSPRAAK_LISTEN".into(), format!("127.0.0.1:{port}")),
+        ("INSPRAAK_PUBLIC_URL".into(), base.clone()),
+        ("INSPRAAK_DATA_DIR".into(), dir.path().display().to_string()),
+        ("DATABASE_URL".into(), database_url.clone()),
+    ]);
+    for (k, v) in extra {
+        env.insert((*k).into(), (*v).into());
+    }
+    let config_file = dir.path().join("test.toml");
+    std::fs::write(&config_file, "[security]\nlogin_attempts_per_minute = 1000\nregistrations_per_hour = 1000\ncode_attempts_per_hour = 1000\n")
+        .expect("write test config");
+    let settings = Config::load(Some(&config_file), |k| env.get(k).cloned()).expect("test configuration");
+    let instance = Instance::build_on(&settings, listener).await.expect("instance starts");
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = instance
+            .run_until(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    TestInstance { base, database_url, data_dir: dir.path().to_owned(), stop: Some(stop), _dir: dir }
+}
+
+impl TestInstance {
+    /// Opens this instance's database (for set-up that has no HTTP route, like the first admin).
+    pub async fn database(&self) -> inspraak_db::Database {
+        inspraak_db::Database::connect(&self.database_url, &self.data_dir, 2).await.expect("open test database")
+    }
+
+    /// Creates an admin the way `inspraak admin create` does.
+    pub async fn create_admin(&self, username: &str, password: &str) {
+        let db = self.database().await;
+        let hash = inspraak_web::hash_password(password.to_owned()).await.expect("hash");
+        inspraak_db::users::create(
+            &db.conn,
+            inspraak_db::users::NewUser {
+                username: username.into(),
+                display_name: format!("Admin {username}"),
+                email: None,
+                password_hash: hash,
+                role: inspraak_domain::Role::Admin,
+                ap_id: format!("{}/users/{username}", self.base),
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("create admin");
+    }
+
+    /// A new browser for this instance, with no cookies.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+}
+
+/// An HTTP answer, read whole.
+#[derive(Debug)]
+pub struct Page {
+    /// The status code.
+    pub status: u16,
+    /// The body as text.
+    pub body: String,
+    /// The `Location` header, for redirects.
+    pub location: Option<String>,
+    /// All headers.
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Page {
+    /// The CSRF token of the first form on the page.
+    pub fn csrf(&self) -> String {
+        extract_between(&self.body, "name=\"csrf_token\" value=\"", "\"")
+            .unwrap_or_else(|| panic!("no CSRF token on page:\n{}", self.body))
+    }
+
+    /// The body parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> &Self {
+        assert_eq!(self.status, status, "unexpected status; body:\n{}", self.body);
+        self
+    }
+}
+
+/// The first text between `start` and `end`.
+pub fn extract_between(text: &str, start: &str, end: &str) -> Option<String> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(text[from..from + len].to_owned())
+}
+
+/// Every text between `start` and `end`.
+pub fn extract_all(text: &str, start: &str, end: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(from) = rest.find(start) {
+        let after = &rest[from + start.len()..];
+        let Some(len) = after.find(end) else { break };
+        found.push(after[..len].to_owned());
+        rest = &after[len..];
+    }
+    found
+}
+
+/// A browser without JavaScript: keeps cookies, does not follow redirects (tests look at them).
+pub struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookies: HashMap<String, String>,
+    /// Sent as `Accept-Language` when set.
+    pub accept_language: Option<String>,
+}
+
+impl Browser {
+    /// A browser for `base`.
+    pub fn new(base: &str) -> Self {
+        inspraak_server::install_crypto_provider();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self { client, base: base.to_owned(), cookies: HashMap::new(), accept_language: None }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let mut request = request.header("cookie", self.cookie_header());
+        if let Some(lang) = &self.accept_language {
+            request = request.header("accept-language", lang);
+        }
+        let response = request.send().await.expect("request");
+        for value in response.headers().get_all("set-cookie") {
+            let Ok(value) = value.to_str() else { continue };
+            let pair = value.split(';').next().unwrap_or("");
+            if let Some((name, v)) = pair.split_once('=') {
+                if v.is_empty() || value.contains("Max-Age=0") {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_owned(), v.to_owned());
+                }
+            }
+        }
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let location = headers.get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let body = response.text().await.expect("body");
+        Page { status, body, location, headers }
+    }
+
+    /// GET a path.
+    pub async fn get(&mut self, path: &str) -> Page {
+        let request = self.client.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    /// POST a form as a browser would.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let request = self.client.post(format!("{}{path}", self.base)).form(fields);
+        self.send(request).await
+    }
+
+    /// POST a multipart form (file uploads).
+    pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> Page {
+        let request = self.client.post(format!("{}{path}", self.base)).multipart(form);
+        self.send(request).await
+    }
+
+    /// Opens a form page and submits it with its CSRF token plus `fields`.
+    pub async fn submit(&mut self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.get(form_page).await.expect(200).csrf();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+
+    /// Registers an account and stays logged in.
+    pub async fn register(&mut self, username: &str, password: &str) -> Page {
+        let display = format!("Inwoner {username}");
+        self.submit(
+            "/register",
+            "/register",
+            &[("username", username), ("display_name", &display), ("password", password), ("password_repeat", password)],
+        )
+        .await
+    }
+
+    /// Logs in.
+    pub async fn login(&mut self, username: &str, password: &str) -> Page {
+        self.submit("/login", "/login", &[("username", username), ("password", password)]).await
+    }
+
+    /// The value of a cookie, if set.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+}

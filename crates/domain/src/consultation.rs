@@ -146,12 +146,12 @@ impl PhaseInput {
         let title = (!title.is_empty()).then(|| title.to_owned());
         let starts_on = parse_date(&self.starts_on, &field("starts_on"), errors);
         let ends_on = parse_date(&self.ends_on, &field("ends_on"), errors);
-        let (kind, starts_on, ends_on) = (kind?, starts_on?, ends_on?);
+        let (starts_on, ends_on) = (starts_on?, ends_on?);
         if ends_on < starts_on {
             errors.add(field("ends_on"), Problem::EndBeforeStart);
             return None;
         }
-        Some(Phase { kind, title, starts_on, ends_on, rules: self.rules })
+        Some(Phase { kind: kind?, title, starts_on, ends_on, rules: self.rules })
     }
 }
 

@@ -147,7 +147,8 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
         summary.accounts.push((username.to_owned(), role));
     }
 
-    for demo in consultations(today) {
+    // Lists show the newest first: create in reverse so the demo reads top-down as written.
+    for demo in consultations(today).into_iter().rev() {
         let input = ConsultationInput {
             slug: String::new(),
             title: demo.title.to_owned(),

@@ -13,6 +13,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
+pub use inspraak_federation::install_crypto_provider;
+
 /// Why an instance could not start or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -46,9 +48,15 @@ pub struct Instance {
 }
 
 impl Instance {
-    /// Opens the database, runs migrations and binds the listening socket (port 0 picks a free
-    /// port, which tests use).
+    /// Binds `server.listen`, opens the database and runs migrations.
     pub async fn build(settings: &Settings) -> Result<Self, ServerError> {
+        let listener = TcpListener::bind(settings.listen).await?;
+        Self::build_on(settings, listener).await
+    }
+
+    /// Like [`Instance::build`] on a socket bound already, so a caller (a test) can learn the
+    /// port before it settles the public URL.
+    pub async fn build_on(settings: &Settings, listener: TcpListener) -> Result<Self, ServerError> {
         inspraak_federation::install_crypto_provider();
         let db = open_database(settings).await?;
         let security = &settings.config.security;
@@ -63,7 +71,6 @@ impl Instance {
         };
         let state = AppState::new(db, web);
         let router = inspraak_web::router(state.clone());
-        let listener = TcpListener::bind(settings.listen).await?;
         Ok(Self { listener, router, state })
     }
 

@@ -26,9 +26,13 @@ impl FromRequest<AppState> for CsrfForm {
         let (mut parts, body) = req.into_parts();
         let session = Session::from_request_parts(&mut parts, state).await?;
         let req = Request::from_parts(parts, body);
-        let body = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| WebError::BadRequest(format!("cannot read the form: {e}")))?;
+        let body = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                WebError::TooLarge
+            } else {
+                WebError::BadRequest(format!("cannot read the form: {rejection}"))
+            }
+        })?;
         let form = FormData::parse(&body)?;
         check(&session, form.get(FIELD))?;
         Ok(CsrfForm { session, form })

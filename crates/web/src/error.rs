@@ -33,6 +33,9 @@ pub enum WebError {
     /// A unique value (named) is already taken.
     #[error("{0} is already taken")]
     Conflict(&'static str),
+    /// The request body is larger than this route accepts.
+    #[error("the request is too large")]
+    TooLarge,
     /// Too many attempts; try again later.
     #[error("too many attempts")]
     TooManyRequests,
@@ -59,6 +62,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             WebError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -75,6 +79,7 @@ impl WebError {
             WebError::BadRequest(_) => "bad_request",
             WebError::Invalid(_) => "invalid",
             WebError::Conflict(_) => "conflict",
+            WebError::TooLarge => "too_large",
             WebError::TooManyRequests => "too_many_requests",
             WebError::UnsupportedMedia(_) => "unsupported_media",
             WebError::Internal(_) => "internal",

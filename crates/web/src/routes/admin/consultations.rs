@@ -212,6 +212,14 @@ async fn publish(State(state): State<AppState>, Path(id): Path<String>, CsrfForm
     Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice={notice}")).into_response())
 }
 
+fn upload_error(err: axum::extract::multipart::MultipartError) -> WebError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::TooLarge
+    } else {
+        WebError::BadRequest(format!("malformed upload: {err}"))
+    }
+}
+
 /// Recognises the image formats we serve by their first bytes, never by the client's claim.
 fn image_extension(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -229,9 +237,9 @@ async fn upload_cover(State(state): State<AppState>, session: Session, Path(id):
     let admin = session.require_admin()?.clone();
     let existing = consultations::find(&state.db.conn, &id).await?;
     let (mut token, mut alt, mut remove, mut file) = (String::new(), String::new(), false, None::<Vec<u8>>);
-    while let Some(field) = multipart.next_field().await.map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))? {
+    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
         let name = field.name().unwrap_or("").to_owned();
-        let bytes = field.bytes().await.map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))?;
+        let bytes = field.bytes().await.map_err(upload_error)?;
         match name.as_str() {
             "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
             "cover_alt" => alt = String::from_utf8_lossy(&bytes).into_owned(),

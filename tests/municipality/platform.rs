@@ -1,0 +1,85 @@
+//! The instance around the features: health, languages, API description, headers, errors.
+
+#[tokio::test]
+async fn health_answers_when_the_database_does() {
+    let instance = inspraak_tests::spawn().await;
+    let mut browser = instance.browser();
+    let health = browser.get("/healthz").await;
+    health.expect(200);
+    assert_eq!(health.body.trim(), "ok");
+}
+
+#[tokio::test]
+async fn dutch_by_default_english_and_frisian_on_request() {
+    let instance = inspraak_tests::spawn().await;
+    let mut browser = instance.browser();
+    let home = browser.get("/").await;
+    assert!(home.body.contains("<html lang=\"nl\">") && home.body.contains("Denk mee over je gemeente"));
+
+    browser.accept_language = Some("en-GB,en;q=0.9".into());
+    let english = browser.get("/").await;
+    assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("Help shape your municipality"));
+
+    // The visible switch wins over the browser's preference and brings you back.
+    let switch = browser.get("/lang/fy?next=/consultations").await;
+    assert_eq!(switch.status, 303);
+    assert_eq!(switch.location.as_deref(), Some("/consultations"));
+    let frisian = browser.get("/consultations").await;
+    assert!(frisian.body.contains("<html lang=\"fy\">"));
+    assert!(!frisian.body.contains("Participatietrajecten</h1>"), "the Frisian page is not the Dutch one");
+
+    // No open redirects through the switch.
+    let evil = browser.get("/lang/nl?next=//evil.example/").await;
+    assert_eq!(evil.location.as_deref(), Some("/"));
+    browser.get("/lang/xx").await.expect(404);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api() {
+    let instance = inspraak_tests::spawn().await;
+    let mut browser = instance.browser();
+    let doc = browser.get("/api/v1/openapi.json").await;
+    doc.expect(200);
+    let doc = doc.json();
+    assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3."));
+    for path in ["/api/v1/consultations", "/api/v1/consultations/{id}", "/api/v1/instance"] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} is described");
+    }
+    assert!(doc["components"]["schemas"]["ConsultationDetail"].is_object());
+    let instance_info = browser.get("/api/v1/instance").await.json();
+    assert_eq!(instance_info["software"], "inspraak");
+}
+
+#[tokio::test]
+async fn bad_api_queries_get_a_json_400() {
+    let instance = inspraak_tests::spawn().await;
+    let mut browser = instance.browser();
+    for query in ["limit=0", "limit=101", "limit=abc", "offset=-1"] {
+        let page = browser.get(&format!("/api/v1/consultations?{query}")).await;
+        page.expect(400);
+        let json = page.json();
+        assert_eq!(json["error"], "bad_request", "{query}");
+        assert!(!json["message"].as_str().unwrap_or("").is_empty());
+    }
+    browser.get("/api/v1/nothing-here").await.expect(404);
+    assert_eq!(browser.get("/api/v1/nothing-here").await.json()["error"], "not_found");
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_errors_are_pages() {
+    let instance = inspraak_tests::spawn().await;
+    let mut browser = instance.browser();
+    let page = browser.get("/").await;
+    let header = |name: &str| page.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    assert!(header("content-security-policy").contains("default-src 'none'"));
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(header("x-frame-options"), "DENY");
+    let css = browser.get("/static/style.css").await;
+    css.expect(200);
+    assert!(css.body.contains(".skip-link"));
+    let missing = browser.get("/no/such/page").await;
+    missing.expect(404);
+    assert!(missing.body.contains("Pagina niet gevonden"));
+    let body_too_big = browser.post("/login", &[("username", &"x".repeat(2 * 1024 * 1024))]).await;
+    body_too_big.expect(413);
+}
