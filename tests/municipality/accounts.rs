@@ -162,3 +162,29 @@ async fn sessions_are_renewed_at_login_and_cookies_are_http_only() {
     let after = browser.cookie("inspraak_session").map(str::to_owned).expect("session");
     assert_ne!(before, after, "a session fixed before log-in is not the one after");
 }
+
+#[tokio::test]
+async fn a_letter_code_works_once_even_when_typed_at_the_same_moment() {
+    let (instance, mut admin) = instance_with_admin().await;
+    let code = generate_codes(&mut admin, "1").await.pop().expect("one code");
+    let mut residents = Vec::new();
+    for i in 0..8 {
+        let mut browser = instance.browser();
+        browser.register(&format!("buur{i}"), RESIDENT_PASSWORD).await.expect(303);
+        let token = browser.get("/account").await.csrf();
+        residents.push((browser, token));
+    }
+    let attempts = residents.into_iter().map(|(mut browser, token)| {
+        let code = code.clone();
+        tokio::spawn(async move { browser.post("/account/verify", &[("csrf_token", &token), ("code", &code)]).await.status })
+    });
+    let mut statuses = Vec::new();
+    for attempt in attempts {
+        statuses.push(attempt.await.expect("task"));
+    }
+    statuses.sort_unstable();
+    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "exactly one wins: {statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 422).count(), 7, "the rest are refused: {statuses:?}");
+    let verified = admin.get("/admin/accounts?q=buur").await.body.matches("met een code per brief").count();
+    assert_eq!(verified, 1);
+}

@@ -83,3 +83,17 @@ async fn pages_carry_security_headers_and_errors_are_pages() {
     let body_too_big = browser.post("/login", &[("username", &"x".repeat(2 * 1024 * 1024))]).await;
     body_too_big.expect(413);
 }
+
+#[tokio::test]
+async fn the_run_uses_the_database_it_was_asked_for() {
+    let instance = inspraak_tests::spawn().await;
+    let db = instance.database().await;
+    match inspraak_tests::database_label().as_str() {
+        "postgresql" => assert_eq!(db.kind, inspraak_db::DatabaseKind::Postgres),
+        _ => {
+            assert_eq!(db.kind, inspraak_db::DatabaseKind::Sqlite);
+            assert_eq!(db.sqlite_journal_mode().await.expect("pragma").as_deref(), Some("wal"), "SQLite runs in WAL mode");
+            assert!(instance.data_dir.join("inspraak.db").exists(), "the database lives in the data folder");
+        }
+    }
+}
