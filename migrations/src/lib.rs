@@ -13,6 +13,8 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261130_000001_accounts_and_consultations::Migration)]
+        vec![Box::new(
+            m20261130_000001_accounts_and_consultations::Migration,
+        )]
     }
 }

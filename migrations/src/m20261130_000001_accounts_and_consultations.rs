@@ -101,7 +101,11 @@ enum AuditLog {
 }
 
 fn id() -> ColumnDef {
-    ColumnDef::new(Alias::new("id")).string_len(36).not_null().primary_key().to_owned()
+    ColumnDef::new(Alias::new("id"))
+        .string_len(36)
+        .not_null()
+        .primary_key()
+        .to_owned()
 }
 
 fn text(col: impl IntoIden) -> ColumnDef {
@@ -113,15 +117,25 @@ fn nullable_text(col: impl IntoIden) -> ColumnDef {
 }
 
 fn timestamp(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().to_owned()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
 }
 
 fn nullable_timestamp(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().null().to_owned()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
 }
 
 fn flag(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).boolean().not_null().default(false).to_owned()
+    ColumnDef::new(col)
+        .boolean()
+        .not_null()
+        .default(false)
+        .to_owned()
 }
 
 fn reference(col: impl IntoIden) -> ColumnDef {
@@ -136,16 +150,40 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Users::Table)
                     .col(id())
-                    .col(ColumnDef::new(Users::Username).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(Users::Username)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(text(Users::DisplayName))
-                    .col(ColumnDef::new(Users::Email).string_len(254).null().unique_key())
+                    .col(
+                        ColumnDef::new(Users::Email)
+                            .string_len(254)
+                            .null()
+                            .unique_key(),
+                    )
                     .col(nullable_text(Users::PasswordHash))
-                    .col(ColumnDef::new(Users::Role).string_len(16).not_null().default("resident"))
+                    .col(
+                        ColumnDef::new(Users::Role)
+                            .string_len(16)
+                            .not_null()
+                            .default("resident"),
+                    )
                     .col(nullable_timestamp(Users::VerifiedAt))
-                    .col(ColumnDef::new(Users::VerificationMethod).string_len(32).null())
+                    .col(
+                        ColumnDef::new(Users::VerificationMethod)
+                            .string_len(32)
+                            .null(),
+                    )
                     .col(reference(Users::VerifiedBy))
                     .col(ColumnDef::new(Users::Locale).string_len(8).null())
-                    .col(ColumnDef::new(Users::ApId).string_len(2048).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(Users::ApId)
+                            .string_len(2048)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(flag(Users::Local).default(true))
                     .col(timestamp(Users::CreatedAt))
                     .col(nullable_timestamp(Users::LastLoginAt))
@@ -157,9 +195,18 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Sessions::Table)
-                    .col(ColumnDef::new(Sessions::Id).string_len(64).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Sessions::Id)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(reference(Sessions::UserId))
-                    .col(ColumnDef::new(Sessions::CsrfToken).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(Sessions::CsrfToken)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(timestamp(Sessions::CreatedAt))
                     .col(timestamp(Sessions::ExpiresAt))
                     .foreign_key(
@@ -186,7 +233,12 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(VerificationCodes::Table)
                     .col(id())
-                    .col(ColumnDef::new(VerificationCodes::CodeHash).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(VerificationCodes::CodeHash)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(text(VerificationCodes::Batch))
                     .col(reference(VerificationCodes::CreatedBy))
                     .col(timestamp(VerificationCodes::CreatedAt))
@@ -208,7 +260,12 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Consultations::Table)
                     .col(id())
-                    .col(ColumnDef::new(Consultations::Slug).string_len(64).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(Consultations::Slug)
+                            .string_len(64)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(text(Consultations::Title))
                     .col(text(Consultations::Summary))
                     .col(text(Consultations::BodyMarkdown))
@@ -219,7 +276,12 @@ impl MigrationTrait for Migration {
                     .col(reference(Consultations::CreatedBy))
                     .col(timestamp(Consultations::CreatedAt))
                     .col(timestamp(Consultations::UpdatedAt))
-                    .col(ColumnDef::new(Consultations::ApId).string_len(2048).not_null().unique_key())
+                    .col(
+                        ColumnDef::new(Consultations::ApId)
+                            .string_len(2048)
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(flag(Consultations::Local).default(true))
                     .to_owned(),
             )
@@ -230,7 +292,11 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Phases::Table)
                     .col(id())
-                    .col(ColumnDef::new(Phases::ConsultationId).string_len(36).not_null())
+                    .col(
+                        ColumnDef::new(Phases::ConsultationId)
+                            .string_len(36)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Phases::Position).integer().not_null())
                     .col(ColumnDef::new(Phases::Kind).string_len(16).not_null())
                     .col(nullable_text(Phases::Title))
@@ -267,8 +333,16 @@ impl MigrationTrait for Migration {
                     .col(id())
                     .col(reference(AuditLog::ActorId))
                     .col(ColumnDef::new(AuditLog::Action).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditLog::SubjectType).string_len(32).not_null())
-                    .col(ColumnDef::new(AuditLog::SubjectId).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(AuditLog::SubjectType)
+                            .string_len(32)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditLog::SubjectId)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(text(AuditLog::Detail))
                     .col(timestamp(AuditLog::CreatedAt))
                     .to_owned(),

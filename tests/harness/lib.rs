@@ -49,7 +49,11 @@ async fn fresh_postgres_database(admin_url: &str) -> String {
     let admin = inspraak_db::Database::connect(admin_url, &tmp, 1)
         .await
         .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin_url} ({e}); start it (scripts/test does) or unset {DATABASE_ENV}"));
-    admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    admin
+        .conn
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
     let mut url = url::Url::parse(admin_url).expect("postgres URL");
     url.set_path(&format!("/{name}"));
     url.to_string()
@@ -64,7 +68,9 @@ pub async fn spawn() -> TestInstance {
 pub async fn spawn_with(extra: &[(&str, &str)]) -> TestInstance {
     inspraak_server::install_crypto_provider();
     let dir = tempfile::tempdir().expect("tempdir");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let base = format!("http://localhost:{port}");
     let database_url = match std::env::var(DATABASE_ENV) {
@@ -83,8 +89,11 @@ pub async fn spawn_with(extra: &[(&str, &str)]) -> TestInstance {
     let config_file = dir.path().join("test.toml");
     std::fs::write(&config_file, "[security]\nlogin_attempts_per_minute = 1000\nregistrations_per_hour = 1000\ncode_attempts_per_hour = 1000\n")
         .expect("write test config");
-    let settings = Config::load(Some(&config_file), |k| env.get(k).cloned()).expect("test configuration");
-    let instance = Instance::build_on(&settings, listener).await.expect("instance starts");
+    let settings =
+        Config::load(Some(&config_file), |k| env.get(k).cloned()).expect("test configuration");
+    let instance = Instance::build_on(&settings, listener)
+        .await
+        .expect("instance starts");
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(async move {
         let _ = instance
@@ -93,19 +102,29 @@ pub async fn spawn_with(extra: &[(&str, &str)]) -> TestInstance {
             })
             .await;
     });
-    TestInstance { base, database_url, data_dir: dir.path().to_owned(), stop: Some(stop), _dir: dir }
+    TestInstance {
+        base,
+        database_url,
+        data_dir: dir.path().to_owned(),
+        stop: Some(stop),
+        _dir: dir,
+    }
 }
 
 impl TestInstance {
     /// Opens this instance's database (for set-up that has no HTTP route, like the first admin).
     pub async fn database(&self) -> inspraak_db::Database {
-        inspraak_db::Database::connect(&self.database_url, &self.data_dir, 2).await.expect("open test database")
+        inspraak_db::Database::connect(&self.database_url, &self.data_dir, 2)
+            .await
+            .expect("open test database")
     }
 
     /// Creates an admin the way `inspraak admin create` does.
     pub async fn create_admin(&self, username: &str, password: &str) {
         let db = self.database().await;
-        let hash = inspraak_web::hash_password(password.to_owned()).await.expect("hash");
+        let hash = inspraak_web::hash_password(password.to_owned())
+            .await
+            .expect("hash");
         inspraak_db::users::create(
             &db.conn,
             inspraak_db::users::NewUser {
@@ -156,7 +175,11 @@ impl Page {
     /// Asserts the status, showing the body when it differs.
     #[track_caller]
     pub fn expect(&self, status: u16) -> &Self {
-        assert_eq!(self.status, status, "unexpected status; body:\n{}", self.body);
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body:\n{}",
+            self.body
+        );
         self
     }
 }
@@ -198,11 +221,20 @@ impl Browser {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Self { client, base: base.to_owned(), cookies: HashMap::new(), accept_language: None }
+        Self {
+            client,
+            base: base.to_owned(),
+            cookies: HashMap::new(),
+            accept_language: None,
+        }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
@@ -224,9 +256,17 @@ impl Browser {
         }
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let location = headers.get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let location = headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response.text().await.expect("body");
-        Page { status, body, location, headers }
+        Page {
+            status,
+            body,
+            location,
+            headers,
+        }
     }
 
     /// GET a path.
@@ -237,13 +277,19 @@ impl Browser {
 
     /// POST a form as a browser would.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
-        let request = self.client.post(format!("{}{path}", self.base)).form(fields);
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(fields);
         self.send(request).await
     }
 
     /// POST a multipart form (file uploads).
     pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> Page {
-        let request = self.client.post(format!("{}{path}", self.base)).multipart(form);
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .multipart(form);
         self.send(request).await
     }
 
@@ -261,14 +307,24 @@ impl Browser {
         self.submit(
             "/register",
             "/register",
-            &[("username", username), ("display_name", &display), ("password", password), ("password_repeat", password)],
+            &[
+                ("username", username),
+                ("display_name", &display),
+                ("password", password),
+                ("password_repeat", password),
+            ],
         )
         .await
     }
 
     /// Logs in.
     pub async fn login(&mut self, username: &str, password: &str) -> Page {
-        self.submit("/login", "/login", &[("username", username), ("password", password)]).await
+        self.submit(
+            "/login",
+            "/login",
+            &[("username", username), ("password", password)],
+        )
+        .await
     }
 
     /// The value of a cookie, if set.

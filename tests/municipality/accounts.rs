@@ -8,34 +8,69 @@ async fn a_resident_registers_verifies_with_a_letter_code_and_logs_in_again() {
     let (instance, mut admin) = instance_with_admin().await;
     let codes = generate_codes(&mut admin, "3").await;
     assert_eq!(codes.len(), 3, "three codes are shown once");
-    assert!(codes.iter().all(|c| c.len() == 14 && c.matches('-').count() == 2), "{codes:?}");
+    assert!(
+        codes
+            .iter()
+            .all(|c| c.len() == 14 && c.matches('-').count() == 2),
+        "{codes:?}"
+    );
 
     let mut anna = instance.browser();
     let registered = anna.register("anna", RESIDENT_PASSWORD).await;
     assert_eq!(registered.status, 303);
-    assert_eq!(registered.location.as_deref(), Some("/account?notice=welcome"));
+    assert_eq!(
+        registered.location.as_deref(),
+        Some("/account?notice=welcome")
+    );
     let account = anna.get("/account").await;
     account.expect(200);
-    assert!(account.body.contains("Nog niet bevestigd"), "unverified is visible to the resident");
+    assert!(
+        account.body.contains("Nog niet bevestigd"),
+        "unverified is visible to the resident"
+    );
 
     // A typo in the code's case and separators is forgiven; the code works once.
     let typed = codes[0].to_lowercase().replace('-', " ");
     let token = account.csrf();
-    let verified = anna.post("/account/verify", &[("csrf_token", &token), ("code", &typed)]).await;
-    assert_eq!(verified.location.as_deref(), Some("/account?notice=verified"), "{}", verified.body);
+    let verified = anna
+        .post(
+            "/account/verify",
+            &[("csrf_token", &token), ("code", &typed)],
+        )
+        .await;
+    assert_eq!(
+        verified.location.as_deref(),
+        Some("/account?notice=verified"),
+        "{}",
+        verified.body
+    );
     let account = anna.get("/account?notice=verified").await;
-    assert!(account.body.contains("Gelukt: je bent bevestigd als inwoner."));
+    assert!(
+        account
+            .body
+            .contains("Gelukt: je bent bevestigd als inwoner.")
+    );
     assert!(account.body.contains("met een code per brief"));
 
     let mut bram = instance.browser();
     bram.register("bram", RESIDENT_PASSWORD).await.expect(303);
-    let reused = bram.submit("/account", "/account/verify", &[("code", &codes[0])]).await;
+    let reused = bram
+        .submit("/account", "/account/verify", &[("code", &codes[0])])
+        .await;
     reused.expect(422);
     assert!(reused.body.contains("onbekend, al gebruikt of verlopen"));
-    let malformed = bram.submit("/account", "/account/verify", &[("code", "12")]).await;
+    let malformed = bram
+        .submit("/account", "/account/verify", &[("code", "12")])
+        .await;
     malformed.expect(422);
     assert!(malformed.body.contains("lijkt geen code"));
-    assert!(bram.get("/account").await.body.contains("Nog niet bevestigd"), "refused codes change nothing");
+    assert!(
+        bram.get("/account")
+            .await
+            .body
+            .contains("Nog niet bevestigd"),
+        "refused codes change nothing"
+    );
 
     // The admin sees who is verified, and the audit log records it.
     let accounts = admin.get("/admin/accounts?q=anna").await;
@@ -43,16 +78,29 @@ async fn a_resident_registers_verifies_with_a_letter_code_and_logs_in_again() {
     assert!(accounts.body.contains("@anna") && accounts.body.contains("Bevestigd"));
     let batches = admin.get("/admin/verification-codes").await;
     assert!(batches.body.contains("Brief test"));
-    assert!(admin.get("/admin/audit").await.body.contains("account.verify_code"));
+    assert!(
+        admin
+            .get("/admin/audit")
+            .await
+            .body
+            .contains("account.verify_code")
+    );
 
     // Log out, log in again: still verified.
     let token = anna.get("/account").await.csrf();
     let out = anna.post("/logout", &[("csrf_token", &token)]).await;
     assert_eq!(out.status, 303);
-    assert_eq!(anna.get("/account").await.location.as_deref(), Some("/login?next=%2Faccount"));
+    assert_eq!(
+        anna.get("/account").await.location.as_deref(),
+        Some("/login?next=%2Faccount")
+    );
     let wrong = anna.login("anna", "not-the-password").await;
     wrong.expect(401);
-    assert!(wrong.body.contains("Gebruikersnaam of wachtwoord klopt niet"));
+    assert!(
+        wrong
+            .body
+            .contains("Gebruikersnaam of wachtwoord klopt niet")
+    );
     let again = anna.login("anna", RESIDENT_PASSWORD).await;
     assert_eq!(again.status, 303);
     assert!(anna.get("/account").await.body.contains("Bevestigd"));
@@ -63,23 +111,56 @@ async fn a_resident_registers_verifies_with_a_letter_code_and_logs_in_again() {
 async fn an_admin_verifies_a_resident_by_hand_and_can_withdraw_it() {
     let (instance, mut admin) = instance_with_admin().await;
     let mut chantal = instance.browser();
-    chantal.register("chantal", RESIDENT_PASSWORD).await.expect(303);
+    chantal
+        .register("chantal", RESIDENT_PASSWORD)
+        .await
+        .expect(303);
     let list = admin.get("/admin/accounts?q=chantal").await;
-    let id = extract_between(&list.body, "action=\"/admin/accounts/", "/role\"").expect("account row");
+    let id =
+        extract_between(&list.body, "action=\"/admin/accounts/", "/role\"").expect("account row");
     let token = list.csrf();
-    let done = admin.post(&format!("/admin/accounts/{id}/verify"), &[("csrf_token", &token)]).await;
+    let done = admin
+        .post(
+            &format!("/admin/accounts/{id}/verify"),
+            &[("csrf_token", &token)],
+        )
+        .await;
     assert_eq!(done.status, 303);
     let account = chantal.get("/account").await;
     assert!(account.body.contains("Bevestigd") && account.body.contains("door een medewerker"));
 
     // A resident cannot do this to themselves.
     let token = chantal.get("/account").await.csrf();
-    chantal.post(&format!("/admin/accounts/{id}/unverify"), &[("csrf_token", &token)]).await.expect(403);
-    assert!(chantal.get("/account").await.body.contains("door een medewerker"));
+    chantal
+        .post(
+            &format!("/admin/accounts/{id}/unverify"),
+            &[("csrf_token", &token)],
+        )
+        .await
+        .expect(403);
+    assert!(
+        chantal
+            .get("/account")
+            .await
+            .body
+            .contains("door een medewerker")
+    );
 
     let token = token_of(&mut admin).await;
-    admin.post(&format!("/admin/accounts/{id}/unverify"), &[("csrf_token", &token)]).await.expect(303);
-    assert!(chantal.get("/account").await.body.contains("Nog niet bevestigd"));
+    admin
+        .post(
+            &format!("/admin/accounts/{id}/unverify"),
+            &[("csrf_token", &token)],
+        )
+        .await
+        .expect(303);
+    assert!(
+        chantal
+            .get("/account")
+            .await
+            .body
+            .contains("Nog niet bevestigd")
+    );
 }
 
 async fn token_of(browser: &mut inspraak_tests::Browser) -> String {
@@ -94,7 +175,15 @@ async fn forms_without_the_session_token_are_refused_and_change_nothing() {
     let mut visitor = instance.browser();
     visitor.get("/register").await.expect(200);
     let forged = visitor
-        .post("/register", &[("username", "mallory"), ("display_name", "M"), ("password", RESIDENT_PASSWORD), ("password_repeat", RESIDENT_PASSWORD)])
+        .post(
+            "/register",
+            &[
+                ("username", "mallory"),
+                ("display_name", "M"),
+                ("password", RESIDENT_PASSWORD),
+                ("password_repeat", RESIDENT_PASSWORD),
+            ],
+        )
         .await;
     forged.expect(403);
     assert!(forged.body.contains("Formulier verlopen"));
@@ -105,15 +194,29 @@ async fn forms_without_the_session_token_are_refused_and_change_nothing() {
     let cross = visitor
         .post(
             "/register",
-            &[("csrf_token", &stolen), ("username", "mallory"), ("display_name", "M"), ("password", RESIDENT_PASSWORD), ("password_repeat", RESIDENT_PASSWORD)],
+            &[
+                ("csrf_token", &stolen),
+                ("username", "mallory"),
+                ("display_name", "M"),
+                ("password", RESIDENT_PASSWORD),
+                ("password_repeat", RESIDENT_PASSWORD),
+            ],
         )
         .await;
     cross.expect(403);
 
     // A forged admin form from a logged-in admin's browser without the token.
-    let forged_admin = admin.post("/admin/consultations", &[("title", "Vervalst"), ("summary", "x")]).await;
+    let forged_admin = admin
+        .post(
+            "/admin/consultations",
+            &[("title", "Vervalst"), ("summary", "x")],
+        )
+        .await;
     forged_admin.expect(403);
-    assert!(!admin.get("/admin").await.body.contains("Vervalst"), "nothing was created");
+    assert!(
+        !admin.get("/admin").await.body.contains("Vervalst"),
+        "nothing was created"
+    );
 
     // No account was made either.
     let list = admin.get("/admin/accounts?q=mallory").await;
@@ -128,22 +231,40 @@ async fn registration_explains_every_problem_and_keeps_what_was_typed() {
         .submit(
             "/register",
             "/register",
-            &[("username", "a b"), ("display_name", "Anna Typfout"), ("email", "anna@"), ("password", "kort"), ("password_repeat", "kort")],
+            &[
+                ("username", "a b"),
+                ("display_name", "Anna Typfout"),
+                ("email", "anna@"),
+                ("password", "kort"),
+                ("password_repeat", "kort"),
+            ],
         )
         .await;
     page.expect(422);
     assert!(page.body.contains("Er is iets niet goed ingevuld"));
-    assert!(page.body.contains("Gebruik alleen letters, cijfers en liggende streepjes"));
+    assert!(
+        page.body
+            .contains("Gebruik alleen letters, cijfers en liggende streepjes")
+    );
     assert!(page.body.contains("Dit is geen geldig e-mailadres."));
     assert!(page.body.contains("Gebruik minstens 10 tekens."));
-    assert!(page.body.contains("value=\"Anna Typfout\""), "typed values come back");
-    assert!(!page.body.contains("value=\"kort\""), "passwords are never echoed");
+    assert!(
+        page.body.contains("value=\"Anna Typfout\""),
+        "typed values come back"
+    );
+    assert!(
+        !page.body.contains("value=\"kort\""),
+        "passwords are never echoed"
+    );
 
     let missing = visitor.submit("/register", "/register", &[]).await;
     missing.expect(422);
     assert!(missing.body.contains("Vul dit in."));
 
-    visitor.register("dirk", RESIDENT_PASSWORD).await.expect(303);
+    visitor
+        .register("dirk", RESIDENT_PASSWORD)
+        .await
+        .expect(303);
     let mut second = instance.browser();
     let taken = second.register("Dirk", RESIDENT_PASSWORD).await;
     taken.expect(422);
@@ -155,36 +276,80 @@ async fn sessions_are_renewed_at_login_and_cookies_are_http_only() {
     let (instance, _) = instance_with_admin().await;
     let mut browser = instance.browser();
     let form = browser.get("/login").await;
-    let cookie = form.headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    let before = browser.cookie("inspraak_session").map(str::to_owned).expect("anonymous session");
+    let cookie = form
+        .headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let before = browser
+        .cookie("inspraak_session")
+        .map(str::to_owned)
+        .expect("anonymous session");
     browser.login("beheer", ADMIN_PASSWORD).await.expect(303);
-    let after = browser.cookie("inspraak_session").map(str::to_owned).expect("session");
-    assert_ne!(before, after, "a session fixed before log-in is not the one after");
+    let after = browser
+        .cookie("inspraak_session")
+        .map(str::to_owned)
+        .expect("session");
+    assert_ne!(
+        before, after,
+        "a session fixed before log-in is not the one after"
+    );
 }
 
 #[tokio::test]
 async fn a_letter_code_works_once_even_when_typed_at_the_same_moment() {
     let (instance, mut admin) = instance_with_admin().await;
-    let code = generate_codes(&mut admin, "1").await.pop().expect("one code");
+    let code = generate_codes(&mut admin, "1")
+        .await
+        .pop()
+        .expect("one code");
     let mut residents = Vec::new();
     for i in 0..8 {
         let mut browser = instance.browser();
-        browser.register(&format!("buur{i}"), RESIDENT_PASSWORD).await.expect(303);
+        browser
+            .register(&format!("buur{i}"), RESIDENT_PASSWORD)
+            .await
+            .expect(303);
         let token = browser.get("/account").await.csrf();
         residents.push((browser, token));
     }
     let attempts = residents.into_iter().map(|(mut browser, token)| {
         let code = code.clone();
-        tokio::spawn(async move { browser.post("/account/verify", &[("csrf_token", &token), ("code", &code)]).await.status })
+        tokio::spawn(async move {
+            browser
+                .post(
+                    "/account/verify",
+                    &[("csrf_token", &token), ("code", &code)],
+                )
+                .await
+                .status
+        })
     });
     let mut statuses = Vec::new();
     for attempt in attempts {
         statuses.push(attempt.await.expect("task"));
     }
     statuses.sort_unstable();
-    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 1, "exactly one wins: {statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 422).count(), 7, "the rest are refused: {statuses:?}");
-    let verified = admin.get("/admin/accounts?q=buur").await.body.matches("met een code per brief").count();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "exactly one wins: {statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        7,
+        "the rest are refused: {statuses:?}"
+    );
+    let verified = admin
+        .get("/admin/accounts?q=buur")
+        .await
+        .body
+        .matches("met een code per brief")
+        .count();
     assert_eq!(verified, 1);
 }

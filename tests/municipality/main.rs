@@ -28,7 +28,12 @@ pub async fn generate_codes(admin: &mut Browser, count: &str) -> Vec<String> {
         .submit(
             "/admin/verification-codes",
             "/admin/verification-codes",
-            &[("batch", "Brief test"), ("count", count), ("valid_days", "30"), ("format", "html")],
+            &[
+                ("batch", "Brief test"),
+                ("count", count),
+                ("valid_days", "30"),
+                ("format", "html"),
+            ],
         )
         .await;
     page.expect(200);

@@ -14,11 +14,16 @@ async fn dutch_by_default_english_and_frisian_on_request() {
     let instance = inspraak_tests::spawn().await;
     let mut browser = instance.browser();
     let home = browser.get("/").await;
-    assert!(home.body.contains("<html lang=\"nl\">") && home.body.contains("Denk mee over je gemeente"));
+    assert!(
+        home.body.contains("<html lang=\"nl\">") && home.body.contains("Denk mee over je gemeente")
+    );
 
     browser.accept_language = Some("en-GB,en;q=0.9".into());
     let english = browser.get("/").await;
-    assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("Help shape your municipality"));
+    assert!(
+        english.body.contains("<html lang=\"en\">")
+            && english.body.contains("Help shape your municipality")
+    );
 
     // The visible switch wins over the browser's preference and brings you back.
     let switch = browser.get("/lang/fy?next=/consultations").await;
@@ -26,7 +31,10 @@ async fn dutch_by_default_english_and_frisian_on_request() {
     assert_eq!(switch.location.as_deref(), Some("/consultations"));
     let frisian = browser.get("/consultations").await;
     assert!(frisian.body.contains("<html lang=\"fy\">"));
-    assert!(!frisian.body.contains("Participatietrajecten</h1>"), "the Frisian page is not the Dutch one");
+    assert!(
+        !frisian.body.contains("Participatietrajecten</h1>"),
+        "the Frisian page is not the Dutch one"
+    );
 
     // No open redirects through the switch.
     let evil = browser.get("/lang/nl?next=//evil.example/").await;
@@ -42,7 +50,11 @@ async fn the_openapi_document_describes_the_api() {
     doc.expect(200);
     let doc = doc.json();
     assert!(doc["openapi"].as_str().unwrap_or("").starts_with("3."));
-    for path in ["/api/v1/consultations", "/api/v1/consultations/{id}", "/api/v1/instance"] {
+    for path in [
+        "/api/v1/consultations",
+        "/api/v1/consultations/{id}",
+        "/api/v1/instance",
+    ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} is described");
     }
     assert!(doc["components"]["schemas"]["ConsultationDetail"].is_object());
@@ -62,7 +74,10 @@ async fn bad_api_queries_get_a_json_400() {
         assert!(!json["message"].as_str().unwrap_or("").is_empty());
     }
     browser.get("/api/v1/nothing-here").await.expect(404);
-    assert_eq!(browser.get("/api/v1/nothing-here").await.json()["error"], "not_found");
+    assert_eq!(
+        browser.get("/api/v1/nothing-here").await.json()["error"],
+        "not_found"
+    );
 }
 
 #[tokio::test]
@@ -70,7 +85,13 @@ async fn pages_carry_security_headers_and_errors_are_pages() {
     let instance = inspraak_tests::spawn().await;
     let mut browser = instance.browser();
     let page = browser.get("/").await;
-    let header = |name: &str| page.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let header = |name: &str| {
+        page.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
     assert!(header("content-security-policy").contains("default-src 'none'"));
     assert_eq!(header("x-content-type-options"), "nosniff");
     assert_eq!(header("x-frame-options"), "DENY");
@@ -80,7 +101,9 @@ async fn pages_carry_security_headers_and_errors_are_pages() {
     let missing = browser.get("/no/such/page").await;
     missing.expect(404);
     assert!(missing.body.contains("Pagina niet gevonden"));
-    let body_too_big = browser.post("/login", &[("username", &"x".repeat(2 * 1024 * 1024))]).await;
+    let body_too_big = browser
+        .post("/login", &[("username", &"x".repeat(2 * 1024 * 1024))])
+        .await;
     body_too_big.expect(413);
 }
 
@@ -92,8 +115,15 @@ async fn the_run_uses_the_database_it_was_asked_for() {
         "postgresql" => assert_eq!(db.kind, inspraak_db::DatabaseKind::Postgres),
         _ => {
             assert_eq!(db.kind, inspraak_db::DatabaseKind::Sqlite);
-            assert_eq!(db.sqlite_journal_mode().await.expect("pragma").as_deref(), Some("wal"), "SQLite runs in WAL mode");
-            assert!(instance.data_dir.join("inspraak.db").exists(), "the database lives in the data folder");
+            assert_eq!(
+                db.sqlite_journal_mode().await.expect("pragma").as_deref(),
+                Some("wal"),
+                "SQLite runs in WAL mode"
+            );
+            assert!(
+                instance.data_dir.join("inspraak.db").exists(),
+                "the database lives in the data folder"
+            );
         }
     }
 }

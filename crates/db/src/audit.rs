@@ -30,5 +30,10 @@ pub async fn record(
 
 /// The newest entries first.
 pub async fn recent(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Model>, DbError> {
-    Ok(Entity::find().order_by_desc(Column::CreatedAt).order_by_desc(Column::Id).limit(limit).all(db).await?)
+    Ok(Entity::find()
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }

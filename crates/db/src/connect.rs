@@ -26,13 +26,23 @@ pub struct Database {
 
 impl Database {
     /// Connects to `url`, or, when it is empty, to `inspraak.db` in `data_dir` (made if needed).
-    pub async fn connect(url: &str, data_dir: &Path, max_connections: u32) -> Result<Self, DbError> {
+    pub async fn connect(
+        url: &str,
+        data_dir: &Path,
+        max_connections: u32,
+    ) -> Result<Self, DbError> {
         let (url, kind) = if url.is_empty() {
             std::fs::create_dir_all(data_dir).map_err(|e| {
-                DbError::Connect(format!("cannot create data folder {}: {e}", data_dir.display()))
+                DbError::Connect(format!(
+                    "cannot create data folder {}: {e}",
+                    data_dir.display()
+                ))
             })?;
             let file = data_dir.join("inspraak.db");
-            (format!("sqlite://{}?mode=rwc", file.display()), DatabaseKind::Sqlite)
+            (
+                format!("sqlite://{}?mode=rwc", file.display()),
+                DatabaseKind::Sqlite,
+            )
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (url.to_owned(), DatabaseKind::Postgres)
         } else if url.starts_with("sqlite:") {
@@ -56,7 +66,8 @@ impl Database {
             // so setting it once per start-up is enough. Foreign keys are per connection and
             // sqlx turns them on for every connection it opens.
             conn.execute_unprepared("PRAGMA journal_mode=WAL;").await?;
-            conn.execute_unprepared("PRAGMA synchronous=NORMAL;").await?;
+            conn.execute_unprepared("PRAGMA synchronous=NORMAL;")
+                .await?;
         }
         Ok(Self { conn, kind })
     }

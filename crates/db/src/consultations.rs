@@ -39,7 +39,11 @@ pub struct NewConsultation {
 }
 
 /// Stores a consultation and its phases in one transaction; `Conflict("slug")` when taken.
-pub async fn create(db: &DatabaseConnection, new: NewConsultation, now: DateTime<Utc>) -> Result<Model, DbError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    new: NewConsultation,
+    now: DateTime<Utc>,
+) -> Result<Model, DbError> {
     let txn = db.begin().await?;
     let id = new_id();
     let row = ActiveModel {
@@ -84,14 +88,22 @@ pub async fn update_texts(
 }
 
 /// Publishes (with `Some(now)`) or withdraws to draft (with `None`).
-pub async fn set_published(db: &impl ConnectionTrait, id: &str, at: Option<DateTime<Utc>>) -> Result<Model, DbError> {
+pub async fn set_published(
+    db: &impl ConnectionTrait,
+    id: &str,
+    at: Option<DateTime<Utc>>,
+) -> Result<Model, DbError> {
     let mut row: ActiveModel = find(db, id).await?.into();
     row.published_at = Set(at);
     Ok(row.update(db).await?)
 }
 
 /// Sets or clears the cover image.
-pub async fn set_cover(db: &impl ConnectionTrait, id: &str, cover: Option<(String, String)>) -> Result<Model, DbError> {
+pub async fn set_cover(
+    db: &impl ConnectionTrait,
+    id: &str,
+    cover: Option<(String, String)>,
+) -> Result<Model, DbError> {
     let mut row: ActiveModel = find(db, id).await?.into();
     let (file, alt) = cover.unzip();
     row.cover_image = Set(file);
@@ -100,18 +112,30 @@ pub async fn set_cover(db: &impl ConnectionTrait, id: &str, cover: Option<(Strin
 }
 
 /// Replaces all phases of a consultation in one transaction.
-pub async fn replace_phases(db: &DatabaseConnection, id: &str, timeline: &Timeline, now: DateTime<Utc>) -> Result<(), DbError> {
+pub async fn replace_phases(
+    db: &DatabaseConnection,
+    id: &str,
+    timeline: &Timeline,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     let txn = db.begin().await?;
     let mut row: ActiveModel = find(&txn, id).await?.into();
     row.updated_at = Set(now);
     row.update(&txn).await?;
-    phase::Entity::delete_many().filter(phase::Column::ConsultationId.eq(id)).exec(&txn).await?;
+    phase::Entity::delete_many()
+        .filter(phase::Column::ConsultationId.eq(id))
+        .exec(&txn)
+        .await?;
     insert_phases(&txn, id, timeline.phases()).await?;
     txn.commit().await?;
     Ok(())
 }
 
-async fn insert_phases(db: &impl ConnectionTrait, consultation_id: &str, phases: &[Phase]) -> Result<(), DbError> {
+async fn insert_phases(
+    db: &impl ConnectionTrait,
+    consultation_id: &str,
+    phases: &[Phase],
+) -> Result<(), DbError> {
     for (position, p) in phases.iter().enumerate() {
         phase::ActiveModel {
             id: Set(new_id()),
@@ -134,19 +158,32 @@ async fn insert_phases(db: &impl ConnectionTrait, consultation_id: &str, phases:
 
 /// The consultation with this id.
 pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Model, DbError> {
-    Entity::find_by_id(id).one(db).await?.ok_or(DbError::NotFound("consultation"))
+    Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound("consultation"))
 }
 
 /// The consultation with this slug or id, with its phases.
-pub async fn find_with_phases(db: &impl ConnectionTrait, slug_or_id: &str) -> Result<ConsultationWithPhases, DbError> {
+pub async fn find_with_phases(
+    db: &impl ConnectionTrait,
+    slug_or_id: &str,
+) -> Result<ConsultationWithPhases, DbError> {
     let consultation = Entity::find()
-        .filter(Condition::any().add(Column::Slug.eq(slug_or_id)).add(Column::Id.eq(slug_or_id)))
+        .filter(
+            Condition::any()
+                .add(Column::Slug.eq(slug_or_id))
+                .add(Column::Id.eq(slug_or_id)),
+        )
         .one(db)
         .await?
         .ok_or(DbError::NotFound("consultation"))?;
     let mut phases = phases_of(db, std::slice::from_ref(&consultation.id)).await?;
     let timeline = phases.remove(&consultation.id).unwrap_or_default();
-    Ok(ConsultationWithPhases { consultation, timeline })
+    Ok(ConsultationWithPhases {
+        consultation,
+        timeline,
+    })
 }
 
 /// Which consultations to list.
@@ -159,7 +196,12 @@ pub enum Visibility {
 }
 
 /// Consultations with phases, newest first.
-pub async fn list(db: &impl ConnectionTrait, visibility: Visibility, limit: u64, offset: u64) -> Result<Vec<ConsultationWithPhases>, DbError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    visibility: Visibility,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<ConsultationWithPhases>, DbError> {
     let mut select = Entity::find();
     if visibility == Visibility::Published {
         select = select.filter(Column::PublishedAt.is_not_null());
@@ -177,7 +219,10 @@ pub async fn list(db: &impl ConnectionTrait, visibility: Visibility, limit: u64,
         .into_iter()
         .map(|consultation| {
             let timeline = phases.remove(&consultation.id).unwrap_or_default();
-            ConsultationWithPhases { consultation, timeline }
+            ConsultationWithPhases {
+                consultation,
+                timeline,
+            }
         })
         .collect())
 }
@@ -192,7 +237,10 @@ pub async fn count(db: &impl ConnectionTrait, visibility: Visibility) -> Result<
 }
 
 /// The phases of several consultations, keyed by consultation id, in one query.
-async fn phases_of(db: &impl ConnectionTrait, ids: &[String]) -> Result<HashMap<String, Timeline>, DbError> {
+async fn phases_of(
+    db: &impl ConnectionTrait,
+    ids: &[String],
+) -> Result<HashMap<String, Timeline>, DbError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -203,14 +251,18 @@ async fn phases_of(db: &impl ConnectionTrait, ids: &[String]) -> Result<HashMap<
         .await?;
     let mut grouped: HashMap<String, Vec<Phase>> = HashMap::new();
     for row in rows {
-        grouped.entry(row.consultation_id.clone()).or_default().push(to_domain(row));
+        grouped
+            .entry(row.consultation_id.clone())
+            .or_default()
+            .push(to_domain(row));
     }
     // Stored timelines were checked on the way in; should one be inconsistent after a manual
     // edit of the database, show its phases rather than hide the consultation.
     Ok(grouped
         .into_iter()
         .map(|(id, phases)| {
-            let timeline = Timeline::new(phases.clone()).unwrap_or_else(|_| Timeline::unchecked(phases));
+            let timeline =
+                Timeline::new(phases.clone()).unwrap_or_else(|_| Timeline::unchecked(phases));
             (id, timeline)
         })
         .collect())

@@ -2,8 +2,8 @@
 //! on embedded SQLite (the default) or PostgreSQL.
 
 pub mod audit;
-pub mod consultations;
 mod connect;
+pub mod consultations;
 pub mod entity;
 mod error;
 pub mod sessions;

@@ -25,7 +25,11 @@ pub async fn create(
 }
 
 /// The session with this token hash, if it exists and has not expired.
-pub async fn find_valid(db: &impl ConnectionTrait, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Model>, DbError> {
+pub async fn find_valid(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Model>, DbError> {
     Ok(Entity::find_by_id(token_hash)
         .filter(Column::ExpiresAt.gt(now))
         .one(db)
@@ -40,10 +44,18 @@ pub async fn delete(db: &impl ConnectionTrait, token_hash: &str) -> Result<(), D
 
 /// Ends every session of an account (after a password change, a block or a role change).
 pub async fn delete_for_user(db: &impl ConnectionTrait, user_id: &str) -> Result<u64, DbError> {
-    Ok(Entity::delete_many().filter(Column::UserId.eq(user_id)).exec(db).await?.rows_affected)
+    Ok(Entity::delete_many()
+        .filter(Column::UserId.eq(user_id))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// Removes expired sessions; returns how many.
 pub async fn purge_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbError> {
-    Ok(Entity::delete_many().filter(Column::ExpiresAt.lte(now)).exec(db).await?.rows_affected)
+    Ok(Entity::delete_many()
+        .filter(Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
 }

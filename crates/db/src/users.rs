@@ -5,8 +5,8 @@ use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::{Role, VerificationMethod};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 
 /// What is needed to make a local account.
@@ -27,7 +27,11 @@ pub struct NewUser {
 }
 
 /// Stores a new local account; `Conflict("username")` or `Conflict("email")` when taken.
-pub async fn create(db: &impl ConnectionTrait, new: NewUser, now: DateTime<Utc>) -> Result<Model, DbError> {
+pub async fn create(
+    db: &impl ConnectionTrait,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<Model, DbError> {
     let row = ActiveModel {
         id: Set(new_id()),
         username: Set(new.username),
@@ -55,11 +59,17 @@ pub async fn create(db: &impl ConnectionTrait, new: NewUser, now: DateTime<Utc>)
 
 /// The account with this id.
 pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Model, DbError> {
-    Entity::find_by_id(id).one(db).await?.ok_or(DbError::NotFound("account"))
+    Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound("account"))
 }
 
 /// The local account with this username, if any.
-pub async fn find_local_by_username(db: &impl ConnectionTrait, username: &str) -> Result<Option<Model>, DbError> {
+pub async fn find_local_by_username(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> Result<Option<Model>, DbError> {
     Ok(Entity::find()
         .filter(Column::Username.eq(username.to_lowercase()))
         .filter(Column::Local.eq(true))
@@ -69,20 +79,38 @@ pub async fn find_local_by_username(db: &impl ConnectionTrait, username: &str) -
 
 /// Whether a username or e-mail address is already in use (for friendly form errors; the
 /// unique constraints remain the real guard).
-pub async fn taken(db: &impl ConnectionTrait, username: &str, email: Option<&str>) -> Result<Option<&'static str>, DbError> {
-    if Entity::find().filter(Column::Username.eq(username)).count(db).await? > 0 {
+pub async fn taken(
+    db: &impl ConnectionTrait,
+    username: &str,
+    email: Option<&str>,
+) -> Result<Option<&'static str>, DbError> {
+    if Entity::find()
+        .filter(Column::Username.eq(username))
+        .count(db)
+        .await?
+        > 0
+    {
         return Ok(Some("username"));
     }
-    if let Some(email) = email {
-        if Entity::find().filter(Column::Email.eq(email)).count(db).await? > 0 {
-            return Ok(Some("email"));
-        }
+    if let Some(email) = email
+        && Entity::find()
+            .filter(Column::Email.eq(email))
+            .count(db)
+            .await?
+            > 0
+    {
+        return Ok(Some("email"));
     }
     Ok(None)
 }
 
 /// Local accounts, newest first, optionally only those matching `query` in name or username.
-pub async fn list_local(db: &impl ConnectionTrait, query: Option<&str>, limit: u64, offset: u64) -> Result<Vec<Model>, DbError> {
+pub async fn list_local(
+    db: &impl ConnectionTrait,
+    query: Option<&str>,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<Model>, DbError> {
     let mut select = Entity::find().filter(Column::Local.eq(true));
     if let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", q.replace(['%', '_'], ""));
@@ -92,12 +120,20 @@ pub async fn list_local(db: &impl ConnectionTrait, query: Option<&str>, limit: u
                 .add(Column::DisplayName.like(pattern)),
         );
     }
-    Ok(select.order_by_desc(Column::CreatedAt).limit(limit).offset(offset).all(db).await?)
+    Ok(select
+        .order_by_desc(Column::CreatedAt)
+        .limit(limit)
+        .offset(offset)
+        .all(db)
+        .await?)
 }
 
 /// How many local accounts exist.
 pub async fn count_local(db: &impl ConnectionTrait) -> Result<u64, DbError> {
-    Ok(Entity::find().filter(Column::Local.eq(true)).count(db).await?)
+    Ok(Entity::find()
+        .filter(Column::Local.eq(true))
+        .count(db)
+        .await?)
 }
 
 /// How many local accounts have this role.
@@ -145,7 +181,11 @@ pub async fn revoke_verification(db: &impl ConnectionTrait, id: &str) -> Result<
 }
 
 /// Remembers a successful log-in.
-pub async fn record_login(db: &impl ConnectionTrait, id: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+pub async fn record_login(
+    db: &impl ConnectionTrait,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     Entity::update_many()
         .col_expr(Column::LastLoginAt, sea_orm::sea_query::Expr::value(now))
         .filter(Column::Id.eq(id))

@@ -42,7 +42,12 @@ pub async fn create_batch(
 /// Redeems a code for an account and marks the account verified, atomically: a code works
 /// once, even when two people type it at the same moment. `NotFound("code")` when the code is
 /// unknown, used or expired (deliberately not told apart).
-pub async fn redeem(db: &DatabaseConnection, code_hash: &str, user_id: &str, now: DateTime<Utc>) -> Result<(), DbError> {
+pub async fn redeem(
+    db: &DatabaseConnection,
+    code_hash: &str,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
     let txn = db.begin().await?;
     let claimed = Entity::update_many()
         .col_expr(Column::UsedBy, Expr::value(user_id))
@@ -81,7 +86,10 @@ pub async fn batches(db: &DatabaseConnection) -> Result<Vec<BatchSummary>, DbErr
         .column(Column::Batch)
         .column_as(Expr::from(Func::count(Expr::col(Column::Id))), "total")
         .column_as(Expr::from(Func::count(Expr::col(Column::UsedAt))), "used")
-        .column_as(Expr::from(Func::min(Expr::col(Column::CreatedAt))), "created_at")
+        .column_as(
+            Expr::from(Func::min(Expr::col(Column::CreatedAt))),
+            "created_at",
+        )
         .group_by(Column::Batch)
         .order_by_desc(Expr::from(Func::min(Expr::col(Column::CreatedAt))))
         .into_tuple()
@@ -89,6 +97,11 @@ pub async fn batches(db: &DatabaseConnection) -> Result<Vec<BatchSummary>, DbErr
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(batch, total, used, created_at)| BatchSummary { batch, total, used, created_at })
+        .map(|(batch, total, used, created_at)| BatchSummary {
+            batch,
+            total,
+            used,
+            created_at,
+        })
         .collect())
 }

@@ -22,7 +22,10 @@ pub fn validate_username(raw: &str) -> Result<String, Problem> {
     if len > 30 {
         return Err(Problem::TooLong { max: 30 });
     }
-    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
         return Err(Problem::InvalidUsername);
     }
     Ok(name)
@@ -36,7 +39,9 @@ pub fn validate_display_name(raw: &str) -> Result<String, Problem> {
         return Err(Problem::Required);
     }
     if len > DISPLAY_NAME_MAX {
-        return Err(Problem::TooLong { max: DISPLAY_NAME_MAX });
+        return Err(Problem::TooLong {
+            max: DISPLAY_NAME_MAX,
+        });
     }
     if name.chars().any(char::is_control) {
         return Err(Problem::InvalidUsername);
@@ -82,7 +87,11 @@ pub fn validate_email(raw: &str) -> Result<Option<String>, Problem> {
         }
         None => false,
     };
-    if valid { Ok(Some(email.to_owned())) } else { Err(Problem::InvalidEmail) }
+    if valid {
+        Ok(Some(email.to_owned()))
+    } else {
+        Err(Problem::InvalidEmail)
+    }
 }
 
 #[cfg(test)]
@@ -101,17 +110,35 @@ mod tests {
     #[test]
     fn passwords() {
         assert_eq!(validate_password("correct horse", "correct horse"), Ok(()));
-        assert_eq!(validate_password("short", "short"), Err(Problem::TooShort { min: 10 }));
-        assert_eq!(validate_password("long enough!", "long enough?"), Err(Problem::PasswordMismatch));
+        assert_eq!(
+            validate_password("short", "short"),
+            Err(Problem::TooShort { min: 10 })
+        );
+        assert_eq!(
+            validate_password("long enough!", "long enough?"),
+            Err(Problem::PasswordMismatch)
+        );
     }
 
     #[test]
     fn display_names_and_emails() {
-        assert_eq!(validate_display_name(" Anna de Vries "), Ok("Anna de Vries".into()));
-        assert_eq!(validate_display_name("a\u{7}b"), Err(Problem::InvalidUsername));
+        assert_eq!(
+            validate_display_name(" Anna de Vries "),
+            Ok("Anna de Vries".into())
+        );
+        assert_eq!(
+            validate_display_name("a\u{7}b"),
+            Err(Problem::InvalidUsername)
+        );
         assert_eq!(validate_email(""), Ok(None));
-        assert_eq!(validate_email("anna@example.nl"), Ok(Some("anna@example.nl".into())));
+        assert_eq!(
+            validate_email("anna@example.nl"),
+            Ok(Some("anna@example.nl".into()))
+        );
         assert_eq!(validate_email("anna@localhost"), Err(Problem::InvalidEmail));
-        assert_eq!(validate_email("an na@example.nl"), Err(Problem::InvalidEmail));
+        assert_eq!(
+            validate_email("an na@example.nl"),
+            Err(Problem::InvalidEmail)
+        );
     }
 }

@@ -49,19 +49,26 @@ impl ConsultationInput {
     pub fn validate(&self) -> Result<ValidConsultation, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let title = errors.text("title", &self.title, 3, TITLE_MAX).to_owned();
-        let summary = errors.text("summary", &self.summary, 1, SUMMARY_MAX).to_owned();
+        let summary = errors
+            .text("summary", &self.summary, 1, SUMMARY_MAX)
+            .to_owned();
         let body = errors.text("body", &self.body, 0, BODY_MAX).to_owned();
         let slug = match self.slug.trim() {
             "" => slugify(&title),
             given => given.to_owned(),
         };
-        if errors.for_field("title").is_none() {
-            if let Err(problem) = validate_slug(&slug) {
-                errors.add("slug", problem);
-            }
+        if errors.for_field("title").is_none()
+            && let Err(problem) = validate_slug(&slug)
+        {
+            errors.add("slug", problem);
         }
         errors.into_result()?;
-        Ok(ValidConsultation { slug, title, summary, body })
+        Ok(ValidConsultation {
+            slug,
+            title,
+            summary,
+            body,
+        })
     }
 }
 
@@ -74,7 +81,9 @@ pub fn validate_slug(slug: &str) -> Result<(), Problem> {
     if len > SLUG_MAX {
         return Err(Problem::TooLong { max: SLUG_MAX });
     }
-    let allowed = slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let allowed = slug
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !allowed || slug.starts_with('-') || slug.ends_with('-') {
         return Err(Problem::InvalidSlug);
     }
@@ -133,7 +142,11 @@ impl PhaseInput {
     /// Parses the phase, recording problems under `prefix` (e.g. `phases[1]` or nothing).
     pub fn parse(&self, prefix: &str, errors: &mut ValidationErrors) -> Option<Phase> {
         let field = |name: &str| {
-            if prefix.is_empty() { name.to_owned() } else { format!("{prefix}.{name}") }
+            if prefix.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{prefix}.{name}")
+            }
         };
         let kind = match self.kind.trim().parse::<PhaseKind>() {
             Ok(kind) => Some(kind),
@@ -151,7 +164,13 @@ impl PhaseInput {
             errors.add(field("ends_on"), Problem::EndBeforeStart);
             return None;
         }
-        Some(Phase { kind: kind?, title, starts_on, ends_on, rules: self.rules })
+        Some(Phase {
+            kind: kind?,
+            title,
+            starts_on,
+            ends_on,
+            rules: self.rules,
+        })
     }
 }
 
@@ -190,7 +209,9 @@ mod tests {
 
     #[test]
     fn slug_is_derived_from_the_title() {
-        let valid = input("  Herinrichting Stationsplein (fase 2) ").validate().expect("valid");
+        let valid = input("  Herinrichting Stationsplein (fase 2) ")
+            .validate()
+            .expect("valid");
         assert_eq!(valid.slug, "herinrichting-stationsplein-fase-2");
         assert_eq!(valid.title, "Herinrichting Stationsplein (fase 2)");
         assert_eq!(slugify("Café Ĳsselmeer — één!"), "cafe-ijsselmeer-een");
@@ -205,7 +226,10 @@ mod tests {
             body: String::new(),
         };
         let errors = bad.validate().expect_err("invalid");
-        assert_eq!(errors.for_field("title"), Some(&Problem::TooLong { max: TITLE_MAX }));
+        assert_eq!(
+            errors.for_field("title"),
+            Some(&Problem::TooLong { max: TITLE_MAX })
+        );
         assert_eq!(errors.for_field("summary"), Some(&Problem::Required));
         let mut ok_title = bad.clone();
         ok_title.title = "Goede titel".into();
@@ -233,8 +257,14 @@ mod tests {
         }
         .parse("phases[0]", &mut errors);
         assert!(phase.is_none());
-        assert_eq!(errors.for_field("phases[0].starts_on"), Some(&Problem::InvalidDate));
-        assert_eq!(errors.for_field("phases[0].ends_on"), Some(&Problem::Required));
+        assert_eq!(
+            errors.for_field("phases[0].starts_on"),
+            Some(&Problem::InvalidDate)
+        );
+        assert_eq!(
+            errors.for_field("phases[0].ends_on"),
+            Some(&Problem::Required)
+        );
 
         let mut errors = ValidationErrors::new();
         let phase = PhaseInput {

@@ -49,12 +49,25 @@ impl PhaseKind {
     /// What residents may do in a phase of this kind unless the admin says otherwise.
     pub fn default_rules(self) -> PhaseRules {
         match self {
-            PhaseKind::Information => PhaseRules { comment: true, ..PhaseRules::NONE },
-            PhaseKind::Proposals => {
-                PhaseRules { propose: true, comment: true, support: true, vote: false }
-            }
-            PhaseKind::Voting => PhaseRules { vote: true, comment: true, ..PhaseRules::NONE },
-            PhaseKind::Evaluation => PhaseRules { comment: true, ..PhaseRules::NONE },
+            PhaseKind::Information => PhaseRules {
+                comment: true,
+                ..PhaseRules::NONE
+            },
+            PhaseKind::Proposals => PhaseRules {
+                propose: true,
+                comment: true,
+                support: true,
+                vote: false,
+            },
+            PhaseKind::Voting => PhaseRules {
+                vote: true,
+                comment: true,
+                ..PhaseRules::NONE
+            },
+            PhaseKind::Evaluation => PhaseRules {
+                comment: true,
+                ..PhaseRules::NONE
+            },
             PhaseKind::Closed => PhaseRules::NONE,
         }
     }
@@ -64,7 +77,10 @@ impl FromStr for PhaseKind {
     type Err = Problem;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        PhaseKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or(Problem::UnknownChoice)
+        PhaseKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(Problem::UnknownChoice)
     }
 }
 
@@ -83,7 +99,12 @@ pub struct PhaseRules {
 
 impl PhaseRules {
     /// Nothing is allowed.
-    pub const NONE: PhaseRules = PhaseRules { propose: false, comment: false, support: false, vote: false };
+    pub const NONE: PhaseRules = PhaseRules {
+        propose: false,
+        comment: false,
+        support: false,
+        vote: false,
+    };
 }
 
 /// One phase with its dates (both inclusive).
@@ -215,7 +236,9 @@ impl Timeline {
 
     /// What residents may do on `today`: nothing outside a phase.
     pub fn rules_on(&self, today: NaiveDate) -> PhaseRules {
-        self.current(today).map(|p| p.rules).unwrap_or(PhaseRules::NONE)
+        self.current(today)
+            .map(|p| p.rules)
+            .unwrap_or(PhaseRules::NONE)
     }
 }
 
@@ -228,7 +251,13 @@ mod tests {
     }
 
     fn phase(kind: PhaseKind, from: &str, to: &str) -> Phase {
-        Phase { kind, title: None, starts_on: day(from), ends_on: day(to), rules: kind.default_rules() }
+        Phase {
+            kind,
+            title: None,
+            starts_on: day(from),
+            ends_on: day(to),
+            rules: kind.default_rules(),
+        }
     }
 
     fn timeline() -> Timeline {
@@ -243,20 +272,48 @@ mod tests {
     #[test]
     fn phases_are_sorted_by_start() {
         let kinds: Vec<_> = timeline().phases().iter().map(|p| p.kind).collect();
-        assert_eq!(kinds, [PhaseKind::Information, PhaseKind::Proposals, PhaseKind::Voting]);
+        assert_eq!(
+            kinds,
+            [
+                PhaseKind::Information,
+                PhaseKind::Proposals,
+                PhaseKind::Voting
+            ]
+        );
     }
 
     #[test]
     fn state_follows_the_calendar_with_inclusive_days() {
         let t = timeline();
-        assert_eq!(t.state_on(day("2025-12-31")), PhaseState::Upcoming { next: 0 });
-        assert_eq!(t.state_on(day("2026-01-01")), PhaseState::Active { index: 0 });
-        assert_eq!(t.state_on(day("2026-01-31")), PhaseState::Active { index: 0 });
-        assert_eq!(t.state_on(day("2026-02-20")), PhaseState::Active { index: 1 });
-        assert_eq!(t.state_on(day("2026-02-21")), PhaseState::Between { next: 2 });
-        assert_eq!(t.state_on(day("2026-03-14")), PhaseState::Active { index: 2 });
+        assert_eq!(
+            t.state_on(day("2025-12-31")),
+            PhaseState::Upcoming { next: 0 }
+        );
+        assert_eq!(
+            t.state_on(day("2026-01-01")),
+            PhaseState::Active { index: 0 }
+        );
+        assert_eq!(
+            t.state_on(day("2026-01-31")),
+            PhaseState::Active { index: 0 }
+        );
+        assert_eq!(
+            t.state_on(day("2026-02-20")),
+            PhaseState::Active { index: 1 }
+        );
+        assert_eq!(
+            t.state_on(day("2026-02-21")),
+            PhaseState::Between { next: 2 }
+        );
+        assert_eq!(
+            t.state_on(day("2026-03-14")),
+            PhaseState::Active { index: 2 }
+        );
         assert_eq!(t.state_on(day("2026-03-15")), PhaseState::Finished);
-        assert_eq!(Timeline::default().state_on(day("2026-03-15")), PhaseState::Unscheduled);
+        assert_eq!(
+            Timeline::default().state_on(day("2026-03-15")),
+            PhaseState::Unscheduled
+        );
     }
 
     #[test]
@@ -273,14 +330,20 @@ mod tests {
     fn end_before_start_and_overlaps_are_refused_with_the_field() {
         let err = Timeline::new(vec![phase(PhaseKind::Voting, "2026-03-10", "2026-03-01")])
             .expect_err("end before start");
-        assert_eq!(err.for_field("phases[0].ends_on"), Some(&Problem::EndBeforeStart));
+        assert_eq!(
+            err.for_field("phases[0].ends_on"),
+            Some(&Problem::EndBeforeStart)
+        );
 
         let err = Timeline::new(vec![
             phase(PhaseKind::Information, "2026-01-01", "2026-01-31"),
             phase(PhaseKind::Proposals, "2026-01-31", "2026-02-10"),
         ])
         .expect_err("shared day overlaps");
-        assert_eq!(err.for_field("phases[1].starts_on"), Some(&Problem::Overlap));
+        assert_eq!(
+            err.for_field("phases[1].starts_on"),
+            Some(&Problem::Overlap)
+        );
     }
 
     #[test]

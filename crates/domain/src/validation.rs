@@ -88,7 +88,10 @@ impl ValidationErrors {
 
     /// Records a problem with a field.
     pub fn add(&mut self, field: impl Into<String>, problem: Problem) {
-        self.0.push(FieldError { field: field.into(), problem });
+        self.0.push(FieldError {
+            field: field.into(),
+            problem,
+        });
     }
 
     /// True when nothing was recorded.
@@ -123,8 +126,11 @@ impl ValidationErrors {
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> =
-            self.0.iter().map(|e| format!("{}: {}", e.field, e.problem.code())).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.problem.code()))
+            .collect();
         f.write_str(&parts.join(", "))
     }
 }
@@ -144,7 +150,10 @@ mod tests {
         assert_eq!(errors.for_field("title"), Some(&Problem::Required));
         let mut errors = ValidationErrors::new();
         errors.text("title", "abcdef", 1, 5);
-        assert_eq!(errors.for_field("title"), Some(&Problem::TooLong { max: 5 }));
+        assert_eq!(
+            errors.for_field("title"),
+            Some(&Problem::TooLong { max: 5 })
+        );
         assert!(errors.into_result().is_err());
     }
 }

@@ -19,7 +19,8 @@ pub enum VerificationMethod {
 
 impl VerificationMethod {
     /// All methods this build knows.
-    pub const ALL: [VerificationMethod; 2] = [VerificationMethod::LetterCode, VerificationMethod::Manual];
+    pub const ALL: [VerificationMethod; 2] =
+        [VerificationMethod::LetterCode, VerificationMethod::Manual];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
@@ -34,7 +35,10 @@ impl FromStr for VerificationMethod {
     type Err = crate::Problem;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|m| m.as_str() == s).ok_or(crate::Problem::UnknownChoice)
+        Self::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or(crate::Problem::UnknownChoice)
     }
 }
 
@@ -52,7 +56,11 @@ pub fn format_code(random: &[u8; 8]) -> String {
         symbols.push(ALPHABET[(bits & 31) as usize] as char);
         bits >>= 5;
     }
-    symbols.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+    symbols
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Normalises a typed code the Crockford way: case-insensitive, dashes and spaces ignored,
@@ -83,8 +91,14 @@ mod tests {
         assert_eq!(code.matches('-').count(), 2);
         let compact = code.replace('-', "");
         assert_eq!(normalize_code(&code.to_lowercase()), Some(compact.clone()));
-        assert_eq!(normalize_code(&format!(" {} ", code.replace('-', " "))), Some(compact));
-        assert_eq!(normalize_code("OIL0-0000-0000"), Some("011000000000".into()));
+        assert_eq!(
+            normalize_code(&format!(" {} ", code.replace('-', " "))),
+            Some(compact)
+        );
+        assert_eq!(
+            normalize_code("OIL0-0000-0000"),
+            Some("011000000000".into())
+        );
         assert_eq!(normalize_code("too-short"), None);
         assert_eq!(normalize_code("UUUU-UUUU-UUUU"), None);
     }

@@ -81,7 +81,11 @@ pub struct ConfigError {
 }
 
 fn invalid(setting: &str, env: Option<&'static str>, message: impl Into<String>) -> ConfigError {
-    ConfigError { setting: setting.to_owned(), env, message: message.into() }
+    ConfigError {
+        setting: setting.to_owned(),
+        env,
+        message: message.into(),
+    }
 }
 
 /// Checked values the rest of the program uses.
@@ -97,18 +101,33 @@ pub struct Settings {
 
 impl Config {
     /// Loads defaults, then `file` (if given), then the environment as read by `env`.
-    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
-        let mut table: toml::Table = DEFAULTS.parse().map_err(|e| invalid("config/default.toml", None, format!("{e}")))?;
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Settings, ConfigError> {
+        let mut table: toml::Table = DEFAULTS
+            .parse()
+            .map_err(|e| invalid("config/default.toml", None, format!("{e}")))?;
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| invalid("--config", None, format!("cannot read {}: {e}", path.display())))?;
-            let overlay: toml::Table =
-                text.parse().map_err(|e| invalid("--config", None, format!("{} is not valid TOML: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                invalid(
+                    "--config",
+                    None,
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            })?;
+            let overlay: toml::Table = text.parse().map_err(|e| {
+                invalid(
+                    "--config",
+                    None,
+                    format!("{} is not valid TOML: {e}", path.display()),
+                )
+            })?;
             merge(&mut table, overlay);
         }
-        let mut config: Config = table.try_into().map_err(|e: toml::de::Error| {
-            invalid("--config", None, e.message().to_owned())
-        })?;
+        let mut config: Config = table
+            .try_into()
+            .map_err(|e: toml::de::Error| invalid("--config", None, e.message().to_owned()))?;
         config.apply_env(env)?;
         config.check()
     }
@@ -135,51 +154,116 @@ impl Config {
     fn check(self) -> Result<Settings, ConfigError> {
         let name = self.instance.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(invalid("instance.name", Some("INSPRAAK_INSTANCE_NAME"), "must be 1 to 100 characters"));
+            return Err(invalid(
+                "instance.name",
+                Some("INSPRAAK_INSTANCE_NAME"),
+                "must be 1 to 100 characters",
+            ));
         }
         if !["municipality", "province", "helpdesk"].contains(&self.instance.kind.as_str()) {
-            return Err(invalid("instance.kind", None, "must be municipality, province or helpdesk"));
+            return Err(invalid(
+                "instance.kind",
+                None,
+                "must be municipality, province or helpdesk",
+            ));
         }
         let public_url = parse_public_url(&self.instance.public_url)?;
         let listen: SocketAddr = self.server.listen.parse().map_err(|_| {
-            invalid("server.listen", Some("INSPRAAK_LISTEN"), format!("{:?} is not an address:port such as 127.0.0.1:8080", self.server.listen))
+            invalid(
+                "server.listen",
+                Some("INSPRAAK_LISTEN"),
+                format!(
+                    "{:?} is not an address:port such as 127.0.0.1:8080",
+                    self.server.listen
+                ),
+            )
         })?;
         let url = self.database.url.as_str();
-        if !(url.is_empty() || url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:")) {
-            return Err(invalid("database.url", Some("DATABASE_URL"), "must be empty (embedded SQLite), a postgres:// URL or a sqlite: URL"));
+        if !(url.is_empty()
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://")
+            || url.starts_with("sqlite:"))
+        {
+            return Err(invalid(
+                "database.url",
+                Some("DATABASE_URL"),
+                "must be empty (embedded SQLite), a postgres:// URL or a sqlite: URL",
+            ));
         }
         if self.database.url.is_empty() && self.database.data_dir.as_os_str().is_empty() {
-            return Err(invalid("database.data_dir", Some("INSPRAAK_DATA_DIR"), "must name a folder"));
+            return Err(invalid(
+                "database.data_dir",
+                Some("INSPRAAK_DATA_DIR"),
+                "must name a folder",
+            ));
         }
         if !(1..=1000).contains(&self.database.max_connections) {
-            return Err(invalid("database.max_connections", None, "must be between 1 and 1000"));
+            return Err(invalid(
+                "database.max_connections",
+                None,
+                "must be between 1 and 1000",
+            ));
         }
         let s = &self.security;
         for (setting, value, max) in [
             ("security.session_days", s.session_days, 365),
-            ("security.login_attempts_per_minute", s.login_attempts_per_minute, 100_000),
-            ("security.code_attempts_per_hour", s.code_attempts_per_hour, 100_000),
-            ("security.registrations_per_hour", s.registrations_per_hour, 100_000),
+            (
+                "security.login_attempts_per_minute",
+                s.login_attempts_per_minute,
+                100_000,
+            ),
+            (
+                "security.code_attempts_per_hour",
+                s.code_attempts_per_hour,
+                100_000,
+            ),
+            (
+                "security.registrations_per_hour",
+                s.registrations_per_hour,
+                100_000,
+            ),
         ] {
             if value == 0 || value > max {
-                return Err(invalid(setting, None, format!("must be between 1 and {max}")));
+                return Err(invalid(
+                    setting,
+                    None,
+                    format!("must be between 1 and {max}"),
+                ));
             }
         }
-        Ok(Settings { config: self, listen, public_url })
+        Ok(Settings {
+            config: self,
+            listen,
+            public_url,
+        })
     }
 }
 
 fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
     let env = Some("INSPRAAK_PUBLIC_URL");
-    let url = Url::parse(raw).map_err(|e| invalid("instance.public_url", env, format!("{raw:?} is not a URL: {e}")))?;
+    let url = Url::parse(raw).map_err(|e| {
+        invalid(
+            "instance.public_url",
+            env,
+            format!("{raw:?} is not a URL: {e}"),
+        )
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid("instance.public_url", env, "must start with http:// or https://"));
+        return Err(invalid(
+            "instance.public_url",
+            env,
+            "must start with http:// or https://",
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("instance.public_url", env, "must name a host"));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("instance.public_url", env, "must be a bare origin such as https://inspraak.gemeente.nl (no path, query or fragment)"));
+        return Err(invalid(
+            "instance.public_url",
+            env,
+            "must be a bare origin such as https://inspraak.gemeente.nl (no path, query or fragment)",
+        ));
     }
     Ok(url)
 }
@@ -202,7 +286,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -219,9 +306,19 @@ mod tests {
     fn environment_overrides_file_overrides_defaults() {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("c.toml");
-        std::fs::write(&file, "[instance]\nname = \"Gemeente Tynaarlo\"\n[server]\nlisten = \"0.0.0.0:9000\"\n").expect("write");
-        let s = Config::load(Some(&file), env(&[("INSPRAAK_LISTEN", "127.0.0.1:9100"), ("DATABASE_URL", "postgres://x@y/z")]))
-            .expect("valid");
+        std::fs::write(
+            &file,
+            "[instance]\nname = \"Gemeente Tynaarlo\"\n[server]\nlisten = \"0.0.0.0:9000\"\n",
+        )
+        .expect("write");
+        let s = Config::load(
+            Some(&file),
+            env(&[
+                ("INSPRAAK_LISTEN", "127.0.0.1:9100"),
+                ("DATABASE_URL", "postgres://x@y/z"),
+            ]),
+        )
+        .expect("valid");
         assert_eq!(s.config.instance.name, "Gemeente Tynaarlo");
         assert_eq!(s.listen.to_string(), "127.0.0.1:9100");
         assert_eq!(s.config.database.url, "postgres://x@y/z");
@@ -230,10 +327,12 @@ mod tests {
 
     #[test]
     fn errors_name_the_setting() {
-        let err = Config::load(None, env(&[("INSPRAAK_PUBLIC_URL", "localhost:8080/x")])).expect_err("bad url");
+        let err = Config::load(None, env(&[("INSPRAAK_PUBLIC_URL", "localhost:8080/x")]))
+            .expect_err("bad url");
         assert_eq!(err.setting, "instance.public_url");
         assert!(err.to_string().contains("INSPRAAK_PUBLIC_URL"), "{err}");
-        let err = Config::load(None, env(&[("INSPRAAK_LISTEN", "everywhere")])).expect_err("bad listen");
+        let err =
+            Config::load(None, env(&[("INSPRAAK_LISTEN", "everywhere")])).expect_err("bad listen");
         assert_eq!(err.setting, "server.listen");
         let err = Config::load(None, env(&[("DATABASE_URL", "mysql://x")])).expect_err("bad db");
         assert_eq!(err.setting, "database.url");

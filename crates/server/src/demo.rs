@@ -53,7 +53,12 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             publish: true,
             phases: vec![
                 phase(PhaseKind::Information, None, d(-30), 14),
-                phase(PhaseKind::Proposals, Some("Ideeën voor het plein"), d(-16), 30),
+                phase(
+                    PhaseKind::Proposals,
+                    Some("Ideeën voor het plein"),
+                    d(-16),
+                    30,
+                ),
                 phase(PhaseKind::Voting, None, d(15), 14),
                 phase(PhaseKind::Evaluation, None, d(29), 30),
             ],
@@ -66,7 +71,12 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             phases: vec![
                 phase(PhaseKind::Proposals, Some("Projecten indienen"), d(-45), 30),
                 phase(PhaseKind::Voting, None, d(-10), 21),
-                phase(PhaseKind::Evaluation, Some("Uitslag en uitvoering"), d(11), 60),
+                phase(
+                    PhaseKind::Evaluation,
+                    Some("Uitslag en uitvoering"),
+                    d(11),
+                    60,
+                ),
             ],
         },
         DemoConsultation {
@@ -89,7 +99,12 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
                 phase(PhaseKind::Information, None, d(-200), 30),
                 phase(PhaseKind::Proposals, None, d(-170), 45),
                 phase(PhaseKind::Voting, None, d(-125), 21),
-                phase(PhaseKind::Evaluation, Some("Besluit van de raad"), d(-104), 60),
+                phase(
+                    PhaseKind::Evaluation,
+                    Some("Besluit van de raad"),
+                    d(-104),
+                    60,
+                ),
             ],
         },
         DemoConsultation {
@@ -118,8 +133,18 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
     let people = [
         ("beheerder", "Team Participatie", Role::Admin, None),
         ("moderator", "Moderator Voorbeeld", Role::Moderator, None),
-        ("anna", "Anna de Vries", Role::Resident, Some(VerificationMethod::LetterCode)),
-        ("bram", "Bram Jansen", Role::Resident, Some(VerificationMethod::Manual)),
+        (
+            "anna",
+            "Anna de Vries",
+            Role::Resident,
+            Some(VerificationMethod::LetterCode),
+        ),
+        (
+            "bram",
+            "Bram Jansen",
+            Role::Resident,
+            Some(VerificationMethod::Manual),
+        ),
         ("chantal", "Chantal Bakker", Role::Resident, None),
     ];
     let mut admin_id = String::new();
@@ -155,8 +180,11 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
             summary: demo.summary.to_owned(),
             body: demo.body.to_owned(),
         };
-        let fields = input.validate().map_err(|e| ServerError::Demo(format!("{}: {e}", demo.title)))?;
-        let timeline = Timeline::new(demo.phases).map_err(|e| ServerError::Demo(format!("{}: {e}", demo.title)))?;
+        let fields = input
+            .validate()
+            .map_err(|e| ServerError::Demo(format!("{}: {e}", demo.title)))?;
+        let timeline = Timeline::new(demo.phases)
+            .map_err(|e| ServerError::Demo(format!("{}: {e}", demo.title)))?;
         let new = NewConsultation {
             body_html: markdown_to_safe_html(&fields.body),
             ap_id: format!("{base}/consultations/{}", fields.slug),
@@ -172,11 +200,20 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
     let mut hashes = Vec::new();
     for _ in 0..5 {
         let mut random = [0u8; 8];
-        getrandom::fill(&mut random).map_err(|e| ServerError::Demo(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut random)
+            .map_err(|e| ServerError::Demo(format!("no randomness: {e}")))?;
         let code = format_code(&random);
         hashes.push(inspraak_web::sha256_hex(&code.replace('-', "")));
         summary.codes.push(code);
     }
-    verification::create_batch(&db.conn, hashes, "Demobrief", &admin_id, now, now + Duration::days(90)).await?;
+    verification::create_batch(
+        &db.conn,
+        hashes,
+        "Demobrief",
+        &admin_id,
+        now,
+        now + Duration::days(90),
+    )
+    .await?;
     Ok(Some(summary))
 }

@@ -71,7 +71,11 @@ impl Instance {
         };
         let state = AppState::new(db, web);
         let router = inspraak_web::router(state.clone());
-        Ok(Self { listener, router, state })
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
     }
 
     /// The address actually bound.
@@ -85,10 +89,17 @@ impl Instance {
     }
 
     /// Serves until `shutdown` completes, with housekeeping running beside it.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), ServerError> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
         let housekeeping = tokio::spawn(purge_sessions_periodically(self.state.db.clone()));
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
         housekeeping.abort();
         Ok(result?)
     }

@@ -8,7 +8,11 @@ use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "inspraak", version, about = "Inspraak: a federated participation platform for local government")]
+#[command(
+    name = "inspraak",
+    version,
+    about = "Inspraak: a federated participation platform for local government"
+)]
 struct Cli {
     /// A TOML file with settings that override the built-in defaults (config/default.toml).
     #[arg(long, global = true, value_name = "FILE")]
@@ -55,8 +59,9 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("INSPRAAK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+            tracing_subscriber::EnvFilter::try_from_env("INSPRAAK_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn")
+            }),
         )
         .init();
     let settings = match Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()) {
@@ -66,7 +71,10 @@ fn main() -> Result<()> {
             std::process::exit(2);
         }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
     runtime.block_on(async move {
         match cli.command {
             Command::Serve { demo } => serve(&settings, demo).await,
@@ -75,25 +83,37 @@ fn main() -> Result<()> {
                 println!("database schema is up to date");
                 Ok(())
             }
-            Command::Admin { command: AdminCommand::Create { username, display_name, email } } => {
-                create_admin(&settings, &username, &display_name, email.as_deref()).await
-            }
+            Command::Admin {
+                command:
+                    AdminCommand::Create {
+                        username,
+                        display_name,
+                        email,
+                    },
+            } => create_admin(&settings, &username, &display_name, email.as_deref()).await,
         }
     })
 }
 
 async fn serve(settings: &Settings, with_demo: bool) -> Result<()> {
     let instance = Instance::build(settings).await?;
-    if with_demo {
-        if let Some(summary) = demo::seed(instance.database(), &settings.public_url).await? {
-            tracing::warn!(
-                consultations = summary.consultations,
-                password = demo::DEMO_PASSWORD,
-                "DEMO content created. Accounts {:?} all use the password shown; never run a demo in production",
-                summary.accounts.iter().map(|(name, role)| format!("{name} ({})", role.as_str())).collect::<Vec<_>>()
-            );
-            tracing::info!("demo verification codes to try on /account (log in as chantal): {}", summary.codes.join(", "));
-        }
+    if with_demo
+        && let Some(summary) = demo::seed(instance.database(), &settings.public_url).await?
+    {
+        tracing::warn!(
+            consultations = summary.consultations,
+            password = demo::DEMO_PASSWORD,
+            "DEMO content created. Accounts {:?} all use the password shown; never run a demo in production",
+            summary
+                .accounts
+                .iter()
+                .map(|(name, role)| format!("{name} ({})", role.as_str()))
+                .collect::<Vec<_>>()
+        );
+        tracing::info!(
+            "demo verification codes to try on /account (log in as chantal): {}",
+            summary.codes.join(", ")
+        );
     }
     tracing::info!(
         address = %instance.local_addr()?,
@@ -106,27 +126,50 @@ async fn serve(settings: &Settings, with_demo: bool) -> Result<()> {
     Ok(())
 }
 
-async fn create_admin(settings: &Settings, username: &str, display_name: &str, email: Option<&str>) -> Result<()> {
+async fn create_admin(
+    settings: &Settings,
+    username: &str,
+    display_name: &str,
+    email: Option<&str>,
+) -> Result<()> {
     use inspraak_domain::account;
-    let username = account::validate_username(username).map_err(|p| anyhow::anyhow!("--username: {}", p.code()))?;
-    let display_name = account::validate_display_name(display_name).map_err(|p| anyhow::anyhow!("--display-name: {}", p.code()))?;
-    let email = account::validate_email(email.unwrap_or("")).map_err(|p| anyhow::anyhow!("--email: {}", p.code()))?;
+    let username = account::validate_username(username)
+        .map_err(|p| anyhow::anyhow!("--username: {}", p.code()))?;
+    let display_name = account::validate_display_name(display_name)
+        .map_err(|p| anyhow::anyhow!("--display-name: {}", p.code()))?;
+    let email = account::validate_email(email.unwrap_or(""))
+        .map_err(|p| anyhow::anyhow!("--email: {}", p.code()))?;
     let password = match std::env::var("INSPRAAK_ADMIN_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
-            eprint!("Password for {username} (at least {} characters): ", account::PASSWORD_MIN);
+            eprint!(
+                "Password for {username} (at least {} characters): ",
+                account::PASSWORD_MIN
+            );
             std::io::stderr().flush().ok();
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("reading the password from standard input")?;
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
     if let Err(problem) = account::validate_password(&password, &password) {
-        bail!("password: {} (at least {} characters)", problem.code(), account::PASSWORD_MIN);
+        bail!(
+            "password: {} (at least {} characters)",
+            problem.code(),
+            account::PASSWORD_MIN
+        );
     }
     let db = open_database(settings).await?;
-    let hash = inspraak_web::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let ap_id = format!("{}/users/{username}", settings.public_url.as_str().trim_end_matches('/'));
+    let hash = inspraak_web::hash_password(password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ap_id = format!(
+        "{}/users/{username}",
+        settings.public_url.as_str().trim_end_matches('/')
+    );
     let new = inspraak_db::users::NewUser {
         username: username.clone(),
         display_name,
@@ -138,7 +181,15 @@ async fn create_admin(settings: &Settings, username: &str, display_name: &str, e
     let user = inspraak_db::users::create(&db.conn, new, chrono::Utc::now())
         .await
         .with_context(|| format!("creating admin {username}"))?;
-    inspraak_db::audit::record(&db.conn, None, "account.create_admin", ("user", &user.id), "from the command line", chrono::Utc::now()).await?;
+    inspraak_db::audit::record(
+        &db.conn,
+        None,
+        "account.create_admin",
+        ("user", &user.id),
+        "from the command line",
+        chrono::Utc::now(),
+    )
+    .await?;
     println!("admin {username} created");
     Ok(())
 }

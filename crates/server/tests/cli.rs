@@ -19,43 +19,81 @@ fn inspraak(data_dir: &std::path::Path) -> Command {
 #[test]
 fn migrate_then_create_an_admin_from_standard_input() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = inspraak(dir.path()).arg("migrate").output().expect("run migrate");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = inspraak(dir.path())
+        .arg("migrate")
+        .output()
+        .expect("run migrate");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
     assert!(dir.path().join("inspraak.db").exists());
 
     let create = |password: &str| {
         let mut child = inspraak(dir.path())
-            .args(["admin", "create", "--username", "beheer", "--display-name", "Team Participatie"])
+            .args([
+                "admin",
+                "create",
+                "--username",
+                "beheer",
+                "--display-name",
+                "Team Participatie",
+            ])
             .env_remove("INSPRAAK_ADMIN_PASSWORD")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn");
-        child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{password}\n").as_bytes())
+            .expect("write");
         child.wait_with_output().expect("wait")
     };
     let short = create("kort");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("too_short"));
     let ok = create("een lang genoeg wachtwoord");
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("admin beheer created"));
     let again = create("een lang genoeg wachtwoord");
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("taken"), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("taken"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
 }
 
 #[test]
 fn an_invalid_setting_stops_start_up_and_is_named() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = inspraak(dir.path()).arg("serve").env("INSPRAAK_PUBLIC_URL", "gemeente.example/inspraak").output().expect("run");
+    let out = inspraak(dir.path())
+        .arg("serve")
+        .env("INSPRAAK_PUBLIC_URL", "gemeente.example/inspraak")
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("instance.public_url") && stderr.contains("INSPRAAK_PUBLIC_URL"), "{stderr}");
+    assert!(
+        stderr.contains("instance.public_url") && stderr.contains("INSPRAAK_PUBLIC_URL"),
+        "{stderr}"
+    );
 
-    let out = inspraak(dir.path()).arg("serve").env("INSPRAAK_LISTEN", "port 80").output().expect("run");
+    let out = inspraak(dir.path())
+        .arg("serve")
+        .env("INSPRAAK_LISTEN", "port 80")
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("server.listen"));
 }
@@ -72,7 +110,11 @@ impl Drop for Running {
 #[tokio::test]
 async fn serve_demo_shows_a_dutch_municipality_with_consultations_in_different_phases() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
     let _server = Running(
         inspraak(dir.path())
             .args(["serve", "--demo"])
@@ -88,21 +130,40 @@ async fn serve_demo_shows_a_dutch_municipality_with_consultations_in_different_p
     let base = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if let Ok(response) = client.get(format!("{base}/healthz")).send().await {
-            if response.status().is_success() {
-                break;
-            }
+        if let Ok(response) = client.get(format!("{base}/healthz")).send().await
+            && response.status().is_success()
+        {
+            break;
         }
         assert!(Instant::now() < deadline, "the demo server did not come up");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let home = client.get(format!("{base}/")).send().await.expect("home").text().await.expect("body");
+    let home = client
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .expect("home")
+        .text()
+        .await
+        .expect("body");
     assert!(home.contains("<html lang=\"nl\">"));
     assert!(home.contains("Herinrichting Stationsplein"));
     for state in ["badge-active", "badge-upcoming", "badge-finished"] {
-        assert!(home.contains(state), "the demo has a consultation in state {state}");
+        assert!(
+            home.contains(state),
+            "the demo has a consultation in state {state}"
+        );
     }
-    let api: serde_json::Value =
-        client.get(format!("{base}/api/v1/consultations")).send().await.expect("api").json().await.expect("json");
-    assert_eq!(api["total"], 4, "four published demo consultations (the fifth is a draft)");
+    let api: serde_json::Value = client
+        .get(format!("{base}/api/v1/consultations"))
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        api["total"], 4,
+        "four published demo consultations (the fifth is a draft)"
+    );
 }

@@ -94,7 +94,12 @@ pub struct RulesDto {
 
 impl From<PhaseRules> for RulesDto {
     fn from(r: PhaseRules) -> Self {
-        RulesDto { propose: r.propose, comment: r.comment, support: r.support, vote: r.vote }
+        RulesDto {
+            propose: r.propose,
+            comment: r.comment,
+            support: r.support,
+            vote: r.vote,
+        }
     }
 }
 
@@ -171,11 +176,19 @@ pub struct ConsultationDetail {
     pub updated_at: DateTime<Utc>,
 }
 
-fn summary(state: &AppState, item: &ConsultationWithPhases, today: NaiveDate) -> ConsultationSummary {
+fn summary(
+    state: &AppState,
+    item: &ConsultationWithPhases,
+    today: NaiveDate,
+) -> ConsultationSummary {
     let c = &item.consultation;
     let phase_state = item.timeline.state_on(today);
     let current = match phase_state {
-        PhaseState::Active { index } => item.timeline.phases().get(index).map(|p| phase_dto(p, today)),
+        PhaseState::Active { index } => item
+            .timeline
+            .phases()
+            .get(index)
+            .map(|p| phase_dto(p, today)),
         _ => None,
     };
     ConsultationSummary {
@@ -215,7 +228,8 @@ pub struct Paging {
 
 /// Parses a query string, answering 400 with the reason when it does not fit.
 fn parse_query<T: for<'de> Deserialize<'de>>(raw: Option<String>) -> Result<T, WebError> {
-    serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).map_err(|e| WebError::BadRequest(format!("invalid query: {e}")))
+    serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|e| WebError::BadRequest(format!("invalid query: {e}")))
 }
 
 #[utoipa::path(
@@ -228,18 +242,31 @@ fn parse_query<T: for<'de> Deserialize<'de>>(raw: Option<String>) -> Result<T, W
         (status = 400, description = "Invalid paging parameters", body = ApiErrorBody)
     )
 )]
-async fn list_consultations(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ConsultationPage>, WebError> {
+async fn list_consultations(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ConsultationPage>, WebError> {
     let paging: Paging = parse_query(raw)?;
     let limit = paging.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
-        return Err(WebError::BadRequest("limit must be between 1 and 100".into()));
+        return Err(WebError::BadRequest(
+            "limit must be between 1 and 100".into(),
+        ));
     }
     let offset = paging.offset.unwrap_or(0);
     let today = today();
     let rows = consultations::list(&state.db.conn, Visibility::Published, limit, offset).await?;
     let total = consultations::count(&state.db.conn, Visibility::Published).await?;
-    let items = rows.iter().map(|item| summary(&state, item, today)).collect();
-    Ok(Json(ConsultationPage { items, total, limit, offset }))
+    let items = rows
+        .iter()
+        .map(|item| summary(&state, item, today))
+        .collect();
+    Ok(Json(ConsultationPage {
+        items,
+        total,
+        limit,
+        offset,
+    }))
 }
 
 #[utoipa::path(
@@ -252,7 +279,10 @@ async fn list_consultations(State(state): State<AppState>, RawQuery(raw): RawQue
         (status = 404, description = "No published consultation has this id", body = ApiErrorBody)
     )
 )]
-async fn get_consultation(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<ConsultationDetail>, WebError> {
+async fn get_consultation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ConsultationDetail>, WebError> {
     let item = consultations::find_with_phases(&state.db.conn, &id).await?;
     if item.consultation.published_at.is_none() {
         return Err(WebError::NotFound("consultation"));
@@ -263,9 +293,17 @@ async fn get_consultation(State(state): State<AppState>, Path(id): Path<String>)
         summary: summary(&state, &item, today),
         body_html: c.body_html.clone(),
         body_markdown: c.body_markdown.clone(),
-        cover_image: c.cover_image.as_ref().map(|f| state.config.url(&format!("/media/{f}"))),
+        cover_image: c
+            .cover_image
+            .as_ref()
+            .map(|f| state.config.url(&format!("/media/{f}"))),
         cover_alt: c.cover_alt.clone(),
-        phases: item.timeline.phases().iter().map(|p| phase_dto(p, today)).collect(),
+        phases: item
+            .timeline
+            .phases()
+            .iter()
+            .map(|p| phase_dto(p, today))
+            .collect(),
         allowed_now: item.timeline.rules_on(today).into(),
         updated_at: c.updated_at,
     }))

@@ -135,7 +135,11 @@ impl IntoResponse for WebError {
             other => other.to_string(),
         };
         let mut response = status.into_response();
-        response.extensions_mut().insert(ErrorInfo { code: self.code(), message, fields });
+        response.extensions_mut().insert(ErrorInfo {
+            code: self.code(),
+            message,
+            fields,
+        });
         response
     }
 }

@@ -43,7 +43,8 @@ mod tests {
 
     #[test]
     fn parses_fields_and_checkboxes() {
-        let form = FormData::parse(b"title=Plan+B&phase0_kind=voting&phase0_vote=on&x=%3Cb%3E").expect("form");
+        let form = FormData::parse(b"title=Plan+B&phase0_kind=voting&phase0_vote=on&x=%3Cb%3E")
+            .expect("form");
         assert_eq!(form.get("title"), "Plan B");
         assert_eq!(form.get("x"), "<b>");
         assert!(form.checked("phase0_vote"));

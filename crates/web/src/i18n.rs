@@ -83,7 +83,11 @@ fn load(source: &str, fallback: Option<&'static Translations>) -> Translations {
 
 fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) {
     for (key, value) in table {
-        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let full = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
             toml::Value::String(s) => {
                 out.insert(full, s.clone());
@@ -94,9 +98,12 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>)
     }
 }
 
-static NL: LazyLock<Translations> = LazyLock::new(|| load(include_str!("../locales/nl.toml"), None));
-static EN: LazyLock<Translations> = LazyLock::new(|| load(include_str!("../locales/en.toml"), Some(&NL)));
-static FY: LazyLock<Translations> = LazyLock::new(|| load(include_str!("../locales/fy.toml"), Some(&NL)));
+static NL: LazyLock<Translations> =
+    LazyLock::new(|| load(include_str!("../locales/nl.toml"), None));
+static EN: LazyLock<Translations> =
+    LazyLock::new(|| load(include_str!("../locales/en.toml"), Some(&NL)));
+static FY: LazyLock<Translations> =
+    LazyLock::new(|| load(include_str!("../locales/fy.toml"), Some(&NL)));
 
 impl Translations {
     /// The strings for a language.
@@ -138,20 +145,34 @@ mod tests {
     #[test]
     fn all_languages_define_the_same_keys() {
         let nl: BTreeSet<&str> = Translations::of(Locale::Nl).keys().collect();
-        assert!(nl.len() > 100, "the Dutch file should load, found {} keys", nl.len());
+        assert!(
+            nl.len() > 100,
+            "the Dutch file should load, found {} keys",
+            nl.len()
+        );
         for locale in [Locale::En, Locale::Fy] {
             let other: BTreeSet<&str> = Translations::of(locale).keys().collect();
             let missing: Vec<_> = nl.difference(&other).collect();
             let extra: Vec<_> = other.difference(&nl).collect();
             assert!(missing.is_empty(), "{} lacks {missing:?}", locale.tag());
-            assert!(extra.is_empty(), "{} has unknown keys {extra:?}", locale.tag());
+            assert!(
+                extra.is_empty(),
+                "{} has unknown keys {extra:?}",
+                locale.tag()
+            );
         }
     }
 
     #[test]
     fn negotiation_honours_weights_and_falls_back() {
-        assert_eq!(Locale::negotiate("en-GB,en;q=0.9,nl;q=0.8"), Some(Locale::En));
-        assert_eq!(Locale::negotiate("de-DE, nl;q=0.5, en;q=0.7"), Some(Locale::En));
+        assert_eq!(
+            Locale::negotiate("en-GB,en;q=0.9,nl;q=0.8"),
+            Some(Locale::En)
+        );
+        assert_eq!(
+            Locale::negotiate("de-DE, nl;q=0.5, en;q=0.7"),
+            Some(Locale::En)
+        );
         assert_eq!(Locale::negotiate("fy-NL"), Some(Locale::Fy));
         assert_eq!(Locale::negotiate("de, fr"), None);
         assert_eq!(Locale::negotiate("en;q=0, nl"), Some(Locale::Nl));
@@ -161,7 +182,10 @@ mod tests {
     fn lookups_fall_back_to_dutch_then_to_the_key() {
         let en = Translations::of(Locale::En);
         assert_eq!(en.get("no.such.key"), "no.such.key");
-        assert_ne!(en.get("nav.consultations"), Translations::of(Locale::Nl).get("nav.consultations"));
+        assert_ne!(
+            en.get("nav.consultations"),
+            Translations::of(Locale::Nl).get("nav.consultations")
+        );
         assert!(en.with_number("problem.too_long", 150).contains("150"));
     }
 }

@@ -17,8 +17,8 @@ mod state;
 pub use api::ApiDoc;
 pub use error::WebError;
 pub use i18n::{Locale, Translations};
-pub use password::hash_password;
 pub use page::today;
+pub use password::hash_password;
 pub use session::sha256_hex;
 pub use state::{AppState, WebConfig};
 

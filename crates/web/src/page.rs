@@ -91,16 +91,28 @@ impl Page {
 
     /// The label of a field, translated; rows of the phases table say which phase.
     pub fn field_label(&self, field: &str) -> String {
-        if let Some((row, name)) = field.strip_prefix("phase").and_then(|rest| rest.split_once('.')) {
-            if let Ok(row) = row.parse::<usize>() {
-                return format!("{} {}: {}", self.t.get("phases.phase"), row + 1, self.t.get(&format!("field.{name}")));
-            }
+        if let Some((row, name)) = field
+            .strip_prefix("phase")
+            .and_then(|rest| rest.split_once('.'))
+            && let Ok(row) = row.parse::<usize>()
+        {
+            return format!(
+                "{} {}: {}",
+                self.t.get("phases.phase"),
+                row + 1,
+                self.t.get(&format!("field.{name}"))
+            );
         }
         self.t.get(&format!("field.{field}")).to_owned()
     }
 
     /// The problem with one field of row `row` of the phases table.
-    pub fn row_problem(&self, errors: &ValidationErrors, row: &usize, field: &str) -> Option<String> {
+    pub fn row_problem(
+        &self,
+        errors: &ValidationErrors,
+        row: &usize,
+        field: &str,
+    ) -> Option<String> {
         self.problem(errors, &format!("phase{row}.{field}"))
     }
 
@@ -113,7 +125,11 @@ impl Page {
     /// A moment in Amsterdam time: "1 maart 2026, 14:05".
     pub fn moment(&self, at: DateTime<Utc>) -> String {
         let local = at.with_timezone(&Amsterdam);
-        format!("{}, {}", self.date(local.date_naive()), local.format("%H:%M"))
+        format!(
+            "{}, {}",
+            self.date(local.date_naive()),
+            local.format("%H:%M")
+        )
     }
 
     /// The translated sentence for the first problem with `field`, if any.

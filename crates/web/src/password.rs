@@ -1,15 +1,17 @@
 //! Password hashing with Argon2id (OWASP's first choice), off the async threads.
 
 use crate::WebError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 /// Hashes a password to a PHC string with a fresh random salt.
 pub async fn hash_password(password: String) -> Result<String, WebError> {
     tokio::task::spawn_blocking(move || {
         let mut salt_bytes = [0u8; 16];
-        getrandom::fill(&mut salt_bytes).map_err(|e| WebError::internal(format!("no randomness: {e}")))?;
-        let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| WebError::internal(e.to_string()))?;
+        getrandom::fill(&mut salt_bytes)
+            .map_err(|e| WebError::internal(format!("no randomness: {e}")))?;
+        let salt =
+            SaltString::encode_b64(&salt_bytes).map_err(|e| WebError::internal(e.to_string()))?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -31,7 +33,9 @@ pub async fn verify_password(password: String, stored: Option<String>) -> Result
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return Ok(false);
         };
-        let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         Ok(known && matches)
     })
     .await
@@ -44,11 +48,25 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_and_wrong_passwords_fail() {
-        let hash = hash_password("correct horse battery".into()).await.expect("hash");
+        let hash = hash_password("correct horse battery".into())
+            .await
+            .expect("hash");
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await.expect("verify"));
-        assert!(!verify_password("wrong horse battery".into(), Some(hash)).await.expect("verify"));
-        assert!(!verify_password("anything".into(), None).await.expect("verify"));
+        assert!(
+            verify_password("correct horse battery".into(), Some(hash.clone()))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_password("wrong horse battery".into(), Some(hash))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_password("anything".into(), None)
+                .await
+                .expect("verify")
+        );
     }
 
     #[test]

@@ -33,6 +33,27 @@ impl RateLimiter {
     }
 }
 
+/// The client's address as the socket saw it ("unknown" when the server was not started with
+/// connection info). Behind a reverse proxy every client shares the proxy's address; see
+/// docs/operations.md.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(ClientAddr(addr))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,23 +68,5 @@ mod tests {
         assert!(limiter.allow("b", 2, minute));
         assert!(limiter.allow("c", 1, Duration::ZERO));
         assert!(limiter.allow("c", 1, Duration::ZERO));
-    }
-}
-
-/// The client's address as the socket saw it ("unknown" when the server was not started with
-/// connection info). Behind a reverse proxy every client shares the proxy's address; see
-/// docs/operations.md.
-pub struct ClientAddr(pub String);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_owned());
-        Ok(ClientAddr(addr))
     }
 }

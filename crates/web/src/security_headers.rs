@@ -1,7 +1,9 @@
 //! Headers that make every page harder to abuse: no inline script, no framing, no sniffing.
 
 use axum::http::HeaderValue;
-use axum::http::header::{HeaderName, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, HeaderName, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The policy: our own styles and images only; no scripts at all (the interface needs none).
@@ -18,6 +20,8 @@ pub fn layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
     ];
     pairs
         .into_iter()
-        .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)))
+        .map(|(name, value)| {
+            SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+        })
         .collect()
 }

@@ -48,7 +48,11 @@ impl Session {
     /// The logged-in account if it is an admin; `Unauthorized` or `Forbidden` otherwise.
     pub fn require_admin(&self) -> Result<&user::Model, WebError> {
         let user = self.user()?;
-        if users::role_of(user).can_manage_consultations() { Ok(user) } else { Err(WebError::Forbidden) }
+        if users::role_of(user).can_manage_consultations() {
+            Ok(user)
+        } else {
+            Err(WebError::Forbidden)
+        }
     }
 }
 
@@ -61,12 +65,19 @@ pub fn random_token() -> Result<String, WebError> {
 
 /// SHA-256 as lowercase hex.
 pub fn sha256_hex(data: &str) -> String {
-    Sha256::digest(data.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(data.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The cookie's name: with HTTPS the `__Host-` prefix pins it to this host and path `/`.
 fn cookie_name(state: &AppState) -> &'static str {
-    if state.config.secure_cookies() { "__Host-inspraak_session" } else { "inspraak_session" }
+    if state.config.secure_cookies() {
+        "__Host-inspraak_session"
+    } else {
+        "inspraak_session"
+    }
 }
 
 fn read_cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
@@ -89,7 +100,12 @@ impl FromRequestParts<AppState> for Session {
             return Ok(session.clone());
         }
         let now = Utc::now();
-        let mut session = Session { token_hash: None, csrf_token: None, user: None, locale: Locale::Nl };
+        let mut session = Session {
+            token_hash: None,
+            csrf_token: None,
+            user: None,
+            locale: Locale::Nl,
+        };
         if let Some(token) = read_cookie(parts, cookie_name(state)) {
             let hash = sha256_hex(token);
             if let Some(row) = sessions::find_valid(&state.db.conn, &hash, now).await? {
@@ -102,9 +118,19 @@ impl FromRequestParts<AppState> for Session {
         }
         session.locale = read_cookie(parts, LANG_COOKIE)
             .and_then(Locale::from_tag)
-            .or_else(|| session.user.as_ref().and_then(|u| u.locale.as_deref()).and_then(Locale::from_tag))
             .or_else(|| {
-                parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Locale::negotiate)
+                session
+                    .user
+                    .as_ref()
+                    .and_then(|u| u.locale.as_deref())
+                    .and_then(Locale::from_tag)
+            })
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Locale::negotiate)
             })
             .unwrap_or(Locale::Nl);
         parts.extensions.insert(session.clone());
@@ -123,34 +149,65 @@ pub struct NewSession {
 impl NewSession {
     /// Attaches the cookie to a response.
     pub fn set_on(&self, response: &mut Response) {
-        response.headers_mut().append(SET_COOKIE, self.cookie.clone());
+        response
+            .headers_mut()
+            .append(SET_COOKIE, self.cookie.clone());
     }
 }
 
 /// Starts a session, for an account (after log-in) or anonymous (to protect a form). A new
 /// token every time: a session id fixed before log-in is worthless after it.
-pub async fn start(state: &AppState, user: Option<user::Model>, locale: Locale) -> Result<NewSession, WebError> {
+pub async fn start(
+    state: &AppState,
+    user: Option<user::Model>,
+    locale: Locale,
+) -> Result<NewSession, WebError> {
     let token = random_token()?;
     let csrf = random_token()?;
-    let lifetime = if user.is_some() { state.config.session_lifetime } else { ANONYMOUS_LIFETIME };
+    let lifetime = if user.is_some() {
+        state.config.session_lifetime
+    } else {
+        ANONYMOUS_LIFETIME
+    };
     let now = Utc::now();
-    let expires = now + chrono::Duration::from_std(lifetime).map_err(|e| WebError::internal(e.to_string()))?;
+    let expires = now
+        + chrono::Duration::from_std(lifetime).map_err(|e| WebError::internal(e.to_string()))?;
     let hash = sha256_hex(&token);
-    sessions::create(&state.db.conn, hash.clone(), user.as_ref().map(|u| u.id.clone()), csrf.clone(), now, expires).await?;
+    sessions::create(
+        &state.db.conn,
+        hash.clone(),
+        user.as_ref().map(|u| u.id.clone()),
+        csrf.clone(),
+        now,
+        expires,
+    )
+    .await?;
     let cookie = format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         cookie_name(state),
         lifetime.as_secs(),
-        if state.config.secure_cookies() { "; Secure" } else { "" }
+        if state.config.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        }
     );
     Ok(NewSession {
-        session: Session { token_hash: Some(hash), csrf_token: Some(csrf), user, locale },
+        session: Session {
+            token_hash: Some(hash),
+            csrf_token: Some(csrf),
+            user,
+            locale,
+        },
         cookie: HeaderValue::from_str(&cookie).map_err(|e| WebError::internal(e.to_string()))?,
     })
 }
 
 /// Makes sure the visitor has a session (and so a CSRF token) before a form is shown.
-pub async fn ensure(state: &AppState, session: Session) -> Result<(Session, Option<NewSession>), WebError> {
+pub async fn ensure(
+    state: &AppState,
+    session: Session,
+) -> Result<(Session, Option<NewSession>), WebError> {
     if session.csrf_token.is_some() {
         return Ok((session, None));
     }
@@ -163,7 +220,12 @@ pub fn clearing_cookie(state: &AppState) -> HeaderValue {
     let value = format!(
         "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
         cookie_name(state),
-        if state.config.secure_cookies() { "; Secure" } else { "" }
+        if state.config.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        }
     );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("inspraak_session=; Max-Age=0"))
+    HeaderValue::from_str(&value)
+        .unwrap_or_else(|_| HeaderValue::from_static("inspraak_session=; Max-Age=0"))
 }

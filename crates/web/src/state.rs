@@ -55,7 +55,11 @@ pub struct Inner {
 impl AppState {
     /// Bundles what handlers need.
     pub fn new(db: Database, config: WebConfig) -> Self {
-        Self(Arc::new(Inner { db, config, limits: RateLimiter::default() }))
+        Self(Arc::new(Inner {
+            db,
+            config,
+            limits: RateLimiter::default(),
+        }))
     }
 }
 

@@ -40,45 +40,81 @@ struct RegisterPage {
     errors: ValidationErrors,
 }
 
-async fn register_form(State(state): State<AppState>, session: Session) -> Result<Response, WebError> {
+async fn register_form(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, WebError> {
     let (session, new) = session::ensure(&state, session).await?;
     let page = Page::new(&state, &session, "/register");
-    let mut response = render(&RegisterPage { page, form: FormData::default(), errors: ValidationErrors::new() })?;
+    let mut response = render(&RegisterPage {
+        page,
+        form: FormData::default(),
+        errors: ValidationErrors::new(),
+    })?;
     if let Some(new) = new {
         new.set_on(&mut response);
     }
     Ok(response)
 }
 
-async fn register(State(state): State<AppState>, ClientAddr(ip): ClientAddr, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
-    if !state.limits.allow(&format!("register:{ip}"), state.config.registrations_per_hour, Duration::from_secs(3600)) {
+async fn register(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    if !state.limits.allow(
+        &format!("register:{ip}"),
+        state.config.registrations_per_hour,
+        Duration::from_secs(3600),
+    ) {
         return Err(WebError::TooManyRequests);
     }
     let mut errors = ValidationErrors::new();
-    let username = account::validate_username(form.get("username")).map_err(|p| errors.add("username", p)).ok();
-    let display_name = account::validate_display_name(form.get("display_name")).map_err(|p| errors.add("display_name", p)).ok();
-    let email = account::validate_email(form.get("email")).map_err(|p| errors.add("email", p)).ok().flatten();
+    let username = account::validate_username(form.get("username"))
+        .map_err(|p| errors.add("username", p))
+        .ok();
+    let display_name = account::validate_display_name(form.get("display_name"))
+        .map_err(|p| errors.add("display_name", p))
+        .ok();
+    let email = account::validate_email(form.get("email"))
+        .map_err(|p| errors.add("email", p))
+        .ok()
+        .flatten();
     if let Err(p) = account::validate_password(form.get("password"), form.get("password_repeat")) {
         errors.add("password", p);
     }
-    if let Some(name) = &username {
-        if let Some(field) = users::taken(&state.db.conn, name, email.as_deref()).await? {
-            errors.add(field, Problem::Taken);
-        }
+    if let Some(name) = &username
+        && let Some(field) = users::taken(&state.db.conn, name, email.as_deref()).await?
+    {
+        errors.add(field, Problem::Taken);
     }
-    let (Some(username), Some(display_name), true) = (username, display_name, errors.is_empty()) else {
+    let (Some(username), Some(display_name), true) = (username, display_name, errors.is_empty())
+    else {
         let page = Page::new(&state, &session, "/register");
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &RegisterPage { page, form, errors });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &RegisterPage { page, form, errors },
+        );
     };
     let password_hash = hash_password(form.get("password").to_owned()).await?;
     let ap_id = state.config.url(&format!("/users/{username}"));
-    let new = users::NewUser { username, display_name, email, password_hash, role: Role::Resident, ap_id };
+    let new = users::NewUser {
+        username,
+        display_name,
+        email,
+        password_hash,
+        role: Role::Resident,
+        ap_id,
+    };
     let user = match users::create(&state.db.conn, new, Utc::now()).await {
         Ok(user) => user,
         Err(DbError::Conflict(field)) => {
             errors.add(field, Problem::Taken);
             let page = Page::new(&state, &session, "/register");
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &RegisterPage { page, form, errors });
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &RegisterPage { page, form, errors },
+            );
         }
         Err(other) => return Err(other.into()),
     };
@@ -87,7 +123,12 @@ async fn register(State(state): State<AppState>, ClientAddr(ip): ClientAddr, Csr
 }
 
 /// Replaces the visitor's session with a fresh one for `user` and redirects.
-async fn log_in(state: &AppState, old: &Session, user: user::Model, to: &str) -> Result<Response, WebError> {
+async fn log_in(
+    state: &AppState,
+    old: &Session,
+    user: user::Model,
+    to: &str,
+) -> Result<Response, WebError> {
     if let Some(hash) = &old.token_hash {
         sessions::delete(&state.db.conn, hash).await?;
     }
@@ -112,22 +153,43 @@ struct NextQuery {
     next: Option<String>,
 }
 
-async fn login_form(State(state): State<AppState>, session: Session, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
+async fn login_form(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, WebError> {
     let (session, new) = session::ensure(&state, session).await?;
     let page = Page::new(&state, &session, "/login");
     let next = local_path(q.next.as_deref()).to_owned();
-    let mut response = render(&LoginPage { page, username: String::new(), next, failed: false })?;
+    let mut response = render(&LoginPage {
+        page,
+        username: String::new(),
+        next,
+        failed: false,
+    })?;
     if let Some(new) = new {
         new.set_on(&mut response);
     }
     Ok(response)
 }
 
-async fn login(State(state): State<AppState>, ClientAddr(ip): ClientAddr, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
     let minute = Duration::from_secs(60);
     let username = form.get("username").trim().to_lowercase();
-    let per_ip = state.limits.allow(&format!("login-ip:{ip}"), state.config.login_attempts_per_minute, minute);
-    let per_name = state.limits.allow(&format!("login-name:{username}"), state.config.login_attempts_per_minute, minute);
+    let per_ip = state.limits.allow(
+        &format!("login-ip:{ip}"),
+        state.config.login_attempts_per_minute,
+        minute,
+    );
+    let per_name = state.limits.allow(
+        &format!("login-name:{username}"),
+        state.config.login_attempts_per_minute,
+        minute,
+    );
     if !per_ip || !per_name {
         return Err(WebError::TooManyRequests);
     }
@@ -143,18 +205,34 @@ async fn login(State(state): State<AppState>, ClientAddr(ip): ClientAddr, CsrfFo
         _ => {
             tracing::info!(%username, %ip, "log-in refused: wrong name or password");
             let page = Page::new(&state, &session, "/login");
-            render_status(StatusCode::UNAUTHORIZED, &LoginPage { page, username, next, failed: true })
+            render_status(
+                StatusCode::UNAUTHORIZED,
+                &LoginPage {
+                    page,
+                    username,
+                    next,
+                    failed: true,
+                },
+            )
         }
     }
 }
 
-async fn logout(State(state): State<AppState>, CsrfForm { session, .. }: CsrfForm) -> Result<Response, WebError> {
+async fn logout(
+    State(state): State<AppState>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
     if let Some(hash) = &session.token_hash {
         sessions::delete(&state.db.conn, hash).await?;
     }
     let mut response = StatusCode::SEE_OTHER.into_response();
-    response.headers_mut().insert(LOCATION, axum::http::HeaderValue::from_static("/?notice=logged_out"));
-    response.headers_mut().insert(SET_COOKIE, session::clearing_cookie(&state));
+    response.headers_mut().insert(
+        LOCATION,
+        axum::http::HeaderValue::from_static("/?notice=logged_out"),
+    );
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, session::clearing_cookie(&state));
     Ok(response)
 }
 
@@ -174,37 +252,83 @@ struct NoticeQuery {
     notice: Option<String>,
 }
 
-fn account_view(state: &AppState, session: &Session, user: user::Model, notice: Option<&str>, code_error: Option<String>) -> AccountPage {
+fn account_view(
+    state: &AppState,
+    session: &Session,
+    user: user::Model,
+    notice: Option<&str>,
+    code_error: Option<String>,
+) -> AccountPage {
     let page = Page::new(state, session, "/account").with_notice(notice);
-    let role = page.t(&format!("role.{}", users::role_of(&user).as_str())).to_owned();
+    let role = page
+        .t(&format!("role.{}", users::role_of(&user).as_str()))
+        .to_owned();
     let verified_on = user.verified_at.map(|at| page.moment(at));
-    let verified_how = user.verification_method.as_ref().map(|m| page.t(&format!("verification.method.{m}")).to_owned());
-    AccountPage { page, user, role, verified_on, verified_how, code_error }
+    let verified_how = user
+        .verification_method
+        .as_ref()
+        .map(|m| page.t(&format!("verification.method.{m}")).to_owned());
+    AccountPage {
+        page,
+        user,
+        role,
+        verified_on,
+        verified_how,
+        code_error,
+    }
 }
 
-async fn account_page(State(state): State<AppState>, session: Session, Query(q): Query<NoticeQuery>) -> Result<Response, WebError> {
+async fn account_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
     let user = session.user()?.clone();
-    render(&account_view(&state, &session, user, q.notice.as_deref(), None))
+    render(&account_view(
+        &state,
+        &session,
+        user,
+        q.notice.as_deref(),
+        None,
+    ))
 }
 
-async fn verify_code(State(state): State<AppState>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+async fn verify_code(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
     let user = session.user()?.clone();
     if user.verified_at.is_some() {
         return Ok(Redirect::to("/account").into_response());
     }
-    if !state.limits.allow(&format!("code:{}", user.id), state.config.code_attempts_per_hour, Duration::from_secs(3600)) {
+    if !state.limits.allow(
+        &format!("code:{}", user.id),
+        state.config.code_attempts_per_hour,
+        Duration::from_secs(3600),
+    ) {
         return Err(WebError::TooManyRequests);
     }
     let refuse = |key: &str| {
         let page_error = Page::new(&state, &session, "/account").t(key).to_owned();
-        render_status(StatusCode::UNPROCESSABLE_ENTITY, &account_view(&state, &session, user.clone(), None, Some(page_error)))
+        render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &account_view(&state, &session, user.clone(), None, Some(page_error)),
+        )
     };
     let Some(code) = normalize_code(form.get("code")) else {
         return refuse("verification.code_malformed");
     };
     match verification::redeem(&state.db.conn, &sha256_hex(&code), &user.id, Utc::now()).await {
         Ok(()) => {
-            audit::record(&state.db.conn, Some(&user.id), "account.verify_code", ("user", &user.id), "letter code redeemed", Utc::now()).await?;
+            audit::record(
+                &state.db.conn,
+                Some(&user.id),
+                "account.verify_code",
+                ("user", &user.id),
+                "letter code redeemed",
+                Utc::now(),
+            )
+            .await?;
             tracing::info!(user = %user.username, "resident verified with a letter code");
             Ok(Redirect::to("/account?notice=verified").into_response())
         }

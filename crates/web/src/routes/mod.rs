@@ -1,9 +1,9 @@
 //! The route table and the middleware around it.
 
 mod account;
-mod views;
 mod admin;
 mod public;
+mod views;
 
 use crate::error::ErrorInfo;
 use crate::page::{Page, render_status};
@@ -61,8 +61,14 @@ async fn healthz(State(state): State<AppState>) -> Response {
 async fn stylesheet() -> Response {
     (
         [
-            (CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-            (CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600")),
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
         ],
         include_str!("../../static/style.css"),
     )
@@ -88,12 +94,16 @@ async fn switch_language(Path(tag): Path<String>, Query(q): Query<Next_>) -> Res
     let Some(locale) = crate::Locale::from_tag(&tag) else {
         return crate::WebError::NotFound("language").into_response();
     };
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.tag());
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        locale.tag()
+    );
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    if let (Ok(location), Ok(cookie)) =
-        (HeaderValue::from_str(local_path(q.next.as_deref())), HeaderValue::from_str(&cookie))
-    {
+    if let (Ok(location), Ok(cookie)) = (
+        HeaderValue::from_str(local_path(q.next.as_deref())),
+        HeaderValue::from_str(&cookie),
+    ) {
         headers.insert(LOCATION, location);
         headers.insert(SET_COOKIE, cookie);
     }
@@ -113,7 +123,11 @@ struct ErrorPage {
 /// person who must log in first, a redirect to the log-in form that brings them back.
 async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    let path_and_query = request.uri().path_and_query().map(|p| p.to_string()).unwrap_or_else(|| path.clone());
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| path.clone());
     let wants_json = path.starts_with("/api/")
         || request
             .headers()
@@ -132,7 +146,8 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
             .iter()
             .map(|(field, code, limit)| serde_json::json!({"field": field, "problem": code, "limit": limit}))
             .collect();
-        let body = serde_json::json!({"error": info.code, "message": info.message, "fields": fields});
+        let body =
+            serde_json::json!({"error": info.code, "message": info.message, "fields": fields});
         return (status, Json(body)).into_response();
     }
     if status == StatusCode::UNAUTHORIZED {
@@ -147,13 +162,24 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
     parts.headers = headers;
     let session = match Session::from_request_parts(&mut parts, &state).await {
         Ok(session) => session,
-        Err(_) => Session { token_hash: None, csrf_token: None, user: None, locale: crate::Locale::Nl },
+        Err(_) => Session {
+            token_hash: None,
+            csrf_token: None,
+            user: None,
+            locale: crate::Locale::Nl,
+        },
     };
     let page = Page::new(&state, &session, &path);
     let heading = page.t(&format!("error.{}.title", info.code)).to_owned();
     let explanation = page.t(&format!("error.{}.text", info.code)).to_owned();
-    let template = ErrorPage { page, status: status.as_u16(), heading, explanation };
-    let mut rendered = render_status(status, &template).unwrap_or_else(|_| (status, info.message).into_response());
+    let template = ErrorPage {
+        page,
+        status: status.as_u16(),
+        heading,
+        explanation,
+    };
+    let mut rendered =
+        render_status(status, &template).unwrap_or_else(|_| (status, info.message).into_response());
     for (name, value) in response.headers() {
         if name == SET_COOKIE {
             rendered.headers_mut().append(name, value.clone());

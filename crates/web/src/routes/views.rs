@@ -57,35 +57,56 @@ pub struct ConsultationView {
 pub fn phase_name(page: &Page, phase: &Phase) -> String {
     match &phase.title {
         Some(title) => title.clone(),
-        None => page.t(&format!("phase.kind.{}", phase.kind.as_str())).to_owned(),
+        None => page
+            .t(&format!("phase.kind.{}", phase.kind.as_str()))
+            .to_owned(),
     }
 }
 
 fn allowed(page: &Page, phase: &Phase) -> Vec<String> {
     let r = phase.rules;
-    [(r.propose, "propose"), (r.comment, "comment"), (r.support, "support"), (r.vote, "vote")]
-        .into_iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, what)| page.t(&format!("phase.action.{what}")).to_owned())
-        .collect()
+    [
+        (r.propose, "propose"),
+        (r.comment, "comment"),
+        (r.support, "support"),
+        (r.vote, "vote"),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, what)| page.t(&format!("phase.action.{what}")).to_owned())
+    .collect()
 }
 
 /// Shapes one consultation for a page, as of `today`.
-pub fn consultation(page: &Page, item: &ConsultationWithPhases, today: NaiveDate) -> ConsultationView {
+pub fn consultation(
+    page: &Page,
+    item: &ConsultationWithPhases,
+    today: NaiveDate,
+) -> ConsultationView {
     let c = &item.consultation;
     let phases = item.timeline.phases();
     let state = item.timeline.state_on(today);
     let state_text = match state {
         PhaseState::Unscheduled => page.t("state.unscheduled").to_owned(),
         PhaseState::Upcoming { next } | PhaseState::Between { next } => {
-            let key = if matches!(state, PhaseState::Upcoming { .. }) { "state.upcoming" } else { "state.between" };
+            let key = if matches!(state, PhaseState::Upcoming { .. }) {
+                "state.upcoming"
+            } else {
+                "state.between"
+            };
             match phases.get(next) {
-                Some(p) => page.t(key).replace("{phase}", &phase_name(page, p)).replace("{date}", &page.date(p.starts_on)),
+                Some(p) => page
+                    .t(key)
+                    .replace("{phase}", &phase_name(page, p))
+                    .replace("{date}", &page.date(p.starts_on)),
                 None => page.t("state.unscheduled").to_owned(),
             }
         }
         PhaseState::Active { index } => match phases.get(index) {
-            Some(p) => page.t("state.active").replace("{phase}", &phase_name(page, p)).replace("{date}", &page.date(p.ends_on)),
+            Some(p) => page
+                .t("state.active")
+                .replace("{phase}", &phase_name(page, p))
+                .replace("{date}", &page.date(p.ends_on)),
             None => page.t("state.unscheduled").to_owned(),
         },
         PhaseState::Finished => page.t("state.finished").to_owned(),
@@ -96,10 +117,17 @@ pub fn consultation(page: &Page, item: &ConsultationWithPhases, today: NaiveDate
         title: c.title.clone(),
         summary: c.summary.clone(),
         body_html: c.body_html.clone(),
-        cover: c.cover_image.as_ref().map(|file| (format!("/media/{file}"), c.cover_alt.clone().unwrap_or_default())),
+        cover: c.cover_image.as_ref().map(|file| {
+            (
+                format!("/media/{file}"),
+                c.cover_alt.clone().unwrap_or_default(),
+            )
+        }),
         draft: c.published_at.is_none(),
         state: state.as_str(),
-        state_label: page.t(&format!("state.label.{}", state.as_str())).to_owned(),
+        state_label: page
+            .t(&format!("state.label.{}", state.as_str()))
+            .to_owned(),
         state_text,
         phases: phases
             .iter()

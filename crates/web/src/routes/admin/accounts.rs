@@ -55,7 +55,11 @@ struct ListQuery {
     notice: Option<String>,
 }
 
-async fn list(State(state): State<AppState>, session: Session, Query(q): Query<ListQuery>) -> Result<Response, WebError> {
+async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
     session.require_admin()?;
     let page = Page::new(&state, &session, "/admin/accounts").with_notice(q.notice.as_deref());
     let query = q.q.unwrap_or_default();
@@ -66,7 +70,11 @@ async fn list(State(state): State<AppState>, session: Session, Query(q): Query<L
             role: users::role_of(&u).as_str(),
             verified: u.verified_at.map(|at| {
                 let how = u.verification_method.as_deref().unwrap_or("manual");
-                format!("{} ({})", page.moment(at), page.t(&format!("verification.method.{how}")))
+                format!(
+                    "{} ({})",
+                    page.moment(at),
+                    page.t(&format!("verification.method.{how}"))
+                )
             }),
             created: page.moment(u.created_at),
             id: u.id,
@@ -74,36 +82,100 @@ async fn list(State(state): State<AppState>, session: Session, Query(q): Query<L
             display_name: u.display_name,
         })
         .collect();
-    let roles = Role::ALL.iter().map(|r| (r.as_str(), page.t(&format!("role.{}", r.as_str())).to_owned())).collect();
-    render(&AccountsPage { page, accounts, query, roles })
+    let roles = Role::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str(),
+                page.t(&format!("role.{}", r.as_str())).to_owned(),
+            )
+        })
+        .collect();
+    render(&AccountsPage {
+        page,
+        accounts,
+        query,
+        roles,
+    })
 }
 
-async fn set_role(State(state): State<AppState>, Path(id): Path<String>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+async fn set_role(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
     let admin = session.require_admin()?.clone();
-    let role: Role = form.get("role").parse().map_err(|_| WebError::BadRequest("unknown role".into()))?;
+    let role: Role = form
+        .get("role")
+        .parse()
+        .map_err(|_| WebError::BadRequest("unknown role".into()))?;
     let target = users::find(&state.db.conn, &id).await?;
     // An instance without an admin can only be repaired from the command line: refuse to
     // demote the last one.
-    if users::role_of(&target) == Role::Admin && role != Role::Admin && users::count_with_role(&state.db.conn, Role::Admin).await? <= 1 {
-        return Err(WebError::BadRequest("the last admin cannot be demoted".into()));
+    if users::role_of(&target) == Role::Admin
+        && role != Role::Admin
+        && users::count_with_role(&state.db.conn, Role::Admin).await? <= 1
+    {
+        return Err(WebError::BadRequest(
+            "the last admin cannot be demoted".into(),
+        ));
     }
     users::set_role(&state.db.conn, &id, role).await?;
-    audit::record(&state.db.conn, Some(&admin.id), "account.role", ("user", &id), format!("{} -> {}", target.role, role.as_str()), Utc::now()).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "account.role",
+        ("user", &id),
+        format!("{} -> {}", target.role, role.as_str()),
+        Utc::now(),
+    )
+    .await?;
     Ok(Redirect::to("/admin/accounts?notice=saved").into_response())
 }
 
-async fn verify(State(state): State<AppState>, Path(id): Path<String>, CsrfForm { session, .. }: CsrfForm) -> Result<Response, WebError> {
+async fn verify(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
     let admin = session.require_admin()?.clone();
     let now = Utc::now();
-    users::mark_verified(&state.db.conn, &id, VerificationMethod::Manual, Some(&admin.id), now).await?;
-    audit::record(&state.db.conn, Some(&admin.id), "account.verify_manual", ("user", &id), "", now).await?;
+    users::mark_verified(
+        &state.db.conn,
+        &id,
+        VerificationMethod::Manual,
+        Some(&admin.id),
+        now,
+    )
+    .await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "account.verify_manual",
+        ("user", &id),
+        "",
+        now,
+    )
+    .await?;
     Ok(Redirect::to("/admin/accounts?notice=verified_by_admin").into_response())
 }
 
-async fn unverify(State(state): State<AppState>, Path(id): Path<String>, CsrfForm { session, .. }: CsrfForm) -> Result<Response, WebError> {
+async fn unverify(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
     let admin = session.require_admin()?.clone();
     users::revoke_verification(&state.db.conn, &id).await?;
-    audit::record(&state.db.conn, Some(&admin.id), "account.unverify", ("user", &id), "", Utc::now()).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "account.unverify",
+        ("user", &id),
+        "",
+        Utc::now(),
+    )
+    .await?;
     Ok(Redirect::to("/admin/accounts?notice=saved").into_response())
 }
 
@@ -133,14 +205,37 @@ struct CreatedPage {
     codes: Vec<String>,
 }
 
-async fn codes_view(state: &AppState, session: &Session, form: FormData, errors: ValidationErrors) -> Result<CodesPage, WebError> {
+async fn codes_view(
+    state: &AppState,
+    session: &Session,
+    form: FormData,
+    errors: ValidationErrors,
+) -> Result<CodesPage, WebError> {
     let page = Page::new(state, session, "/admin/verification-codes");
     let batches = verification::batches(&state.db.conn)
         .await?
         .into_iter()
-        .map(|BatchSummary { batch, total, used, created_at }| BatchRow { batch, total, used, created: page.moment(created_at) })
+        .map(
+            |BatchSummary {
+                 batch,
+                 total,
+                 used,
+                 created_at,
+             }| BatchRow {
+                batch,
+                total,
+                used,
+                created: page.moment(created_at),
+            },
+        )
         .collect();
-    Ok(CodesPage { page, batches, form, errors, max_codes: MAX_CODES })
+    Ok(CodesPage {
+        page,
+        batches,
+        form,
+        errors,
+        max_codes: MAX_CODES,
+    })
 }
 
 async fn codes_page(State(state): State<AppState>, session: Session) -> Result<Response, WebError> {
@@ -151,7 +246,10 @@ async fn codes_page(State(state): State<AppState>, session: Session) -> Result<R
 
 /// Generates a batch; the plain codes are shown (or downloaded as CSV for a mail merge) once
 /// and only their hashes are stored.
-async fn generate_codes(State(state): State<AppState>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+async fn generate_codes(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
     let admin = session.require_admin()?.clone();
     let mut errors = ValidationErrors::new();
     let batch = errors.text("batch", form.get("batch"), 1, 100).to_owned();
@@ -174,28 +272,53 @@ async fn generate_codes(State(state): State<AppState>, CsrfForm { session, form 
         }
     };
     if !errors.is_empty() {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &codes_view(&state, &session, form, errors).await?);
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &codes_view(&state, &session, form, errors).await?,
+        );
     }
     let mut codes = Vec::with_capacity(count);
     for _ in 0..count {
         let mut random = [0u8; 8];
-        getrandom::fill(&mut random).map_err(|e| WebError::internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut random)
+            .map_err(|e| WebError::internal(format!("no randomness: {e}")))?;
         codes.push(format_code(&random));
     }
-    let hashes = codes.iter().map(|c| sha256_hex(&c.replace('-', ""))).collect();
+    let hashes = codes
+        .iter()
+        .map(|c| sha256_hex(&c.replace('-', "")))
+        .collect();
     let now = Utc::now();
     let expires_at = now + chrono::Duration::days(days);
     verification::create_batch(&state.db.conn, hashes, &batch, &admin.id, now, expires_at).await?;
-    audit::record(&state.db.conn, Some(&admin.id), "verification.codes", ("batch", &batch), format!("{count} codes, valid {days} days"), now).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "verification.codes",
+        ("batch", &batch),
+        format!("{count} codes, valid {days} days"),
+        now,
+    )
+    .await?;
     if form.get("format") == "csv" {
         let mut csv = String::from("code,batch,expires\n");
         for code in &codes {
-            csv.push_str(&format!("{code},\"{}\",{}\n", batch.replace('"', "\"\""), expires_at.format("%Y-%m-%d")));
+            csv.push_str(&format!(
+                "{code},\"{}\",{}\n",
+                batch.replace('"', "\"\""),
+                expires_at.format("%Y-%m-%d")
+            ));
         }
         return Ok((
             [
-                (CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                (CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"verification-codes.csv\"")),
+                (
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/csv; charset=utf-8"),
+                ),
+                (
+                    CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"verification-codes.csv\""),
+                ),
             ],
             csv,
         )
@@ -203,5 +326,10 @@ async fn generate_codes(State(state): State<AppState>, CsrfForm { session, form 
     }
     let page = Page::new(&state, &session, "/admin/verification-codes");
     let expires = page.moment(expires_at);
-    render(&CreatedPage { page, batch, expires, codes })
+    render(&CreatedPage {
+        page,
+        batch,
+        expires,
+        codes,
+    })
 }

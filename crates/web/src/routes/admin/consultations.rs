@@ -49,7 +49,15 @@ struct NewPage {
 }
 
 fn kinds(page: &Page) -> Vec<(&'static str, String)> {
-    PhaseKind::ALL.iter().map(|k| (k.as_str(), page.t(&format!("phase.kind.{}", k.as_str())).to_owned())).collect()
+    PhaseKind::ALL
+        .iter()
+        .map(|k| {
+            (
+                k.as_str(),
+                page.t(&format!("phase.kind.{}", k.as_str())).to_owned(),
+            )
+        })
+        .collect()
 }
 
 async fn new_form(State(state): State<AppState>, session: Session) -> Result<Response, WebError> {
@@ -57,11 +65,20 @@ async fn new_form(State(state): State<AppState>, session: Session) -> Result<Res
     let page = Page::new(&state, &session, "/admin/consultations/new");
     let mut rows = phase_rows::rows_from_phases(&[]);
     for index in rows.len()..5 {
-        rows.push(PhaseRow { index, ..PhaseRow::default() });
+        rows.push(PhaseRow {
+            index,
+            ..PhaseRow::default()
+        });
     }
     let kinds = kinds(&page);
     let form = FormData::from_pairs([("publish", "on".to_owned())]);
-    render(&NewPage { page, form, errors: ValidationErrors::new(), rows, kinds })
+    render(&NewPage {
+        page,
+        form,
+        errors: ValidationErrors::new(),
+        rows,
+        kinds,
+    })
 }
 
 fn input_from(form: &FormData) -> ConsultationInput {
@@ -73,17 +90,30 @@ fn input_from(form: &FormData) -> ConsultationInput {
     }
 }
 
-async fn create(State(state): State<AppState>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+async fn create(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
     let admin = session.require_admin()?.clone();
     let mut errors = ValidationErrors::new();
-    let fields = input_from(&form).validate().map_err(|e| errors.0.extend(e.0)).ok();
+    let fields = input_from(&form)
+        .validate()
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
     let timeline = phase_rows::timeline_from_form(&form, &mut errors);
     let (Some(fields), Some(timeline), true) = (fields, timeline, errors.is_empty()) else {
         return refuse_new(&state, &session, form, errors);
     };
     let ap_id = state.config.url(&format!("/consultations/{}", fields.slug));
     let body_html = markdown_to_safe_html(&fields.body);
-    let new = NewConsultation { fields, body_html, created_by: admin.id.clone(), ap_id, publish: form.checked("publish"), timeline };
+    let new = NewConsultation {
+        fields,
+        body_html,
+        created_by: admin.id.clone(),
+        ap_id,
+        publish: form.checked("publish"),
+        timeline,
+    };
     let now = Utc::now();
     let created = match consultations::create(&state.db.conn, new, now).await {
         Ok(created) => created,
@@ -93,16 +123,42 @@ async fn create(State(state): State<AppState>, CsrfForm { session, form }: CsrfF
         }
         Err(other) => return Err(other.into()),
     };
-    audit::record(&state.db.conn, Some(&admin.id), "consultation.create", ("consultation", &created.id), created.title.clone(), now).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "consultation.create",
+        ("consultation", &created.id),
+        created.title.clone(),
+        now,
+    )
+    .await?;
     tracing::info!(slug = %created.slug, "consultation created");
-    Ok(Redirect::to(&format!("/admin/consultations/{}/edit?notice=created", created.id)).into_response())
+    Ok(Redirect::to(&format!(
+        "/admin/consultations/{}/edit?notice=created",
+        created.id
+    ))
+    .into_response())
 }
 
-fn refuse_new(state: &AppState, session: &Session, form: FormData, errors: ValidationErrors) -> Result<Response, WebError> {
+fn refuse_new(
+    state: &AppState,
+    session: &Session,
+    form: FormData,
+    errors: ValidationErrors,
+) -> Result<Response, WebError> {
     let page = Page::new(state, session, "/admin/consultations/new");
     let rows = phase_rows::rows_from_form(&form);
     let kinds = kinds(&page);
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &NewPage { page, form, errors, rows, kinds })
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &NewPage {
+            page,
+            form,
+            errors,
+            rows,
+            kinds,
+        },
+    )
 }
 
 #[derive(Template)]
@@ -139,7 +195,12 @@ async fn edit_page(
 ) -> Result<EditPage, WebError> {
     let item = consultations::find_with_phases(&state.db.conn, id).await?;
     let c = &item.consultation;
-    let page = Page::new(state, session, &format!("/admin/consultations/{}/edit", c.id)).with_notice(notice);
+    let page = Page::new(
+        state,
+        session,
+        &format!("/admin/consultations/{}/edit", c.id),
+    )
+    .with_notice(notice);
     let stored = FormData::from_pairs([
         ("slug", c.slug.clone()),
         ("title", c.title.clone()),
@@ -150,19 +211,47 @@ async fn edit_page(
     let (form, rows) = match submitted {
         Submitted::Texts(form) => (form, phase_rows::rows_from_phases(item.timeline.phases())),
         Submitted::Phases(form) => (stored, phase_rows::rows_from_form(&form)),
-        Submitted::Nothing | Submitted::Cover => (stored, phase_rows::rows_from_phases(item.timeline.phases())),
+        Submitted::Nothing | Submitted::Cover => {
+            (stored, phase_rows::rows_from_phases(item.timeline.phases()))
+        }
     };
     let view = views::consultation(&page, &item, today());
     let kinds = kinds(&page);
-    Ok(EditPage { page, c: view, form, errors, rows, kinds })
+    Ok(EditPage {
+        page,
+        c: view,
+        form,
+        errors,
+        rows,
+        kinds,
+    })
 }
 
-async fn edit_form(State(state): State<AppState>, session: Session, Path(id): Path<String>, Query(q): Query<NoticeQuery>) -> Result<Response, WebError> {
+async fn edit_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
     session.require_admin()?;
-    render(&edit_page(&state, &session, &id, Submitted::Nothing, ValidationErrors::new(), q.notice.as_deref()).await?)
+    render(
+        &edit_page(
+            &state,
+            &session,
+            &id,
+            Submitted::Nothing,
+            ValidationErrors::new(),
+            q.notice.as_deref(),
+        )
+        .await?,
+    )
 }
 
-async fn update_texts(State(state): State<AppState>, Path(id): Path<String>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+async fn update_texts(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
     let admin = session.require_admin()?.clone();
     let existing = consultations::find(&state.db.conn, &id).await?;
     let mut input = input_from(&form);
@@ -172,17 +261,33 @@ async fn update_texts(State(state): State<AppState>, Path(id): Path<String>, Csr
             let html = markdown_to_safe_html(&fields.body);
             let now = Utc::now();
             consultations::update_texts(&state.db.conn, &id, fields, html, now).await?;
-            audit::record(&state.db.conn, Some(&admin.id), "consultation.update", ("consultation", &id), "texts", now).await?;
-            Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
+            audit::record(
+                &state.db.conn,
+                Some(&admin.id),
+                "consultation.update",
+                ("consultation", &id),
+                "texts",
+                now,
+            )
+            .await?;
+            Ok(
+                Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved"))
+                    .into_response(),
+            )
         }
         Err(errors) => {
-            let page = edit_page(&state, &session, &id, Submitted::Texts(form), errors, None).await?;
+            let page =
+                edit_page(&state, &session, &id, Submitted::Texts(form), errors, None).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }
 
-async fn update_phases(State(state): State<AppState>, Path(id): Path<String>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+async fn update_phases(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
     let admin = session.require_admin()?.clone();
     consultations::find(&state.db.conn, &id).await?;
     let mut errors = ValidationErrors::new();
@@ -191,23 +296,51 @@ async fn update_phases(State(state): State<AppState>, Path(id): Path<String>, Cs
             let now = Utc::now();
             consultations::replace_phases(&state.db.conn, &id, &timeline, now).await?;
             let detail = format!("{} phases", timeline.phases().len());
-            audit::record(&state.db.conn, Some(&admin.id), "consultation.phases", ("consultation", &id), detail, now).await?;
-            Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
+            audit::record(
+                &state.db.conn,
+                Some(&admin.id),
+                "consultation.phases",
+                ("consultation", &id),
+                detail,
+                now,
+            )
+            .await?;
+            Ok(
+                Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved"))
+                    .into_response(),
+            )
         }
         None => {
-            let page = edit_page(&state, &session, &id, Submitted::Phases(form), errors, None).await?;
+            let page =
+                edit_page(&state, &session, &id, Submitted::Phases(form), errors, None).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }
 
-async fn publish(State(state): State<AppState>, Path(id): Path<String>, CsrfForm { session, form }: CsrfForm) -> Result<Response, WebError> {
+async fn publish(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
     let admin = session.require_admin()?.clone();
     let now = Utc::now();
     let publish = form.checked("publish");
     consultations::set_published(&state.db.conn, &id, publish.then_some(now)).await?;
-    let action = if publish { "consultation.publish" } else { "consultation.unpublish" };
-    audit::record(&state.db.conn, Some(&admin.id), action, ("consultation", &id), "", now).await?;
+    let action = if publish {
+        "consultation.publish"
+    } else {
+        "consultation.unpublish"
+    };
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        action,
+        ("consultation", &id),
+        "",
+        now,
+    )
+    .await?;
     let notice = if publish { "published" } else { "unpublished" };
     Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice={notice}")).into_response())
 }
@@ -233,10 +366,16 @@ fn image_extension(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-async fn upload_cover(State(state): State<AppState>, session: Session, Path(id): Path<String>, mut multipart: Multipart) -> Result<Response, WebError> {
+async fn upload_cover(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
     let admin = session.require_admin()?.clone();
     let existing = consultations::find(&state.db.conn, &id).await?;
-    let (mut token, mut alt, mut remove, mut file) = (String::new(), String::new(), false, None::<Vec<u8>>);
+    let (mut token, mut alt, mut remove, mut file) =
+        (String::new(), String::new(), false, None::<Vec<u8>>);
     while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
         let name = field.name().unwrap_or("").to_owned();
         let bytes = field.bytes().await.map_err(upload_error)?;
@@ -252,8 +391,18 @@ async fn upload_cover(State(state): State<AppState>, session: Session, Path(id):
     let now = Utc::now();
     if remove {
         consultations::set_cover(&state.db.conn, &id, None).await?;
-        audit::record(&state.db.conn, Some(&admin.id), "consultation.cover_remove", ("consultation", &id), "", now).await?;
-        return Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response());
+        audit::record(
+            &state.db.conn,
+            Some(&admin.id),
+            "consultation.cover_remove",
+            ("consultation", &id),
+            "",
+            now,
+        )
+        .await?;
+        return Ok(
+            Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response(),
+        );
     }
     let mut errors = ValidationErrors::new();
     let alt = validate_alt_text(&alt, &mut errors);
@@ -278,15 +427,27 @@ async fn upload_cover(State(state): State<AppState>, session: Session, Path(id):
     let name = match (file, extension) {
         (Some(bytes), Some(ext)) => {
             let name = format!("{}.{ext}", uuid::Uuid::now_v7());
-            tokio::fs::create_dir_all(&state.config.media_dir).await.map_err(|e| WebError::internal(format!("media folder: {e}")))?;
-            tokio::fs::write(state.config.media_dir.join(&name), bytes).await.map_err(|e| WebError::internal(format!("saving upload: {e}")))?;
+            tokio::fs::create_dir_all(&state.config.media_dir)
+                .await
+                .map_err(|e| WebError::internal(format!("media folder: {e}")))?;
+            tokio::fs::write(state.config.media_dir.join(&name), bytes)
+                .await
+                .map_err(|e| WebError::internal(format!("saving upload: {e}")))?;
             name
         }
         // Only the alternative text changed.
         _ => existing.cover_image.clone().unwrap_or_default(),
     };
     consultations::set_cover(&state.db.conn, &id, Some((name.clone(), alt))).await?;
-    audit::record(&state.db.conn, Some(&admin.id), "consultation.cover", ("consultation", &id), name, now).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "consultation.cover",
+        ("consultation", &id),
+        name,
+        now,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
 }
 

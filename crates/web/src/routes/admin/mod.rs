@@ -50,7 +50,11 @@ struct Dashboard {
     verified_note: String,
 }
 
-async fn dashboard(State(state): State<AppState>, session: Session, Query(q): Query<NoticeQuery>) -> Result<Response, WebError> {
+async fn dashboard(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
     session.require_admin()?;
     let page = Page::new(&state, &session, "/admin").with_notice(q.notice.as_deref());
     let today = crate::page::today();
@@ -59,13 +63,24 @@ async fn dashboard(State(state): State<AppState>, session: Session, Query(q): Qu
         .iter()
         .map(|item| {
             let view = super::views::consultation(&page, item, today);
-            Row { id: view.id, slug: view.slug, title: view.title, draft: view.draft, state_text: view.state_text }
+            Row {
+                id: view.id,
+                slug: view.slug,
+                title: view.title,
+                draft: view.draft,
+                state_text: view.state_text,
+            }
         })
         .collect();
     let accounts = users::count_local(&state.db.conn).await?;
     let admins = users::count_with_role(&state.db.conn, Role::Admin).await?;
     let verified_note = page.t.with_number("admin.accounts_count", accounts);
-    render(&Dashboard { page, consultations, admins, verified_note })
+    render(&Dashboard {
+        page,
+        consultations,
+        admins,
+        verified_note,
+    })
 }
 
 #[derive(Template)]
@@ -78,6 +93,10 @@ struct AuditPage {
 async fn audit_page(State(state): State<AppState>, session: Session) -> Result<Response, WebError> {
     session.require_admin()?;
     let page = Page::new(&state, &session, "/admin/audit");
-    let entries = audit::recent(&state.db.conn, 500).await?.into_iter().map(|e| (page.moment(e.created_at), e)).collect();
+    let entries = audit::recent(&state.db.conn, 500)
+        .await?
+        .into_iter()
+        .map(|e| (page.moment(e.created_at), e))
+        .collect();
     render(&AuditPage { page, entries })
 }

@@ -52,7 +52,10 @@ pub fn rows_from_phases(phases: &[Phase]) -> Vec<PhaseRow> {
 fn add_blank_rows(rows: &mut Vec<PhaseRow>) {
     let start = rows.len();
     for index in start..(start + BLANK_ROWS).min(MAX_ROWS) {
-        rows.push(PhaseRow { index, ..PhaseRow::default() });
+        rows.push(PhaseRow {
+            index,
+            ..PhaseRow::default()
+        });
     }
 }
 
@@ -91,7 +94,10 @@ pub fn timeline_from_form(form: &FormData, errors: &mut ValidationErrors) -> Opt
     let mut row_of = Vec::new();
     for i in 0..MAX_ROWS {
         let f = |name: &str| form.get(&format!("phase{i}_{name}")).trim().to_owned();
-        let blank = f("kind").is_empty() && f("starts_on").is_empty() && f("ends_on").is_empty() && f("title").is_empty();
+        let blank = f("kind").is_empty()
+            && f("starts_on").is_empty()
+            && f("ends_on").is_empty()
+            && f("title").is_empty();
         if blank || form.checked(&format!("phase{i}_remove")) {
             continue;
         }
@@ -102,7 +108,13 @@ pub fn timeline_from_form(form: &FormData, errors: &mut ValidationErrors) -> Opt
             (false, Ok(kind)) => kind.default_rules(),
             (false, Err(_)) => PhaseRules::NONE,
         };
-        let input = PhaseInput { kind, title: f("title"), starts_on: f("starts_on"), ends_on: f("ends_on"), rules };
+        let input = PhaseInput {
+            kind,
+            title: f("title"),
+            starts_on: f("starts_on"),
+            ends_on: f("ends_on"),
+            rules,
+        };
         if let Some(phase) = input.parse(&format!("phase{i}"), errors) {
             phases.push(phase);
             row_of.push(i);
@@ -120,7 +132,12 @@ pub fn timeline_from_form(form: &FormData, errors: &mut ValidationErrors) -> Opt
                     .field
                     .strip_prefix("phases[")
                     .and_then(|rest| rest.split_once("]."))
-                    .and_then(|(k, field)| Some(format!("phase{}.{field}", row_of.get(k.parse::<usize>().ok()?)?)))
+                    .and_then(|(k, field)| {
+                        Some(format!(
+                            "phase{}.{field}",
+                            row_of.get(k.parse::<usize>().ok()?)?
+                        ))
+                    })
                     .unwrap_or(problem.field);
                 errors.add(renamed, problem.problem);
             }
@@ -152,8 +169,17 @@ mod tests {
         let mut errors = ValidationErrors::new();
         let timeline = timeline_from_form(&form, &mut errors).expect("valid");
         assert_eq!(timeline.phases().len(), 2);
-        assert_eq!(timeline.phases()[0].rules, PhaseKind::Information.default_rules());
-        assert_eq!(timeline.phases()[1].rules, PhaseRules { vote: true, ..PhaseRules::NONE });
+        assert_eq!(
+            timeline.phases()[0].rules,
+            PhaseKind::Information.default_rules()
+        );
+        assert_eq!(
+            timeline.phases()[1].rules,
+            PhaseRules {
+                vote: true,
+                ..PhaseRules::NONE
+            }
+        );
     }
 
     #[test]
@@ -168,6 +194,9 @@ mod tests {
         ]);
         let mut errors = ValidationErrors::new();
         assert!(timeline_from_form(&form, &mut errors).is_none());
-        assert_eq!(errors.for_field("phase4.starts_on"), Some(&Problem::Overlap));
+        assert_eq!(
+            errors.for_field("phase4.starts_on"),
+            Some(&Problem::Overlap)
+        );
     }
 }
