@@ -340,7 +340,7 @@ impl MigrationTrait for Migration {
                     )
                     .col(
                         ColumnDef::new(AuditLog::SubjectId)
-                            .string_len(64)
+                            .string_len(255)
                             .not_null(),
                     )
                     .col(text(AuditLog::Detail))

@@ -409,6 +409,21 @@ async fn a_cover_image_is_checked_by_content_stored_and_served() {
             .and_then(|v| v.to_str().ok()),
         Some("image/png")
     );
+
+    // Replacing the image removes the old file.
+    let token = admin.get(&edit).await.csrf();
+    let replacement = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text("cover_alt", "Het plein in de winter")
+        .part(
+            "cover",
+            reqwest::multipart::Part::bytes(png).file_name("winter.png"),
+        );
+    admin.post_multipart(&action, replacement).await.expect(303);
+    visitor.get(&src).await.expect(404);
+    let page = visitor.get("/consultations/met-afbeelding").await;
+    assert!(page.body.contains("alt=\"Het plein in de winter\""));
+
     visitor
         .get("/media/..%2F..%2Fetc%2Fpasswd")
         .await

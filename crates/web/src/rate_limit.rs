@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 /// Counts hits per key within a window.
 #[derive(Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
+    /// Per key: when its window began, how long it lasts, and the hits in it.
+    windows: Mutex<HashMap<String, (Instant, Duration, u32)>>,
 }
 
 impl RateLimiter {
@@ -22,14 +23,16 @@ impl RateLimiter {
             Err(poisoned) => poisoned.into_inner(),
         };
         if windows.len() > 100_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < window);
+            // Drop only windows that are over by their own length, so pruning never resets
+            // an hourly counter early.
+            windows.retain(|_, (start, length, _)| now.duration_since(*start) < *length);
         }
-        let entry = windows.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(entry.0) >= window {
-            *entry = (now, 0);
+        let entry = windows.entry(key.to_owned()).or_insert((now, window, 0));
+        if now.duration_since(entry.0) >= entry.1 {
+            *entry = (now, window, 0);
         }
-        entry.1 += 1;
-        entry.1 <= limit
+        entry.2 = entry.2.saturating_add(1);
+        entry.2 <= limit
     }
 }
 

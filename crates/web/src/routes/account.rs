@@ -180,17 +180,17 @@ async fn login(
 ) -> Result<Response, WebError> {
     let minute = Duration::from_secs(60);
     let username = form.get("username").trim().to_lowercase();
-    let per_ip = state.limits.allow(
-        &format!("login-ip:{ip}"),
-        state.config.login_attempts_per_minute,
-        minute,
-    );
-    let per_name = state.limits.allow(
-        &format!("login-name:{username}"),
-        state.config.login_attempts_per_minute,
-        minute,
-    );
-    if !per_ip || !per_name {
+    // Usernames are at most 30 characters; anything longer cannot log in, so it need not be
+    // counted either, and the counter's key stays small whatever was typed.
+    let name_key: String = username.chars().take(32).collect();
+    let limit = state.config.login_attempts_per_minute;
+    // The per-name counter only moves when the address is within its limit, so one address
+    // cannot fill the table with names.
+    if !state.limits.allow(&format!("login-ip:{ip}"), limit, minute)
+        || !state
+            .limits
+            .allow(&format!("login-name:{name_key}"), limit, minute)
+    {
         return Err(WebError::TooManyRequests);
     }
     let user = users::find_local_by_username(&state.db.conn, &username).await?;

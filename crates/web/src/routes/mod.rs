@@ -80,11 +80,46 @@ struct Next_ {
     next: Option<String>,
 }
 
-/// Only paths on this site: no `//evil.example` or `https://…` open redirects.
+/// Only paths on this site: no `//evil.example`, `/\\evil.example` or `https://…` open
+/// redirects. Browsers drop tabs and newlines from URLs (`/%09/evil` becomes `//evil`), so any
+/// control character or whitespace disqualifies a path too.
 pub(crate) fn local_path(next: Option<&str>) -> &str {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && !p.chars().any(|c| c.is_control() || c.is_whitespace())
+                && p.len() <= 2048 =>
+        {
+            p
+        }
         _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_plain_local_paths_are_followed() {
+        assert_eq!(
+            local_path(Some("/consultations?page=2")),
+            "/consultations?page=2"
+        );
+        for evil in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil",
+            "https://evil.example",
+            "evil",
+            "",
+        ] {
+            assert_eq!(local_path(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(local_path(None), "/");
     }
 }
 

@@ -8,7 +8,7 @@ use crate::{AppState, WebError};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -319,6 +319,7 @@ async fn generate_codes(
                     CONTENT_DISPOSITION,
                     HeaderValue::from_static("attachment; filename=\"verification-codes.csv\""),
                 ),
+                (CACHE_CONTROL, HeaderValue::from_static("no-store")),
             ],
             csv,
         )
@@ -326,10 +327,15 @@ async fn generate_codes(
     }
     let page = Page::new(&state, &session, "/admin/verification-codes");
     let expires = page.moment(expires_at);
-    render(&CreatedPage {
+    // The plain codes exist nowhere else: keep them out of every cache.
+    let mut response = render(&CreatedPage {
         page,
         batch,
         expires,
         codes,
-    })
+    })?;
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }

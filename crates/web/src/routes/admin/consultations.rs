@@ -345,6 +345,16 @@ async fn publish(
     Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice={notice}")).into_response())
 }
 
+/// Deletes a replaced or removed upload, so it stops being downloadable. A failure only costs
+/// disk space, so it is logged and not shown.
+async fn remove_media(state: &AppState, file: Option<&str>) {
+    if let Some(file) = file
+        && let Err(err) = tokio::fs::remove_file(state.config.media_dir.join(file)).await
+    {
+        tracing::warn!(%err, file, "could not delete a replaced upload");
+    }
+}
+
 fn upload_error(err: axum::extract::multipart::MultipartError) -> WebError {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
         WebError::TooLarge
@@ -391,6 +401,7 @@ async fn upload_cover(
     let now = Utc::now();
     if remove {
         consultations::set_cover(&state.db.conn, &id, None).await?;
+        remove_media(&state, existing.cover_image.as_deref()).await;
         audit::record(
             &state.db.conn,
             Some(&admin.id),
@@ -439,6 +450,9 @@ async fn upload_cover(
         _ => existing.cover_image.clone().unwrap_or_default(),
     };
     consultations::set_cover(&state.db.conn, &id, Some((name.clone(), alt))).await?;
+    if existing.cover_image.as_deref() != Some(name.as_str()) {
+        remove_media(&state, existing.cover_image.as_deref()).await;
+    }
     audit::record(
         &state.db.conn,
         Some(&admin.id),
