@@ -2,8 +2,13 @@
 //! over them, as plain types and pure functions. No SQL, no HTTP, no clocks: callers pass `now`.
 
 pub mod account;
+pub mod comment;
 pub mod consultation;
+pub mod moderation;
+pub mod participation;
 pub mod phase;
+pub mod poll;
+pub mod proposal;
 pub mod role;
 pub mod text;
 pub mod validation;
@@ -11,6 +16,7 @@ pub mod verification;
 
 pub use account::{validate_display_name, validate_email, validate_password, validate_username};
 pub use consultation::{ConsultationInput, PhaseInput, ValidConsultation, slugify, validate_slug};
+pub use participation::{Action, Participant, ParticipationSettings, Refusal};
 pub use phase::{Phase, PhaseKind, PhaseRules, PhaseState, Timeline};
 pub use role::Role;
 pub use validation::{FieldError, Problem, ValidationErrors};
