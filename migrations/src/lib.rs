@@ -6,6 +6,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_accounts_and_consultations;
+mod m20261130_000002_participation;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -13,8 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261130_000001_accounts_and_consultations::Migration,
-        )]
+        vec![
+            Box::new(m20261130_000001_accounts_and_consultations::Migration),
+            Box::new(m20261130_000002_participation::Migration),
+        ]
     }
 }

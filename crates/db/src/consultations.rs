@@ -36,6 +36,57 @@ pub struct NewConsultation {
     pub publish: bool,
     /// The phases, already checked as a timeline.
     pub timeline: Timeline,
+    /// How residents take part.
+    pub settings: ConsultationSettings,
+}
+
+/// A consultation's participation settings, as staff set them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConsultationSettings {
+    /// Supports a proposal needs; 0 for no threshold.
+    pub support_threshold: i32,
+    /// Only verified residents may propose.
+    pub verified_to_propose: bool,
+    /// Only verified residents may comment.
+    pub verified_to_comment: bool,
+    /// New proposals and comments wait for a moderator.
+    pub premoderation: bool,
+}
+
+impl ConsultationSettings {
+    /// The settings stored on a consultation row.
+    pub fn of(c: &Model) -> Self {
+        ConsultationSettings {
+            support_threshold: c.support_threshold,
+            verified_to_propose: c.verified_to_propose,
+            verified_to_comment: c.verified_to_comment,
+            premoderation: c.premoderation,
+        }
+    }
+
+    /// The part the participation rules need.
+    pub fn participation(&self) -> inspraak_domain::ParticipationSettings {
+        inspraak_domain::ParticipationSettings {
+            verified_to_propose: self.verified_to_propose,
+            verified_to_comment: self.verified_to_comment,
+        }
+    }
+}
+
+/// Changes a consultation's participation settings.
+pub async fn update_settings(
+    db: &impl ConnectionTrait,
+    id: &str,
+    settings: ConsultationSettings,
+    now: DateTime<Utc>,
+) -> Result<Model, DbError> {
+    let mut row: ActiveModel = find(db, id).await?.into();
+    row.support_threshold = Set(settings.support_threshold);
+    row.verified_to_propose = Set(settings.verified_to_propose);
+    row.verified_to_comment = Set(settings.verified_to_comment);
+    row.premoderation = Set(settings.premoderation);
+    row.updated_at = Set(now);
+    Ok(row.update(db).await?)
 }
 
 /// Stores a consultation and its phases in one transaction; `Conflict("slug")` when taken.
@@ -61,6 +112,10 @@ pub async fn create(
         updated_at: Set(now),
         ap_id: Set(new.ap_id),
         local: Set(true),
+        support_threshold: Set(new.settings.support_threshold),
+        verified_to_propose: Set(new.settings.verified_to_propose),
+        verified_to_comment: Set(new.settings.verified_to_comment),
+        premoderation: Set(new.settings.premoderation),
     }
     .insert(&txn)
     .await

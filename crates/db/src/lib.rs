@@ -2,10 +2,14 @@
 //! on embedded SQLite (the default) or PostgreSQL.
 
 pub mod audit;
+pub mod comments;
 mod connect;
 pub mod consultations;
 pub mod entity;
 mod error;
+pub mod moderation;
+pub mod polls;
+pub mod proposals;
 pub mod sessions;
 pub mod users;
 pub mod verification;

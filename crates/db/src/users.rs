@@ -47,6 +47,9 @@ pub async fn create(
         local: Set(true),
         created_at: Set(now),
         last_login_at: Set(None),
+        blocked_at: Set(None),
+        blocked_reason: Set(None),
+        blocked_by: Set(None),
     };
     row.insert(db).await.map_err(|err| match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(message)) if message.contains("email") => {
@@ -207,4 +210,47 @@ pub async fn set_locale(db: &impl ConnectionTrait, id: &str, locale: &str) -> Re
 /// The account's role, read leniently: an unknown stored value counts as the least powerful.
 pub fn role_of(user: &user::Model) -> Role {
     user.role.parse().unwrap_or(Role::Resident)
+}
+
+/// Blocks an account (with `Some`) or lifts the block (with `None`).
+pub async fn set_blocked(
+    db: &impl ConnectionTrait,
+    id: &str,
+    block: Option<(&str, &str)>,
+    now: DateTime<Utc>,
+) -> Result<Model, DbError> {
+    let mut row: ActiveModel = find(db, id).await?.into();
+    row.blocked_at = Set(block.map(|_| now));
+    row.blocked_reason = Set(block.map(|(reason, _)| reason.to_owned()));
+    row.blocked_by = Set(block.map(|(_, by)| by.to_owned()));
+    Ok(row.update(db).await?)
+}
+
+/// Display names of accounts by id, for listing authors without a join per row.
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = String>,
+) -> Result<std::collections::HashMap<String, String>, DbError> {
+    let ids: Vec<String> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(String, String)> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::DisplayName)
+        .filter(Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Blocked local accounts, most recently blocked first.
+pub async fn list_blocked(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::BlockedAt.is_not_null())
+        .order_by_desc(Column::BlockedAt)
+        .all(db)
+        .await?)
 }

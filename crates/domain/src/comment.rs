@@ -42,7 +42,10 @@ impl FromStr for Stance {
     type Err = Problem;
 
     fn from_str(s: &str) -> Result<Self, Problem> {
-        Stance::ALL.into_iter().find(|x| x.as_str() == s).ok_or(Problem::UnknownChoice)
+        Stance::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .ok_or(Problem::UnknownChoice)
     }
 }
 
@@ -64,7 +67,10 @@ pub fn validate_comment(body: &str, stance: &str) -> Result<ValidComment, Valida
         s => s.parse().map_err(|p| errors.add("stance", p)).ok(),
     };
     errors.into_result()?;
-    Ok(ValidComment { body, stance: stance.unwrap_or(Stance::Neutral) })
+    Ok(ValidComment {
+        body,
+        stance: stance.unwrap_or(Stance::Neutral),
+    })
 }
 
 /// The depth of a reply to a comment at `parent_depth`, or `None` when the thread is as deep as
@@ -85,8 +91,17 @@ mod tests {
     #[test]
     fn comments_are_checked() {
         let c = validate_comment(" Goed plan! ", "for").expect("valid");
-        assert_eq!(c, ValidComment { body: "Goed plan!".into(), stance: Stance::For });
-        assert_eq!(validate_comment("Vraag", "").expect("valid").stance, Stance::Neutral);
+        assert_eq!(
+            c,
+            ValidComment {
+                body: "Goed plan!".into(),
+                stance: Stance::For
+            }
+        );
+        assert_eq!(
+            validate_comment("Vraag", "").expect("valid").stance,
+            Stance::Neutral
+        );
         let errors = validate_comment(" ", "maybe").expect_err("invalid");
         assert_eq!(errors.for_field("body"), Some(&Problem::Required));
         assert_eq!(errors.for_field("stance"), Some(&Problem::UnknownChoice));

@@ -20,7 +20,12 @@ pub enum ReportReason {
 
 impl ReportReason {
     /// All reasons, in form order.
-    pub const ALL: [ReportReason; 4] = [ReportReason::Spam, ReportReason::Offensive, ReportReason::OffTopic, ReportReason::Other];
+    pub const ALL: [ReportReason; 4] = [
+        ReportReason::Spam,
+        ReportReason::Offensive,
+        ReportReason::OffTopic,
+        ReportReason::Other,
+    ];
 
     /// The stored name.
     pub fn as_str(self) -> &'static str {
@@ -37,7 +42,10 @@ impl FromStr for ReportReason {
     type Err = Problem;
 
     fn from_str(s: &str) -> Result<Self, Problem> {
-        ReportReason::ALL.into_iter().find(|r| r.as_str() == s).ok_or(Problem::UnknownChoice)
+        ReportReason::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or(Problem::UnknownChoice)
     }
 }
 

@@ -25,7 +25,12 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 4] = [Action::Propose, Action::Comment, Action::Support, Action::Vote];
+    pub const ALL: [Action; 4] = [
+        Action::Propose,
+        Action::Comment,
+        Action::Support,
+        Action::Vote,
+    ];
 
     /// The stored and translated name.
     pub fn as_str(self) -> &'static str {
@@ -103,8 +108,16 @@ impl Refusal {
 }
 
 /// Decides whether `who` may do `action` in a phase with `rules` under `settings`.
-pub fn check(action: Action, who: Participant, rules: PhaseRules, settings: ParticipationSettings) -> Result<(), Refusal> {
-    let Participant::Account { verified, blocked, .. } = who else {
+pub fn check(
+    action: Action,
+    who: Participant,
+    rules: PhaseRules,
+    settings: ParticipationSettings,
+) -> Result<(), Refusal> {
+    let Participant::Account {
+        verified, blocked, ..
+    } = who
+    else {
         return Err(Refusal::LoginRequired);
     };
     if blocked {
@@ -131,12 +144,19 @@ mod tests {
 
     /// The participants the table covers, with a name for failure messages.
     fn participants() -> Vec<(&'static str, Participant)> {
-        let account = |role, verified, blocked| Participant::Account { role, verified, blocked };
+        let account = |role, verified, blocked| Participant::Account {
+            role,
+            verified,
+            blocked,
+        };
         vec![
             ("anonymous", Participant::Anonymous),
             ("resident", account(Role::Resident, false, false)),
             ("verified resident", account(Role::Resident, true, false)),
-            ("blocked verified resident", account(Role::Resident, true, true)),
+            (
+                "blocked verified resident",
+                account(Role::Resident, true, true),
+            ),
             ("moderator", account(Role::Moderator, false, false)),
             ("verified moderator", account(Role::Moderator, true, false)),
             ("admin", account(Role::Admin, false, false)),
@@ -161,7 +181,12 @@ mod tests {
         )
     }
 
-    fn expected(kind: PhaseKind, action: Action, who: Participant, settings: ParticipationSettings) -> Result<(), Refusal> {
+    fn expected(
+        kind: PhaseKind,
+        action: Action,
+        who: Participant,
+        settings: ParticipationSettings,
+    ) -> Result<(), Refusal> {
         match who {
             Participant::Anonymous => Err(Refusal::LoginRequired),
             Participant::Account { blocked: true, .. } => Err(Refusal::Blocked),
@@ -184,9 +209,18 @@ mod tests {
     fn every_phase_action_and_role_combination() {
         let all_settings = [
             ParticipationSettings::default(),
-            ParticipationSettings { verified_to_propose: true, verified_to_comment: false },
-            ParticipationSettings { verified_to_propose: false, verified_to_comment: true },
-            ParticipationSettings { verified_to_propose: true, verified_to_comment: true },
+            ParticipationSettings {
+                verified_to_propose: true,
+                verified_to_comment: false,
+            },
+            ParticipationSettings {
+                verified_to_propose: false,
+                verified_to_comment: true,
+            },
+            ParticipationSettings {
+                verified_to_propose: true,
+                verified_to_comment: true,
+            },
         ];
         let mut checked = 0;
         for kind in PhaseKind::ALL {
@@ -194,7 +228,11 @@ mod tests {
                 for (name, who) in participants() {
                     for settings in all_settings {
                         let got = check(action, who, kind.default_rules(), settings);
-                        assert_eq!(got, expected(kind, action, who, settings), "{kind:?} {action:?} {name} {settings:?}");
+                        assert_eq!(
+                            got,
+                            expected(kind, action, who, settings),
+                            "{kind:?} {action:?} {name} {settings:?}"
+                        );
                         checked += 1;
                     }
                 }
@@ -205,19 +243,43 @@ mod tests {
 
     #[test]
     fn binding_actions_need_verification_whatever_the_role() {
-        let rules = PhaseRules { support: true, vote: true, ..PhaseRules::NONE };
-        let admin = Participant::Account { role: Role::Admin, verified: false, blocked: false };
+        let rules = PhaseRules {
+            support: true,
+            vote: true,
+            ..PhaseRules::NONE
+        };
+        let admin = Participant::Account {
+            role: Role::Admin,
+            verified: false,
+            blocked: false,
+        };
         let settings = ParticipationSettings::default();
-        assert_eq!(check(Action::Support, admin, rules, settings), Err(Refusal::VerificationRequired));
-        assert_eq!(check(Action::Vote, admin, rules, settings), Err(Refusal::VerificationRequired));
+        assert_eq!(
+            check(Action::Support, admin, rules, settings),
+            Err(Refusal::VerificationRequired)
+        );
+        assert_eq!(
+            check(Action::Vote, admin, rules, settings),
+            Err(Refusal::VerificationRequired)
+        );
     }
 
     #[test]
     fn custom_switches_override_the_kind() {
-        let rules = PhaseRules { vote: true, ..PhaseRules::NONE };
-        let resident = Participant::Account { role: Role::Resident, verified: true, blocked: false };
+        let rules = PhaseRules {
+            vote: true,
+            ..PhaseRules::NONE
+        };
+        let resident = Participant::Account {
+            role: Role::Resident,
+            verified: true,
+            blocked: false,
+        };
         let settings = ParticipationSettings::default();
         assert_eq!(check(Action::Vote, resident, rules, settings), Ok(()));
-        assert_eq!(check(Action::Comment, resident, rules, settings), Err(Refusal::NotInThisPhase));
+        assert_eq!(
+            check(Action::Comment, resident, rules, settings),
+            Err(Refusal::NotInThisPhase)
+        );
     }
 }

@@ -32,7 +32,11 @@ impl ResultsVisibility {
 
     /// Parses the stored name; unknown means the cautious choice.
     pub fn parse(s: &str) -> Self {
-        if s == "live" { ResultsVisibility::Live } else { ResultsVisibility::AfterClosing }
+        if s == "live" {
+            ResultsVisibility::Live
+        } else {
+            ResultsVisibility::AfterClosing
+        }
     }
 }
 
@@ -76,9 +80,16 @@ impl PollInput {
     /// Checks the poll; `now` refuses a closing time in the past.
     pub fn validate(&self, now: DateTime<Utc>) -> Result<ValidPoll, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let question = errors.text("question", &self.question, 3, QUESTION_MAX).to_owned();
+        let question = errors
+            .text("question", &self.question, 3, QUESTION_MAX)
+            .to_owned();
         let mut options: Vec<String> = Vec::new();
-        for line in self.options.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        for line in self
+            .options
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
             if line.chars().count() > OPTION_MAX {
                 errors.add("options", Problem::TooLong { max: OPTION_MAX });
                 break;
@@ -96,7 +107,13 @@ impl PollInput {
             errors.add("closes_at", Problem::EndBeforeStart);
         }
         errors.into_result()?;
-        Ok(ValidPoll { question, options, multiple: self.multiple, closes_at: self.closes_at, results: self.results })
+        Ok(ValidPoll {
+            question,
+            options,
+            multiple: self.multiple,
+            closes_at: self.closes_at,
+            results: self.results,
+        })
     }
 }
 
@@ -106,13 +123,22 @@ pub fn is_open(closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
 }
 
 /// Whether results may be shown: staff always see them; the public per the poll's setting.
-pub fn results_visible(visibility: ResultsVisibility, closes_at: Option<DateTime<Utc>>, now: DateTime<Utc>, staff: bool) -> bool {
+pub fn results_visible(
+    visibility: ResultsVisibility,
+    closes_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    staff: bool,
+) -> bool {
     staff || visibility == ResultsVisibility::Live || !is_open(closes_at, now)
 }
 
 /// Checks a ballot: the chosen option ids must belong to the poll, one for single choice, at
 /// least one for multiple choice. Returns them without duplicates.
-pub fn validate_ballot(chosen: &[String], poll_options: &[String], multiple: bool) -> Result<Vec<String>, Problem> {
+pub fn validate_ballot(
+    chosen: &[String],
+    poll_options: &[String],
+    multiple: bool,
+) -> Result<Vec<String>, Problem> {
     let mut unique: Vec<String> = Vec::new();
     for id in chosen {
         if !poll_options.contains(id) {
@@ -137,26 +163,56 @@ mod tests {
     #[test]
     fn polls_need_a_question_and_two_distinct_options() {
         let now = Utc::now();
-        let poll = PollInput { question: "Welk plan?".into(), options: "A\n\n B \nA\n".into(), ..Default::default() }
-            .validate(now)
-            .expect("valid");
+        let poll = PollInput {
+            question: "Welk plan?".into(),
+            options: "A\n\n B \nA\n".into(),
+            ..Default::default()
+        }
+        .validate(now)
+        .expect("valid");
         assert_eq!(poll.options, ["A", "B"]);
-        let errors = PollInput { question: "?".into(), options: "A".into(), closes_at: Some(now - Duration::hours(1)), ..Default::default() }
-            .validate(now)
-            .expect_err("invalid");
-        assert_eq!(errors.for_field("question"), Some(&Problem::TooShort { min: 3 }));
-        assert_eq!(errors.for_field("options"), Some(&Problem::TooShort { min: 2 }));
-        assert_eq!(errors.for_field("closes_at"), Some(&Problem::EndBeforeStart));
+        let errors = PollInput {
+            question: "?".into(),
+            options: "A".into(),
+            closes_at: Some(now - Duration::hours(1)),
+            ..Default::default()
+        }
+        .validate(now)
+        .expect_err("invalid");
+        assert_eq!(
+            errors.for_field("question"),
+            Some(&Problem::TooShort { min: 3 })
+        );
+        assert_eq!(
+            errors.for_field("options"),
+            Some(&Problem::TooShort { min: 2 })
+        );
+        assert_eq!(
+            errors.for_field("closes_at"),
+            Some(&Problem::EndBeforeStart)
+        );
     }
 
     #[test]
     fn ballots_fit_the_poll() {
         let options = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
-        assert_eq!(validate_ballot(&["b".into()], &options, false), Ok(vec!["b".into()]));
-        assert_eq!(validate_ballot(&["a".into(), "b".into()], &options, false), Err(Problem::TooLong { max: 1 }));
-        assert_eq!(validate_ballot(&["a".into(), "c".into(), "a".into()], &options, true), Ok(vec!["a".into(), "c".into()]));
+        assert_eq!(
+            validate_ballot(&["b".into()], &options, false),
+            Ok(vec!["b".into()])
+        );
+        assert_eq!(
+            validate_ballot(&["a".into(), "b".into()], &options, false),
+            Err(Problem::TooLong { max: 1 })
+        );
+        assert_eq!(
+            validate_ballot(&["a".into(), "c".into(), "a".into()], &options, true),
+            Ok(vec!["a".into(), "c".into()])
+        );
         assert_eq!(validate_ballot(&[], &options, true), Err(Problem::Required));
-        assert_eq!(validate_ballot(&["z".into()], &options, true), Err(Problem::UnknownChoice));
+        assert_eq!(
+            validate_ballot(&["z".into()], &options, true),
+            Err(Problem::UnknownChoice)
+        );
     }
 
     #[test]
@@ -165,9 +221,24 @@ mod tests {
         let later = Some(now + Duration::hours(1));
         let earlier = Some(now - Duration::hours(1));
         assert!(is_open(None, now) && is_open(later, now) && !is_open(earlier, now));
-        assert!(!results_visible(ResultsVisibility::AfterClosing, later, now, false));
-        assert!(results_visible(ResultsVisibility::AfterClosing, later, now, true));
-        assert!(results_visible(ResultsVisibility::AfterClosing, earlier, now, false));
+        assert!(!results_visible(
+            ResultsVisibility::AfterClosing,
+            later,
+            now,
+            false
+        ));
+        assert!(results_visible(
+            ResultsVisibility::AfterClosing,
+            later,
+            now,
+            true
+        ));
+        assert!(results_visible(
+            ResultsVisibility::AfterClosing,
+            earlier,
+            now,
+            false
+        ));
         assert!(results_visible(ResultsVisibility::Live, later, now, false));
     }
 }

@@ -48,11 +48,18 @@ impl ProposalInput {
     pub fn validate(&self) -> Result<ValidProposal, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let title = errors.text("title", &self.title, 5, TITLE_MAX).to_owned();
-        let summary = errors.text("summary", &self.summary, 1, SUMMARY_MAX).to_owned();
+        let summary = errors
+            .text("summary", &self.summary, 1, SUMMARY_MAX)
+            .to_owned();
         let body = errors.text("body", &self.body, 0, BODY_MAX).to_owned();
         let tags = parse_tags(&self.tags, &mut errors);
         errors.into_result()?;
-        Ok(ValidProposal { title, summary, body, tags })
+        Ok(ValidProposal {
+            title,
+            summary,
+            body,
+            tags,
+        })
     }
 }
 
@@ -69,7 +76,10 @@ pub fn parse_tags(typed: &str, errors: &mut ValidationErrors) -> Vec<String> {
             errors.add("tags", Problem::TooLong { max: TAG_MAX });
             return Vec::new();
         }
-        if !tag.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-') {
+        if !tag
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+        {
             errors.add("tags", Problem::InvalidSlug);
             return Vec::new();
         }
@@ -173,7 +183,11 @@ pub struct SupportProgress {
 impl SupportProgress {
     /// Whole percent of the threshold reached, at most 100 (0 without a threshold).
     pub fn percent(&self) -> u64 {
-        if self.threshold == 0 { 0 } else { (self.count * 100 / self.threshold).min(100) }
+        if self.threshold == 0 {
+            0
+        } else {
+            (self.count * 100 / self.threshold).min(100)
+        }
     }
 
     /// Whether the threshold is reached.
@@ -198,8 +212,12 @@ pub enum AnswerStatus {
 
 impl AnswerStatus {
     /// The built-in statuses.
-    pub const ALL: [AnswerStatus; 4] =
-        [AnswerStatus::UnderConsideration, AnswerStatus::Accepted, AnswerStatus::Rejected, AnswerStatus::Implemented];
+    pub const ALL: [AnswerStatus; 4] = [
+        AnswerStatus::UnderConsideration,
+        AnswerStatus::Accepted,
+        AnswerStatus::Rejected,
+        AnswerStatus::Implemented,
+    ];
 
     /// The stored key.
     pub fn as_str(self) -> &'static str {
@@ -218,9 +236,14 @@ impl AnswerStatus {
 }
 
 /// Checks an official answer: a status key and a text.
-pub fn validate_answer(status_key: &str, text: &str, custom_keys: &[String]) -> Result<String, ValidationErrors> {
+pub fn validate_answer(
+    status_key: &str,
+    text: &str,
+    custom_keys: &[String],
+) -> Result<String, ValidationErrors> {
     let mut errors = ValidationErrors::new();
-    if AnswerStatus::from_key(status_key).is_none() && !custom_keys.iter().any(|k| k == status_key) {
+    if AnswerStatus::from_key(status_key).is_none() && !custom_keys.iter().any(|k| k == status_key)
+    {
         errors.add("status", Problem::UnknownChoice);
     }
     let text = errors.text("answer", text, 1, ANSWER_MAX).to_owned();
@@ -245,12 +268,23 @@ mod tests {
         assert_eq!(valid.title, "Meer bankjes");
         assert_eq!(valid.tags, ["groen", "centrum", "oost-wijk"]);
 
-        let errors = ProposalInput { title: "kort".into(), summary: String::new(), body: String::new(), tags: "a,b,c,d,e,f".into() }
-            .validate()
-            .expect_err("invalid");
-        assert_eq!(errors.for_field("title"), Some(&Problem::TooShort { min: 5 }));
+        let errors = ProposalInput {
+            title: "kort".into(),
+            summary: String::new(),
+            body: String::new(),
+            tags: "a,b,c,d,e,f".into(),
+        }
+        .validate()
+        .expect_err("invalid");
+        assert_eq!(
+            errors.for_field("title"),
+            Some(&Problem::TooShort { min: 5 })
+        );
         assert_eq!(errors.for_field("summary"), Some(&Problem::Required));
-        assert_eq!(errors.for_field("tags"), Some(&Problem::TooLong { max: TAGS_MAX }));
+        assert_eq!(
+            errors.for_field("tags"),
+            Some(&Problem::TooLong { max: TAGS_MAX })
+        );
         let mut errors = ValidationErrors::new();
         parse_tags("<script>", &mut errors);
         assert_eq!(errors.for_field("tags"), Some(&Problem::InvalidSlug));
@@ -258,19 +292,64 @@ mod tests {
 
     #[test]
     fn only_published_visible_proposals_take_part() {
-        assert_eq!(open_for_participation(ProposalState::Published, false), Ok(()));
-        assert_eq!(open_for_participation(ProposalState::Published, true), Err(ItemRefusal::Hidden));
-        assert_eq!(open_for_participation(ProposalState::Withdrawn, false), Err(ItemRefusal::Withdrawn));
-        assert_eq!(open_for_participation(ProposalState::Pending, false), Err(ItemRefusal::Pending));
+        assert_eq!(
+            open_for_participation(ProposalState::Published, false),
+            Ok(())
+        );
+        assert_eq!(
+            open_for_participation(ProposalState::Published, true),
+            Err(ItemRefusal::Hidden)
+        );
+        assert_eq!(
+            open_for_participation(ProposalState::Withdrawn, false),
+            Err(ItemRefusal::Withdrawn)
+        );
+        assert_eq!(
+            open_for_participation(ProposalState::Pending, false),
+            Err(ItemRefusal::Pending)
+        );
     }
 
     #[test]
     fn progress_is_capped_and_needs_a_threshold() {
-        assert_eq!(SupportProgress { count: 30, threshold: 50 }.percent(), 60);
-        assert_eq!(SupportProgress { count: 80, threshold: 50 }.percent(), 100);
-        assert!(SupportProgress { count: 50, threshold: 50 }.reached());
-        assert!(!SupportProgress { count: 50, threshold: 0 }.reached());
-        assert_eq!(SupportProgress { count: 5, threshold: 0 }.percent(), 0);
+        assert_eq!(
+            SupportProgress {
+                count: 30,
+                threshold: 50
+            }
+            .percent(),
+            60
+        );
+        assert_eq!(
+            SupportProgress {
+                count: 80,
+                threshold: 50
+            }
+            .percent(),
+            100
+        );
+        assert!(
+            SupportProgress {
+                count: 50,
+                threshold: 50
+            }
+            .reached()
+        );
+        assert!(
+            !SupportProgress {
+                count: 50,
+                threshold: 0
+            }
+            .reached()
+        );
+        assert_eq!(
+            SupportProgress {
+                count: 5,
+                threshold: 0
+            }
+            .percent(),
+            0
+        );
     }
 
     #[test]

@@ -20,6 +20,16 @@ pub struct Config {
     pub database: DatabaseSection,
     /// Limits and lifetimes.
     pub security: SecuritySection,
+    /// Moderation defaults.
+    pub moderation: ModerationSection,
+}
+
+/// `[moderation]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationSection {
+    /// Distinct reports that hide an item until a moderator decides; 0 turns it off.
+    pub auto_hide_after_reports: u32,
 }
 
 /// `[instance]`

@@ -68,6 +68,7 @@ impl Instance {
             login_attempts_per_minute: security.login_attempts_per_minute,
             code_attempts_per_hour: security.code_attempts_per_hour,
             registrations_per_hour: security.registrations_per_hour,
+            auto_hide_after_reports: settings.config.moderation.auto_hide_after_reports,
         };
         let state = AppState::new(db, web);
         let router = inspraak_web::router(state.clone());

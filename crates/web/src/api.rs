@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, with its OpenAPI document generated from this code.
 
+use crate::open_data::{self, Audience, OpenComment, OpenPoll, OpenPollOption, OpenProposal};
 use crate::page::today;
 use crate::{AppState, WebError};
 use axum::Router;
@@ -16,9 +17,15 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Inspraak API", version = "1", description = "Public, read-only data of one Inspraak instance: its consultations and their phases.", license(name = "EUPL-1.2")),
-    paths(instance, list_consultations, get_consultation),
-    components(schemas(InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, PhaseDto, RulesDto, ApiErrorBody, FieldProblem)),
-    tags((name = "consultations", description = "Participation processes and their phases"))
+    paths(instance, list_consultations, get_consultation, list_proposals, get_proposal, list_comments, list_polls),
+    components(schemas(
+        InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, PhaseDto, RulesDto, ApiErrorBody, FieldProblem,
+        OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto
+    )),
+    tags(
+        (name = "consultations", description = "Participation processes and their phases"),
+        (name = "participation", description = "Proposals, comments and polls: the public record, as in the open-data export")
+    )
 )]
 pub struct ApiDoc;
 
@@ -28,6 +35,10 @@ pub fn routes() -> Router<AppState> {
         .route("/instance", get(instance))
         .route("/consultations", get(list_consultations))
         .route("/consultations/{id}", get(get_consultation))
+        .route("/consultations/{id}/proposals", get(list_proposals))
+        .route("/consultations/{id}/comments", get(list_comments))
+        .route("/consultations/{id}/polls", get(list_polls))
+        .route("/proposals/{id}", get(get_proposal))
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
@@ -306,5 +317,147 @@ async fn get_consultation(
             .collect(),
         allowed_now: item.timeline.rules_on(today).into(),
         updated_at: c.updated_at,
+    }))
+}
+
+/// The published consultation with this id or slug.
+async fn published(
+    state: &AppState,
+    id: &str,
+) -> Result<inspraak_db::consultations::Consultation, WebError> {
+    let item = consultations::find_with_phases(&state.db.conn, id).await?;
+    if item.consultation.published_at.is_none() {
+        return Err(WebError::NotFound("consultation"));
+    }
+    Ok(item.consultation)
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations/{id}/proposals",
+    tag = "participation",
+    params(("id" = String, Path, description = "The consultation's id or slug")),
+    responses(
+        (status = 200, description = "Public proposals, newest first, with support counts and answers", body = Vec<OpenProposal>),
+        (status = 404, body = ApiErrorBody)
+    )
+)]
+async fn list_proposals(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<OpenProposal>>, WebError> {
+    let c = published(&state, &id).await?;
+    Ok(Json(
+        open_data::export(&state, &c, Audience::Public)
+            .await?
+            .proposals,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations/{id}/comments",
+    tag = "participation",
+    params(("id" = String, Path, description = "The consultation's id or slug")),
+    responses(
+        (status = 200, description = "Public comments on the consultation and its proposals, oldest first", body = Vec<OpenComment>),
+        (status = 404, body = ApiErrorBody)
+    )
+)]
+async fn list_comments(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<OpenComment>>, WebError> {
+    let c = published(&state, &id).await?;
+    Ok(Json(
+        open_data::export(&state, &c, Audience::Public)
+            .await?
+            .comments,
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/consultations/{id}/polls",
+    tag = "participation",
+    params(("id" = String, Path, description = "The consultation's id or slug")),
+    responses(
+        (status = 200, description = "Polls, with counts where the poll shows them", body = Vec<OpenPoll>),
+        (status = 404, body = ApiErrorBody)
+    )
+)]
+async fn list_polls(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<OpenPoll>>, WebError> {
+    let c = published(&state, &id).await?;
+    Ok(Json(
+        open_data::export(&state, &c, Audience::Public).await?.polls,
+    ))
+}
+
+/// One official answer in a proposal's history.
+#[derive(Serialize, ToSchema)]
+pub struct AnswerDto {
+    /// Status key.
+    pub status: String,
+    /// The status in words (Dutch).
+    pub status_label: String,
+    /// The answer (Markdown).
+    pub answer: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A proposal with its answer history.
+#[derive(Serialize, ToSchema)]
+pub struct ProposalDetail {
+    /// The proposal as in the open-data export.
+    #[serde(flatten)]
+    pub proposal: OpenProposal,
+    /// The consultation it belongs to.
+    pub consultation_id: String,
+    /// Every official answer, oldest first.
+    pub answers: Vec<AnswerDto>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/proposals/{id}",
+    tag = "participation",
+    params(("id" = String, Path, description = "The proposal's id")),
+    responses((status = 200, body = ProposalDetail), (status = 404, body = ApiErrorBody))
+)]
+async fn get_proposal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ProposalDetail>, WebError> {
+    let p = inspraak_db::proposals::find(&state.db.conn, &id).await?;
+    if !open_data::proposal_is_public(&p) {
+        return Err(WebError::NotFound("proposal"));
+    }
+    let c = published(&state, &p.consultation_id).await?;
+    let proposal = open_data::export(&state, &c, Audience::Public)
+        .await?
+        .proposals
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or(WebError::NotFound("proposal"))?;
+    let custom = inspraak_db::proposals::custom_statuses(&state.db.conn, &c.id).await?;
+    let t = crate::Translations::of(crate::Locale::Nl);
+    let answers = inspraak_db::proposals::answers(&state.db.conn, &id)
+        .await?
+        .into_iter()
+        .map(|a| AnswerDto {
+            status_label: open_data::status_label(&a.status_key, &custom, t),
+            status: a.status_key,
+            answer: a.answer_markdown,
+            created_at: a.created_at,
+        })
+        .collect();
+    Ok(Json(ProposalDetail {
+        proposal,
+        consultation_id: c.id,
+        answers,
     }))
 }

@@ -8,6 +8,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use inspraak_db::DbError;
 use inspraak_domain::ValidationErrors;
+use inspraak_domain::participation::Refusal;
+use inspraak_domain::proposal::ItemRefusal;
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,12 @@ pub enum WebError {
     /// The form did not carry this session's CSRF token.
     #[error("the form's security token is missing or wrong")]
     Csrf,
+    /// The participation rules refuse this (login, block, verification, phase).
+    #[error("{0}")]
+    Refused(Refusal),
+    /// The item does not take this now (withdrawn, hidden, pending, closed, deleted).
+    #[error("{0}")]
+    ItemClosed(ItemRefusal),
     /// The input is malformed in a way no form field explains.
     #[error("{0}")]
     BadRequest(String),
@@ -59,6 +67,9 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Refused(Refusal::LoginRequired) => StatusCode::UNAUTHORIZED,
+            WebError::Refused(_) => StatusCode::FORBIDDEN,
+            WebError::ItemClosed(_) => StatusCode::CONFLICT,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
@@ -76,6 +87,8 @@ impl WebError {
             WebError::Unauthorized => "unauthorized",
             WebError::Forbidden => "forbidden",
             WebError::Csrf => "csrf",
+            WebError::Refused(r) => r.code(),
+            WebError::ItemClosed(r) => r.code(),
             WebError::BadRequest(_) => "bad_request",
             WebError::Invalid(_) => "invalid",
             WebError::Conflict(_) => "conflict",

@@ -3,10 +3,13 @@
 
 mod api;
 mod csrf;
+mod csv;
 mod error;
 mod form;
 mod i18n;
+mod open_data;
 mod page;
+mod participation;
 mod password;
 mod rate_limit;
 mod routes;

@@ -24,6 +24,8 @@ pub struct Visitor {
     pub display_name: String,
     /// Sees the admin menu.
     pub is_admin: bool,
+    /// Sees the moderation queue.
+    pub is_staff: bool,
 }
 
 /// Context shared by all pages.
@@ -55,6 +57,7 @@ impl Page {
             visitor: session.user.as_ref().map(|u| Visitor {
                 display_name: u.display_name.clone(),
                 is_admin: users::role_of(u).can_manage_consultations(),
+                is_staff: users::role_of(u).can_moderate(),
             }),
             csrf: session.csrf_token.clone().unwrap_or_default(),
             path: path.to_owned(),

@@ -24,6 +24,8 @@ pub struct WebConfig {
     pub code_attempts_per_hour: u32,
     /// New accounts allowed per client address per hour.
     pub registrations_per_hour: u32,
+    /// Distinct reports that hide an item until a moderator decides; 0 turns this off.
+    pub auto_hide_after_reports: u32,
 }
 
 impl WebConfig {

@@ -35,6 +35,14 @@ pub struct Model {
     pub ap_id: String,
     /// True for consultations of this instance.
     pub local: bool,
+    /// Supports a proposal needs to be taken up; 0 for none.
+    pub support_threshold: i32,
+    /// Only verified residents may propose.
+    pub verified_to_propose: bool,
+    /// Only verified residents may comment.
+    pub verified_to_comment: bool,
+    /// New proposals and comments wait for a moderator before they are public.
+    pub premoderation: bool,
 }
 
 /// No relations are navigated through sea-orm.

@@ -1,8 +1,18 @@
 //! sea-orm entities, one per table. The migrations are the schema's authority; these mirror them.
 
 pub mod audit_log;
+pub mod ballot;
+pub mod ballot_choice;
+pub mod comment;
 pub mod consultation;
+pub mod custom_status;
 pub mod phase;
+pub mod poll;
+pub mod poll_option;
+pub mod proposal;
+pub mod proposal_answer;
+pub mod report;
 pub mod session;
+pub mod support;
 pub mod user;
 pub mod verification_code;

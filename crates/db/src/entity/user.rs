@@ -35,6 +35,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The last successful log-in.
     pub last_login_at: Option<DateTimeUtc>,
+    /// When a moderator blocked the account; blocked accounts read but cannot take part.
+    pub blocked_at: Option<DateTimeUtc>,
+    /// Why, as the moderator wrote it.
+    pub blocked_reason: Option<String>,
+    /// The moderator.
+    pub blocked_by: Option<String>,
 }
 
 /// No relations are navigated through sea-orm; queries join explicitly.

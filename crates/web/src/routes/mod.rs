@@ -2,6 +2,11 @@
 
 mod account;
 mod admin;
+mod comments;
+mod exports;
+mod moderation;
+mod polls;
+mod proposals;
 mod public;
 mod views;
 
@@ -29,6 +34,11 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(public::routes())
         .merge(account::routes())
+        .merge(proposals::routes())
+        .merge(comments::routes())
+        .merge(polls::routes())
+        .merge(moderation::routes())
+        .merge(exports::routes())
         .nest("/admin", admin::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))

@@ -14,7 +14,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
-use inspraak_db::consultations::{self, NewConsultation};
+use inspraak_db::consultations::{self, ConsultationSettings, NewConsultation};
+use inspraak_db::proposals;
 use inspraak_db::{DbError, audit};
 use inspraak_domain::consultation::validate_alt_text;
 use inspraak_domain::text::markdown_to_safe_html;
@@ -32,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/consultations/{id}", post(update_texts))
         .route("/consultations/{id}/phases", post(update_phases))
         .route("/consultations/{id}/publish", post(publish))
+        .route("/consultations/{id}/settings", post(update_settings))
+        .route("/consultations/{id}/statuses", post(add_status))
         .route(
             "/consultations/{id}/cover",
             post(upload_cover).layer(DefaultBodyLimit::max(COVER_MAX_BYTES + 64 * 1024)),
@@ -106,6 +109,9 @@ async fn create(
     };
     let ap_id = state.config.url(&format!("/consultations/{}", fields.slug));
     let body_html = markdown_to_safe_html(&fields.body);
+    let Some(settings) = settings_from(&form, &mut errors) else {
+        return refuse_new(&state, &session, form, errors);
+    };
     let new = NewConsultation {
         fields,
         body_html,
@@ -113,6 +119,7 @@ async fn create(
         ap_id,
         publish: form.checked("publish"),
         timeline,
+        settings,
     };
     let now = Utc::now();
     let created = match consultations::create(&state.db.conn, new, now).await {
@@ -140,6 +147,26 @@ async fn create(
     .into_response())
 }
 
+/// Reads the participation settings from a form; `None` after recording problems.
+fn settings_from(form: &FormData, errors: &mut ValidationErrors) -> Option<ConsultationSettings> {
+    let threshold = match form.get("support_threshold").trim() {
+        "" => Some(0),
+        typed => match typed.parse::<i32>() {
+            Ok(n) if (0..=1_000_000).contains(&n) => Some(n),
+            _ => {
+                errors.add("support_threshold", Problem::UnknownChoice);
+                None
+            }
+        },
+    };
+    Some(ConsultationSettings {
+        support_threshold: threshold?,
+        verified_to_propose: form.checked("verified_to_propose"),
+        verified_to_comment: form.checked("verified_to_comment"),
+        premoderation: form.checked("premoderation"),
+    })
+}
+
 fn refuse_new(
     state: &AppState,
     session: &Session,
@@ -164,6 +191,7 @@ fn refuse_new(
 #[derive(Template)]
 #[template(path = "admin/consultation_edit.html")]
 struct EditPage {
+    statuses: Vec<String>,
     page: Page,
     c: ConsultationView,
     form: FormData,
@@ -207,6 +235,19 @@ async fn edit_page(
         ("summary", c.summary.clone()),
         ("body", c.body_markdown.clone()),
         ("cover_alt", c.cover_alt.clone().unwrap_or_default()),
+        ("support_threshold", c.support_threshold.to_string()),
+        (
+            "verified_to_propose",
+            if c.verified_to_propose { "on" } else { "" }.to_owned(),
+        ),
+        (
+            "verified_to_comment",
+            if c.verified_to_comment { "on" } else { "" }.to_owned(),
+        ),
+        (
+            "premoderation",
+            if c.premoderation { "on" } else { "" }.to_owned(),
+        ),
     ]);
     let (form, rows) = match submitted {
         Submitted::Texts(form) => (form, phase_rows::rows_from_phases(item.timeline.phases())),
@@ -217,7 +258,13 @@ async fn edit_page(
     };
     let view = views::consultation(&page, &item, today());
     let kinds = kinds(&page);
+    let statuses = proposals::custom_statuses(&state.db.conn, id)
+        .await?
+        .into_iter()
+        .map(|s| s.label)
+        .collect();
     Ok(EditPage {
+        statuses,
         page,
         c: view,
         form,
@@ -316,6 +363,61 @@ async fn update_phases(
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+async fn update_settings(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    consultations::find(&state.db.conn, &id).await?;
+    let mut errors = ValidationErrors::new();
+    let Some(settings) = settings_from(&form, &mut errors) else {
+        let page = edit_page(&state, &session, &id, Submitted::Texts(form), errors, None).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    let now = Utc::now();
+    consultations::update_settings(&state.db.conn, &id, settings, now).await?;
+    let detail = format!("{settings:?}");
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "consultation.settings",
+        ("consultation", &id),
+        detail,
+        now,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
+}
+
+async fn add_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    consultations::find(&state.db.conn, &id).await?;
+    let mut errors = ValidationErrors::new();
+    let label = errors
+        .text("status_label", form.get("status_label"), 2, 60)
+        .to_owned();
+    if !errors.is_empty() {
+        let page = edit_page(&state, &session, &id, Submitted::Nothing, errors, None).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let status = proposals::add_custom_status(&state.db.conn, &id, &label).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "consultation.status_add",
+        ("consultation", &id),
+        status.label,
+        Utc::now(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
 }
 
 async fn publish(

@@ -12,7 +12,7 @@ use crate::{AppState, WebError};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use inspraak_db::consultations::Visibility;
 use inspraak_db::entity::audit_log;
@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard))
         .route("/audit", get(audit_page))
+        .route("/audit.csv", get(audit_csv))
         .merge(consultations::routes())
         .merge(accounts::routes())
 }
@@ -99,4 +100,58 @@ async fn audit_page(State(state): State<AppState>, session: Session) -> Result<R
         .map(|e| (page.moment(e.created_at), e))
         .collect();
     render(&AuditPage { page, entries })
+}
+
+/// The audit log as CSV, for the council or an auditor.
+async fn audit_csv(State(state): State<AppState>, session: Session) -> Result<Response, WebError> {
+    session.require_admin()?;
+    let entries = audit::recent(&state.db.conn, 100_000).await?;
+    let names = users::display_names(
+        &state.db.conn,
+        entries.iter().filter_map(|e| e.actor_id.clone()),
+    )
+    .await?;
+    let mut csv = crate::csv::Csv::new(&[
+        "id",
+        "created_at",
+        "actor_id",
+        "actor",
+        "action",
+        "subject_type",
+        "subject_id",
+        "detail",
+    ]);
+    for e in entries {
+        let actor = e
+            .actor_id
+            .as_ref()
+            .and_then(|id| names.get(id))
+            .cloned()
+            .unwrap_or_default();
+        csv.row([
+            e.id,
+            e.created_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            e.actor_id.unwrap_or_default(),
+            actor,
+            e.action,
+            e.subject_type,
+            e.subject_id,
+            e.detail,
+        ]);
+    }
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                axum::http::HeaderValue::from_static("attachment; filename=\"audit-log.csv\""),
+            ),
+        ],
+        csv.finish(),
+    )
+        .into_response())
 }

@@ -3,7 +3,11 @@
 
 use crate::ServerError;
 use chrono::{Duration, NaiveDate, Utc};
-use inspraak_db::consultations::{self, NewConsultation, Visibility};
+use inspraak_db::consultations::{self, ConsultationSettings, NewConsultation, Visibility};
+use participation::People;
+use std::collections::HashMap;
+
+mod participation;
 use inspraak_db::{Database, users, verification};
 use inspraak_domain::text::markdown_to_safe_html;
 use inspraak_domain::verification::format_code;
@@ -36,6 +40,7 @@ fn phase(kind: PhaseKind, title: Option<&str>, starts_on: NaiveDate, days: i64) 
 }
 
 struct DemoConsultation {
+    settings: ConsultationSettings,
     title: &'static str,
     summary: &'static str,
     body: &'static str,
@@ -47,6 +52,10 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
     let d = |offset: i64| today + Duration::days(offset);
     vec![
         DemoConsultation {
+            settings: ConsultationSettings {
+                support_threshold: 5,
+                ..Default::default()
+            },
             title: "Herinrichting Stationsplein",
             summary: "Het Stationsplein wordt opnieuw ingericht. Wat moet er komen: meer groen, fietsparkeren, een plek om te zitten?",
             body: "## Waarom\n\nHet Stationsplein is de entree van onze gemeente, maar het is er nu vooral **grijs en druk**. In 2027 gaat de schop erin.\n\n## Wat we vragen\n\n- Doe een voorstel voor het plein.\n- Steun de voorstellen die jij goed vindt.\n- Reageer op elkaars ideeën.\n\nVoorstellen met minstens 50 steunbetuigingen neemt het college mee in het ontwerp. Meer informatie staat op [de projectpagina](https://example.nl/stationsplein).",
@@ -64,6 +73,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             ],
         },
         DemoConsultation {
+            settings: ConsultationSettings::default(),
             title: "Begroting 2027: waar gaat het geld heen?",
             summary: "De gemeenteraad wil weten welke wijkprojecten inwoners het belangrijkst vinden. Stem mee over 250.000 euro.",
             body: "Elk jaar is er **250.000 euro** voor projecten die inwoners zelf kiezen. Dit jaar staan er zeven projecten op de lijst, van een buurtmoestuin tot betere straatverlichting.\n\nJe kunt stemmen tot het einde van de stemfase. De uitslag is bindend voor de verdeling van het budget.",
@@ -80,6 +90,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             ],
         },
         DemoConsultation {
+            settings: ConsultationSettings::default(),
             title: "Nieuw speelplein Oosterpark",
             summary: "In het Oosterpark komt een nieuw speelplein. Kinderen en ouders denken mee over het ontwerp.",
             body: "Het oude speelplein in het Oosterpark is versleten. Samen met kinderen uit de buurt, ouders en de speeltuinvereniging maken we een nieuw ontwerp.\n\nIn de informatiefase laten we zien wat er kan binnen het budget en de regels voor veilige speeltoestellen.",
@@ -91,6 +102,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             ],
         },
         DemoConsultation {
+            settings: ConsultationSettings::default(),
             title: "Verkeersplan Binnenstad",
             summary: "Hoe houden we de binnenstad bereikbaar, veilig en leefbaar? Het plan is vastgesteld; lees hier hoe jouw inbreng is gebruikt.",
             body: "Ruim 1.200 inwoners deden mee aan het verkeersplan. De gemeenteraad stelde het plan vast op basis van hun inbreng.\n\n### Wat er verandert\n\n1. De Kerkstraat wordt fietsstraat.\n2. Er komt een 30 km-zone in de hele binnenstad.\n3. Laden en lossen alleen tussen 7 en 11 uur.",
@@ -108,6 +120,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             ],
         },
         DemoConsultation {
+            settings: ConsultationSettings::default(),
             title: "Klimaatadaptatie Noordwijk",
             summary: "Hoe bereiden we de wijk Noordwijk voor op hoosbuien en hitte? (Concept, nog niet gepubliceerd.)",
             body: "Dit traject is nog in voorbereiding.",
@@ -146,8 +159,41 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
             Some(VerificationMethod::Manual),
         ),
         ("chantal", "Chantal Bakker", Role::Resident, None),
+        (
+            "dewi",
+            "Dewi Pranoto",
+            Role::Resident,
+            Some(VerificationMethod::Manual),
+        ),
+        (
+            "erik",
+            "Erik Visser",
+            Role::Resident,
+            Some(VerificationMethod::LetterCode),
+        ),
+        (
+            "fatima",
+            "Fatima el Amrani",
+            Role::Resident,
+            Some(VerificationMethod::LetterCode),
+        ),
+        (
+            "gerrit",
+            "Gerrit Hoekstra",
+            Role::Resident,
+            Some(VerificationMethod::Manual),
+        ),
+        (
+            "hanna",
+            "Hanna Smit",
+            Role::Resident,
+            Some(VerificationMethod::LetterCode),
+        ),
     ];
     let mut admin_id = String::new();
+    let mut moderator_id = String::new();
+    let mut user_ids: HashMap<&'static str, String> = HashMap::new();
+    let mut ids: HashMap<&'static str, String> = HashMap::new();
     for (username, display_name, role, verified) in people {
         let user = users::create(
             &db.conn,
@@ -165,6 +211,10 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
         if role == Role::Admin {
             admin_id = user.id.clone();
         }
+        if role == Role::Moderator {
+            moderator_id = user.id.clone();
+        }
+        user_ids.insert(username, user.id.clone());
         if let Some(method) = verified {
             let by = (method == VerificationMethod::Manual).then_some(admin_id.as_str());
             users::mark_verified(&db.conn, &user.id, method, by, now).await?;
@@ -190,12 +240,20 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
             ap_id: format!("{base}/consultations/{}", fields.slug),
             created_by: admin_id.clone(),
             publish: demo.publish,
+            settings: demo.settings,
             fields,
             timeline,
         };
-        consultations::create(&db.conn, new, now).await?;
+        let created = consultations::create(&db.conn, new, now).await?;
+        ids.insert(demo.title, created.id);
         summary.consultations += 1;
     }
+    let people = People {
+        ids: user_ids,
+        admin: admin_id.clone(),
+        moderator: moderator_id,
+    };
+    participation::seed(db, base, &people, &ids, now).await?;
 
     let mut hashes = Vec::new();
     for _ in 0..5 {

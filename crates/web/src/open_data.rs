@@ -1,0 +1,341 @@
+//! A consultation's data as open data: the public export (CSV and JSON), the admins' full
+//! export, and the API's participation endpoints all read from here, so they cannot disagree.
+//!
+//! The public version holds no personal data beyond public display names, and leaves out what
+//! is not public: pending and hidden items, deleted comments, and poll results that are not
+//! shown yet. Columns are documented in docs/open-data.md.
+
+use crate::i18n::{Locale, Translations};
+use crate::{AppState, WebError};
+use chrono::{DateTime, Utc};
+use inspraak_db::consultations::Consultation;
+use inspraak_db::entity::{comment, custom_status, proposal};
+use inspraak_db::{comments, moderation, polls, proposals, users};
+use inspraak_domain::poll::{ResultsVisibility, results_visible};
+use inspraak_domain::proposal::{AnswerStatus, ProposalState, SupportProgress};
+use serde::Serialize;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// One proposal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenProposal {
+    /// Opaque id.
+    pub id: String,
+    /// Its page.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Body as written (Markdown).
+    pub body_markdown: String,
+    /// Public name of the author.
+    pub author: String,
+    /// Themes and areas.
+    pub tags: Vec<String>,
+    /// `published`, `withdrawn` (and, in the full export, `pending`).
+    pub state: String,
+    /// Key of the latest official answer's status, if answered.
+    pub status: Option<String>,
+    /// That status in words (Dutch).
+    pub status_label: Option<String>,
+    /// The latest official answer (Markdown).
+    pub answer: Option<String>,
+    /// Supports by verified residents.
+    pub supports: u64,
+    /// The consultation's support threshold (0 = none).
+    pub threshold: u64,
+    /// Whether the threshold is reached.
+    pub threshold_reached: bool,
+    /// Submitted.
+    pub created_at: DateTime<Utc>,
+    /// Full export only: the author's account id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<String>,
+    /// Full export only: when moderation hid it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_at: Option<DateTime<Utc>>,
+    /// Full export only: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_reason: Option<String>,
+}
+
+/// One comment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenComment {
+    /// Opaque id.
+    pub id: String,
+    /// The proposal it is about, or none for the consultation itself.
+    pub proposal_id: Option<String>,
+    /// The comment it answers.
+    pub parent_id: Option<String>,
+    /// Public name of the author.
+    pub author: String,
+    /// `for`, `against` or `neutral`.
+    pub stance: String,
+    /// The text (Markdown).
+    pub body_markdown: String,
+    /// Written.
+    pub created_at: DateTime<Utc>,
+    /// Last edited.
+    pub edited_at: Option<DateTime<Utc>>,
+    /// Full export only: `published`, `pending` or `deleted`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Full export only: why moderation hid it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden_reason: Option<String>,
+    /// Full export only: the author's account id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<String>,
+}
+
+/// One poll option with its count.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenPollOption {
+    /// Opaque id.
+    pub id: String,
+    /// The option.
+    pub label: String,
+    /// Ballots choosing it; absent while results are not shown.
+    pub votes: Option<u64>,
+}
+
+/// One poll.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenPoll {
+    /// Opaque id.
+    pub id: String,
+    /// The question.
+    pub question: String,
+    /// Multiple choice.
+    pub multiple: bool,
+    /// When it closes or closed.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// Whether it still takes ballots.
+    pub open: bool,
+    /// `live` or `after_closing`.
+    pub results_visibility: String,
+    /// Whether the counts below are filled in.
+    pub results_visible: bool,
+    /// Residents who voted; absent while results are not shown.
+    pub voters: Option<u64>,
+    /// The options.
+    pub options: Vec<OpenPollOption>,
+}
+
+/// A whole consultation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConsultationExport {
+    /// Opaque id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Its page.
+    pub url: String,
+    /// When this export was made.
+    pub exported_at: DateTime<Utc>,
+    /// Proposals, newest first.
+    pub proposals: Vec<OpenProposal>,
+    /// Comments, oldest first.
+    pub comments: Vec<OpenComment>,
+    /// Polls, oldest first.
+    pub polls: Vec<OpenPoll>,
+    /// Full export only: open reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_reports: Option<Vec<serde_json::Value>>,
+}
+
+/// Public or full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone: only what is public.
+    Public,
+    /// Admins: everything, with account ids and moderation details.
+    Admins,
+}
+
+/// A status key in words: built-in statuses translated, custom ones by their label.
+pub fn status_label(key: &str, custom: &[custom_status::Model], t: &Translations) -> String {
+    if AnswerStatus::from_key(key).is_some() {
+        return t.get(&format!("status.{key}")).to_owned();
+    }
+    custom
+        .iter()
+        .find(|s| key.strip_prefix("custom:") == Some(s.id.as_str()))
+        .map(|s| s.label.clone())
+        .unwrap_or_else(|| key.to_owned())
+}
+
+/// Whether a proposal is in the public record.
+pub fn proposal_is_public(p: &proposal::Model) -> bool {
+    p.hidden_at.is_none() && proposals::state_of(p) != ProposalState::Pending
+}
+
+/// Whether a comment is in the public record.
+pub fn comment_is_public(c: &comment::Model) -> bool {
+    c.hidden_at.is_none() && c.state == comments::state::PUBLISHED
+}
+
+/// Builds the export of one consultation for an audience.
+pub async fn export(
+    state: &AppState,
+    c: &Consultation,
+    audience: Audience,
+) -> Result<ConsultationExport, WebError> {
+    let db = &state.db.conn;
+    let full = audience == Audience::Admins;
+    let t = Translations::of(Locale::Nl);
+    let now = Utc::now();
+    let custom = proposals::custom_statuses(db, &c.id).await?;
+    let all_proposals = proposals::list_for_consultation(db, &c.id).await?;
+    let shown: Vec<&proposal::Model> = all_proposals
+        .iter()
+        .filter(|p| full || proposal_is_public(p))
+        .collect();
+    let ids: Vec<String> = shown.iter().map(|p| p.id.clone()).collect();
+    let counts = proposals::support_counts(db, &ids).await?;
+    let answers = proposals::latest_answers(db, &ids).await?;
+    let all_comments = comments::all_of_consultation(db, &c.id).await?;
+    let shown_comments: Vec<&comment::Model> = all_comments
+        .iter()
+        .filter(|x| full || comment_is_public(x))
+        .collect();
+    let authors = users::display_names(
+        db,
+        shown
+            .iter()
+            .map(|p| p.author_id.clone())
+            .chain(shown_comments.iter().map(|x| x.author_id.clone())),
+    )
+    .await?;
+    let name = |id: &str| authors.get(id).cloned().unwrap_or_default();
+    let threshold = u64::try_from(c.support_threshold).unwrap_or(0);
+
+    let proposals = shown
+        .iter()
+        .map(|p| {
+            let progress = SupportProgress {
+                count: counts.get(&p.id).copied().unwrap_or(0),
+                threshold,
+            };
+            OpenProposal {
+                id: p.id.clone(),
+                url: state.config.url(&format!("/proposals/{}", p.id)),
+                title: p.title.clone(),
+                summary: p.summary.clone(),
+                body_markdown: p.body_markdown.clone(),
+                author: name(&p.author_id),
+                tags: proposals::tags_of(p),
+                state: p.state.clone(),
+                status: p.status_key.clone(),
+                status_label: p.status_key.as_deref().map(|k| status_label(k, &custom, t)),
+                answer: answers.get(&p.id).map(|a| a.answer_markdown.clone()),
+                supports: progress.count,
+                threshold,
+                threshold_reached: progress.reached(),
+                created_at: p.created_at,
+                author_id: full.then(|| p.author_id.clone()),
+                hidden_at: if full { p.hidden_at } else { None },
+                hidden_reason: if full { p.hidden_reason.clone() } else { None },
+            }
+        })
+        .collect();
+
+    let comments = shown_comments
+        .iter()
+        .map(|x| OpenComment {
+            id: x.id.clone(),
+            proposal_id: x.proposal_id.clone(),
+            parent_id: x.parent_id.clone(),
+            author: name(&x.author_id),
+            stance: x.stance.clone(),
+            body_markdown: x.body_markdown.clone(),
+            created_at: x.created_at,
+            edited_at: x.edited_at,
+            state: full.then(|| x.state.clone()),
+            hidden_reason: if full { x.hidden_reason.clone() } else { None },
+            author_id: full.then(|| x.author_id.clone()),
+        })
+        .collect();
+
+    let mut open_polls = Vec::new();
+    for item in polls::list_for_consultation(db, &c.id).await? {
+        open_polls.push(open_poll(state, &item, full, now).await?);
+    }
+
+    let open_reports = if full {
+        let reports = moderation::open_reports(db).await?;
+        let ids: std::collections::HashSet<&str> = all_proposals
+            .iter()
+            .map(|p| p.id.as_str())
+            .chain(all_comments.iter().map(|x| x.id.as_str()))
+            .collect();
+        Some(
+            reports
+                .into_iter()
+                .filter(|r| ids.contains(r.content_id.as_str()))
+                .map(|r| {
+                    serde_json::json!({
+                        "content_kind": r.content_kind, "content_id": r.content_id, "reporter_id": r.reporter_id,
+                        "reason": r.reason, "note": r.note, "created_at": r.created_at,
+                    })
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+
+    Ok(ConsultationExport {
+        id: c.id.clone(),
+        title: c.title.clone(),
+        url: state.config.url(&format!("/consultations/{}", c.slug)),
+        exported_at: now,
+        proposals,
+        comments,
+        polls: open_polls,
+        open_reports,
+    })
+}
+
+/// One poll with its counts, if they may be shown (`staff` sees them always).
+pub async fn open_poll(
+    state: &AppState,
+    item: &polls::PollWithOptions,
+    staff: bool,
+    now: DateTime<Utc>,
+) -> Result<OpenPoll, WebError> {
+    let p = &item.poll;
+    let visibility = ResultsVisibility::parse(&p.results_visibility);
+    let visible = results_visible(visibility, p.closes_at, now, staff);
+    let results = if visible {
+        Some(polls::results(&state.db.conn, &p.id).await?)
+    } else {
+        None
+    };
+    let per_option: HashMap<String, u64> = results
+        .as_ref()
+        .map(|r| r.per_option.clone())
+        .unwrap_or_default();
+    Ok(OpenPoll {
+        id: p.id.clone(),
+        question: p.question.clone(),
+        multiple: p.multiple,
+        closes_at: p.closes_at,
+        open: inspraak_domain::poll::is_open(p.closes_at, now),
+        results_visibility: visibility.as_str().to_owned(),
+        results_visible: visible,
+        voters: results.as_ref().map(|r| r.voters),
+        options: item
+            .options
+            .iter()
+            .map(|o| OpenPollOption {
+                id: o.id.clone(),
+                label: o.label.clone(),
+                votes: visible.then(|| per_option.get(&o.id).copied().unwrap_or(0)),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,516 @@
+//! Comments and replies on consultations and proposals: writing, editing within the window,
+//! deleting, and the thread as pages show it.
+
+use super::proposals::{hidden_text, visible_to};
+use crate::csrf::CsrfForm;
+use crate::form::FormData;
+use crate::page::{Page, render, render_status};
+use crate::participation::{ConsultationContext, is_staff};
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use inspraak_db::entity::comment;
+use inspraak_db::{comments, new_id, proposals, users};
+use inspraak_domain::ValidationErrors;
+use inspraak_domain::comment::{Stance, reply_depth, validate_comment, within_edit_window};
+use inspraak_domain::participation::Action;
+use inspraak_domain::proposal::{ItemRefusal, open_for_participation};
+use inspraak_domain::text::markdown_to_safe_html;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/consultations/{slug}/comments",
+            post(comment_on_consultation),
+        )
+        .route("/proposals/{id}/comments", post(comment_on_proposal))
+        .route("/comments/{id}/reply", get(reply_form).post(reply))
+        .route("/comments/{id}/edit", get(edit_form).post(edit))
+        .route("/comments/{id}/delete", post(delete))
+}
+
+/// One comment as a thread shows it, in reading order with its depth.
+pub struct CommentView {
+    /// Id, also the anchor `comment-{id}`.
+    pub id: String,
+    /// Author's public name.
+    pub author: String,
+    /// `for`, `against`, `neutral`.
+    pub stance: String,
+    /// The stance in words.
+    pub stance_label: String,
+    /// Sanitised text.
+    pub html: String,
+    /// Written, formatted.
+    pub created: String,
+    /// Edited after writing.
+    pub edited: bool,
+    /// 0 for top level.
+    pub depth: i32,
+    /// Deleted by its author; a placeholder keeps the replies in place.
+    pub deleted: bool,
+    /// Why moderation hid it.
+    pub hidden_reason: Option<String>,
+    /// Waiting for a moderator (shown to staff and the author only).
+    pub pending: bool,
+    /// The visitor may edit it now.
+    pub can_edit: bool,
+    /// The visitor may delete it.
+    pub can_delete: bool,
+    /// The visitor may reply.
+    pub can_reply: bool,
+    /// The visitor may report it.
+    pub can_report: bool,
+    /// The text is shown (not hidden, or the visitor is staff).
+    pub show_text: bool,
+}
+
+fn visible(c: &comment::Model, session: &Session) -> bool {
+    c.state != comments::state::PENDING
+        || is_staff(session)
+        || session.user.as_ref().is_some_and(|u| u.id == c.author_id)
+}
+
+/// The thread of a consultation (`proposal_id` `None`) or of a proposal, in reading order:
+/// each comment followed by its replies.
+pub async fn thread_views(
+    state: &AppState,
+    session: &Session,
+    page: &Page,
+    ctx: &ConsultationContext,
+    proposal_id: Option<&str>,
+) -> Result<Vec<CommentView>, WebError> {
+    let rows = comments::thread(&state.db.conn, ctx.id(), proposal_id).await?;
+    let rows: Vec<comment::Model> = rows.into_iter().filter(|c| visible(c, session)).collect();
+    let authors =
+        users::display_names(&state.db.conn, rows.iter().map(|c| c.author_id.clone())).await?;
+    let mut children: HashMap<Option<String>, Vec<&comment::Model>> = HashMap::new();
+    let ids: std::collections::HashSet<&str> = rows.iter().map(|c| c.id.as_str()).collect();
+    for row in &rows {
+        // A reply whose parent is not visible to this reader is not shown either.
+        if row.parent_id.as_deref().is_some_and(|p| !ids.contains(p)) {
+            continue;
+        }
+        children.entry(row.parent_id.clone()).or_default().push(row);
+    }
+    let may_comment = ctx.may(session, Action::Comment);
+    let now = Utc::now();
+    let staff = is_staff(session);
+    let mut out = Vec::new();
+    let mut stack: Vec<&comment::Model> = children
+        .get(&None)
+        .map(|v| v.iter().rev().copied().collect())
+        .unwrap_or_default();
+    while let Some(c) = stack.pop() {
+        if let Some(replies) = children.get(&Some(c.id.clone())) {
+            stack.extend(replies.iter().rev().copied());
+        }
+        let own = session.user.as_ref().is_some_and(|u| u.id == c.author_id);
+        let deleted = c.state == comments::state::DELETED;
+        let hidden = c.hidden_at.is_some();
+        let pending = c.state == comments::state::PENDING;
+        let active = !deleted && !hidden && !pending;
+        out.push(CommentView {
+            id: c.id.clone(),
+            author: if deleted {
+                String::new()
+            } else {
+                authors.get(&c.author_id).cloned().unwrap_or_default()
+            },
+            stance: c.stance.clone(),
+            stance_label: page.t(&format!("stance.{}", c.stance)).to_owned(),
+            html: c.body_html.clone(),
+            created: page.moment(c.created_at),
+            edited: c.edited_at.is_some(),
+            depth: c.depth,
+            deleted,
+            hidden_reason: hidden_text(page, c.hidden_reason.as_deref().filter(|_| hidden)),
+            pending,
+            can_edit: own && !deleted && within_edit_window(c.created_at, now),
+            can_delete: own && !deleted,
+            can_reply: may_comment && active,
+            can_report: session.user.is_some() && active && !own,
+            show_text: !deleted && (!hidden || staff),
+        });
+    }
+    Ok(out)
+}
+
+/// What the comment form is doing.
+enum Mode {
+    /// A new top-level comment on a consultation or proposal.
+    New { title: String },
+    /// A reply to someone.
+    Reply { to: String, quote: String },
+    /// Editing one's own comment.
+    Edit,
+}
+
+#[derive(Template)]
+#[template(path = "comments/form.html")]
+struct FormPage {
+    page: Page,
+    heading: String,
+    quote: Option<(String, String)>,
+    action: String,
+    back: String,
+    form: FormData,
+    errors: ValidationErrors,
+    stances: Vec<(&'static str, String)>,
+}
+
+fn form_page(
+    state: &AppState,
+    session: &Session,
+    mode: Mode,
+    action: String,
+    back: String,
+    form: FormData,
+    errors: ValidationErrors,
+) -> FormPage {
+    let page = Page::new(state, session, &action);
+    let (heading, quote) = match mode {
+        Mode::New { title } => (page.t("comments.new_on").replace("{title}", &title), None),
+        Mode::Reply { to, quote } => (
+            page.t("comments.reply_to").replace("{name}", &to),
+            Some((to, quote)),
+        ),
+        Mode::Edit => (page.t("comments.edit").to_owned(), None),
+    };
+    let stances = Stance::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                page.t(&format!("stance.{}", s.as_str())).to_owned(),
+            )
+        })
+        .collect();
+    FormPage {
+        page,
+        heading,
+        quote,
+        action,
+        back,
+        form,
+        errors,
+        stances,
+    }
+}
+
+/// Where a comment is read: its proposal's page or its consultation's, at its anchor.
+async fn thread_url(state: &AppState, c: &comment::Model) -> Result<String, WebError> {
+    Ok(match &c.proposal_id {
+        Some(p) => format!("/proposals/{p}#comment-{}", c.id),
+        None => {
+            let consultation =
+                inspraak_db::consultations::find(&state.db.conn, &c.consultation_id).await?;
+            format!("/consultations/{}#comment-{}", consultation.slug, c.id)
+        }
+    })
+}
+
+struct Target {
+    consultation_id: String,
+    proposal_id: Option<String>,
+    parent_id: Option<String>,
+    depth: i32,
+}
+
+/// Validates and stores a comment, or renders the form again with what was typed.
+async fn store(
+    state: &AppState,
+    session: &Session,
+    ctx: &ConsultationContext,
+    target: Target,
+    form: FormData,
+    mode: Mode,
+    action: String,
+    back: String,
+) -> Result<Response, WebError> {
+    ctx.check(session, Action::Comment)?;
+    let author = session.user()?.clone();
+    let valid = match validate_comment(form.get("body"), form.get("stance")) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            let page = form_page(state, session, mode, action, back, form, errors);
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let id = new_id();
+    let new = comments::NewComment {
+        ap_id: state.config.url(&format!("/comments/{id}")),
+        id,
+        consultation_id: target.consultation_id,
+        proposal_id: target.proposal_id,
+        parent_id: target.parent_id,
+        depth: target.depth,
+        author_id: author.id.clone(),
+        body_html: markdown_to_safe_html(&valid.body),
+        body: valid.body,
+        stance: valid.stance,
+        pending: ctx.settings.premoderation,
+    };
+    let created = comments::create(&state.db.conn, new, Utc::now()).await?;
+    let url = thread_url(state, &created).await?;
+    let notice = if ctx.settings.premoderation {
+        "comment_pending"
+    } else {
+        "comment_posted"
+    };
+    let (path, anchor) = url.split_once('#').unwrap_or((&url, ""));
+    Ok(Redirect::to(&format!("{path}?notice={notice}#{anchor}")).into_response())
+}
+
+async fn comment_on_consultation(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let ctx = ConsultationContext::load(&state, &session, &slug).await?;
+    let c = &ctx.item.consultation;
+    let target = Target {
+        consultation_id: c.id.clone(),
+        proposal_id: None,
+        parent_id: None,
+        depth: 0,
+    };
+    let (action, back) = (
+        format!("/consultations/{}/comments", c.slug),
+        format!("/consultations/{}", c.slug),
+    );
+    let mode = Mode::New {
+        title: c.title.clone(),
+    };
+    store(&state, &session, &ctx, target, form, mode, action, back).await
+}
+
+async fn comment_on_proposal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let p = proposals::find(&state.db.conn, &id).await?;
+    if !visible_to(&p, &session) {
+        return Err(WebError::NotFound("proposal"));
+    }
+    let ctx = ConsultationContext::load(&state, &session, &p.consultation_id).await?;
+    ctx.check(&session, Action::Comment)?;
+    open_for_participation(proposals::state_of(&p), p.hidden_at.is_some())
+        .map_err(WebError::ItemClosed)?;
+    let target = Target {
+        consultation_id: p.consultation_id.clone(),
+        proposal_id: Some(p.id.clone()),
+        parent_id: None,
+        depth: 0,
+    };
+    let mode = Mode::New {
+        title: p.title.clone(),
+    };
+    store(
+        &state,
+        &session,
+        &ctx,
+        target,
+        form,
+        mode,
+        format!("/proposals/{id}/comments"),
+        format!("/proposals/{id}"),
+    )
+    .await
+}
+
+/// A comment that can be answered: visible, not deleted, hidden or pending.
+async fn answerable(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<(comment::Model, ConsultationContext), WebError> {
+    let parent = comments::find(&state.db.conn, id).await?;
+    if !visible(&parent, session) {
+        return Err(WebError::NotFound("comment"));
+    }
+    let ctx = ConsultationContext::load(state, session, &parent.consultation_id).await?;
+    if parent.state == comments::state::DELETED {
+        return Err(WebError::ItemClosed(ItemRefusal::Deleted));
+    }
+    if parent.hidden_at.is_some() {
+        return Err(WebError::ItemClosed(ItemRefusal::Hidden));
+    }
+    if parent.state == comments::state::PENDING {
+        return Err(WebError::ItemClosed(ItemRefusal::Pending));
+    }
+    if let Some(pid) = &parent.proposal_id {
+        let p = proposals::find(&state.db.conn, pid).await?;
+        open_for_participation(proposals::state_of(&p), p.hidden_at.is_some())
+            .map_err(WebError::ItemClosed)?;
+    }
+    Ok((parent, ctx))
+}
+
+async fn reply_mode(state: &AppState, parent: &comment::Model) -> Result<Mode, WebError> {
+    let names = users::display_names(&state.db.conn, [parent.author_id.clone()]).await?;
+    Ok(Mode::Reply {
+        to: names.get(&parent.author_id).cloned().unwrap_or_default(),
+        quote: parent.body_markdown.clone(),
+    })
+}
+
+async fn reply_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let (parent, ctx) = answerable(&state, &session, &id).await?;
+    ctx.check(&session, Action::Comment)?;
+    let back = thread_url(&state, &parent).await?;
+    let mode = reply_mode(&state, &parent).await?;
+    render(&form_page(
+        &state,
+        &session,
+        mode,
+        format!("/comments/{id}/reply"),
+        back,
+        FormData::default(),
+        ValidationErrors::new(),
+    ))
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let (parent, ctx) = answerable(&state, &session, &id).await?;
+    // Threads nest three levels; a reply to the deepest level joins it as a sibling.
+    let (parent_id, depth) = match reply_depth(parent.depth) {
+        Some(depth) => (parent.id.clone(), depth),
+        None => (
+            parent
+                .parent_id
+                .clone()
+                .unwrap_or_else(|| parent.id.clone()),
+            parent.depth,
+        ),
+    };
+    let target = Target {
+        consultation_id: parent.consultation_id.clone(),
+        proposal_id: parent.proposal_id.clone(),
+        parent_id: Some(parent_id),
+        depth,
+    };
+    let back = thread_url(&state, &parent).await?;
+    let mode = reply_mode(&state, &parent).await?;
+    store(
+        &state,
+        &session,
+        &ctx,
+        target,
+        form,
+        mode,
+        format!("/comments/{id}/reply"),
+        back,
+    )
+    .await
+}
+
+/// The visitor's own comment, still within its edit window.
+async fn own_editable(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<comment::Model, WebError> {
+    let user = session.user()?;
+    let c = comments::find(&state.db.conn, id).await?;
+    if c.author_id != user.id {
+        return Err(WebError::Forbidden);
+    }
+    if c.state == comments::state::DELETED {
+        return Err(WebError::ItemClosed(ItemRefusal::Deleted));
+    }
+    if !within_edit_window(c.created_at, Utc::now()) {
+        return Err(WebError::ItemClosed(ItemRefusal::Closed));
+    }
+    Ok(c)
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let c = own_editable(&state, &session, &id).await?;
+    let back = thread_url(&state, &c).await?;
+    let form = FormData::from_pairs([
+        ("body", c.body_markdown.clone()),
+        ("stance", c.stance.clone()),
+    ]);
+    render(&form_page(
+        &state,
+        &session,
+        Mode::Edit,
+        format!("/comments/{id}/edit"),
+        back,
+        form,
+        ValidationErrors::new(),
+    ))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let c = own_editable(&state, &session, &id).await?;
+    let back = thread_url(&state, &c).await?;
+    match validate_comment(form.get("body"), form.get("stance")) {
+        Ok(valid) => {
+            let html = markdown_to_safe_html(&valid.body);
+            comments::edit(
+                &state.db.conn,
+                &id,
+                valid.body,
+                html,
+                valid.stance,
+                Utc::now(),
+            )
+            .await?;
+            Ok(Redirect::to(&back).into_response())
+        }
+        Err(errors) => {
+            let page = form_page(
+                &state,
+                &session,
+                Mode::Edit,
+                format!("/comments/{id}/edit"),
+                back,
+                form,
+                errors,
+            );
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
+    let user = session.user()?;
+    let c = comments::find(&state.db.conn, &id).await?;
+    if c.author_id != user.id {
+        return Err(WebError::Forbidden);
+    }
+    let back = thread_url(&state, &c).await?;
+    comments::delete_by_author(&state.db.conn, &id, Utc::now()).await?;
+    let path = back.split('#').next().unwrap_or("/");
+    Ok(Redirect::to(&format!("{path}?notice=comment_deleted")).into_response())
+}

@@ -1,0 +1,470 @@
+//! Reporting content, the moderators' queue, their decisions, and blocking accounts.
+
+use super::proposals::hidden_text;
+use crate::csrf::CsrfForm;
+use crate::form::FormData;
+use crate::page::{Page, render, render_status};
+use crate::participation::require_staff;
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use inspraak_db::moderation::{self, Decision};
+use inspraak_db::{audit, comments, proposals, users};
+use inspraak_domain::moderation::{ContentKind, ReportReason};
+use inspraak_domain::proposal::ItemRefusal;
+use inspraak_domain::{Problem, Role, ValidationErrors};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/report/{kind}/{id}", get(report_form).post(report))
+        .route("/moderation", get(queue))
+        .route("/moderation/{kind}/{id}/{decision}", post(decide))
+        .route("/moderation/accounts/{id}/block", post(block))
+        .route("/moderation/accounts/{id}/unblock", post(unblock))
+}
+
+/// What a report or decision is about, loaded and described.
+struct Subject {
+    kind: ContentKind,
+    id: String,
+    author_id: String,
+    excerpt: String,
+    url: String,
+    hidden: bool,
+    hidden_reason: Option<String>,
+    pending: bool,
+    deleted: bool,
+}
+
+fn excerpt(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 200 {
+        format!("{}…", flat.chars().take(200).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+async fn subject(state: &AppState, kind: ContentKind, id: &str) -> Result<Subject, WebError> {
+    Ok(match kind {
+        ContentKind::Proposal => {
+            let p = proposals::find(&state.db.conn, id).await?;
+            Subject {
+                kind,
+                id: p.id.clone(),
+                author_id: p.author_id.clone(),
+                excerpt: format!("{}: {}", p.title, excerpt(&p.summary)),
+                url: format!("/proposals/{}", p.id),
+                hidden: p.hidden_at.is_some(),
+                hidden_reason: p.hidden_reason.clone(),
+                pending: proposals::state_of(&p)
+                    == inspraak_domain::proposal::ProposalState::Pending,
+                deleted: false,
+            }
+        }
+        ContentKind::Comment => {
+            let c = comments::find(&state.db.conn, id).await?;
+            let url = match &c.proposal_id {
+                Some(p) => format!("/proposals/{p}#comment-{}", c.id),
+                None => {
+                    let consultation =
+                        inspraak_db::consultations::find(&state.db.conn, &c.consultation_id)
+                            .await?;
+                    format!("/consultations/{}#comment-{}", consultation.slug, c.id)
+                }
+            };
+            Subject {
+                kind,
+                id: c.id.clone(),
+                author_id: c.author_id.clone(),
+                excerpt: excerpt(&c.body_markdown),
+                url,
+                hidden: c.hidden_at.is_some(),
+                hidden_reason: c.hidden_reason.clone(),
+                pending: c.state == comments::state::PENDING,
+                deleted: c.state == comments::state::DELETED,
+            }
+        }
+    })
+}
+
+fn parse_kind(kind: &str) -> Result<ContentKind, WebError> {
+    kind.parse().map_err(|_| WebError::NotFound("page"))
+}
+
+#[derive(Template)]
+#[template(path = "moderation/report.html")]
+struct ReportPage {
+    page: Page,
+    excerpt: String,
+    back: String,
+    action: String,
+    reasons: Vec<(&'static str, String)>,
+    form: FormData,
+    errors: ValidationErrors,
+}
+
+fn report_page(
+    state: &AppState,
+    session: &Session,
+    s: &Subject,
+    form: FormData,
+    errors: ValidationErrors,
+) -> ReportPage {
+    let action = format!("/report/{}/{}", s.kind.as_str(), s.id);
+    let page = Page::new(state, session, &action);
+    let reasons = ReportReason::ALL
+        .iter()
+        .map(|r| {
+            (
+                r.as_str(),
+                page.t(&format!("report.reason.{}", r.as_str())).to_owned(),
+            )
+        })
+        .collect();
+    ReportPage {
+        page,
+        excerpt: s.excerpt.clone(),
+        back: s.url.clone(),
+        action,
+        reasons,
+        form,
+        errors,
+    }
+}
+
+/// Loads something that can be reported by this visitor.
+async fn reportable(
+    state: &AppState,
+    session: &Session,
+    kind: &str,
+    id: &str,
+) -> Result<Subject, WebError> {
+    let user = session.user()?;
+    let s = subject(state, parse_kind(kind)?, id).await?;
+    if s.pending {
+        return Err(WebError::NotFound("page"));
+    }
+    if s.deleted {
+        return Err(WebError::ItemClosed(ItemRefusal::Deleted));
+    }
+    if s.author_id == user.id {
+        return Err(WebError::BadRequest(
+            "you cannot report your own contribution".into(),
+        ));
+    }
+    Ok(s)
+}
+
+async fn report_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let s = reportable(&state, &session, &kind, &id).await?;
+    render(&report_page(
+        &state,
+        &session,
+        &s,
+        FormData::default(),
+        ValidationErrors::new(),
+    ))
+}
+
+async fn report(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let s = reportable(&state, &session, &kind, &id).await?;
+    let reporter = session.user()?.clone();
+    let mut errors = ValidationErrors::new();
+    let reason = form
+        .get("reason")
+        .parse::<ReportReason>()
+        .map_err(|p| errors.add("reason", p))
+        .ok();
+    let note = errors.text("note", form.get("note"), 0, 1000).to_owned();
+    if reason == Some(ReportReason::Other) && note.is_empty() {
+        errors.add("note", Problem::Required);
+    }
+    let (Some(reason), true) = (reason, errors.is_empty()) else {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &report_page(&state, &session, &s, form, errors),
+        );
+    };
+    let outcome = moderation::report(
+        &state.db.conn,
+        s.kind,
+        &s.id,
+        &reporter.id,
+        reason,
+        &note,
+        state.config.auto_hide_after_reports,
+        Utc::now(),
+    )
+    .await?;
+    if outcome.hid {
+        tracing::info!(kind = s.kind.as_str(), id = %s.id, "hidden automatically after reports");
+        audit::record(
+            &state.db.conn,
+            None,
+            "moderation.auto_hide",
+            (s.kind.as_str(), &s.id),
+            "reports reached the threshold",
+            Utc::now(),
+        )
+        .await?;
+    }
+    let (path, anchor) = s.url.split_once('#').unwrap_or((&s.url, ""));
+    Ok(Redirect::to(&format!("{path}?notice=reported#{anchor}")).into_response())
+}
+
+struct QueueItem {
+    kind: &'static str,
+    kind_label: String,
+    id: String,
+    url: String,
+    excerpt: String,
+    author: String,
+    author_id: String,
+    author_blocked: bool,
+    hidden_reason: Option<String>,
+    pending: bool,
+    reports: Vec<(String, String, String)>,
+}
+
+struct BlockedView {
+    id: String,
+    name: String,
+    reason: String,
+    since: String,
+}
+
+#[derive(Template)]
+#[template(path = "moderation/queue.html")]
+struct QueuePage {
+    page: Page,
+    reported: Vec<QueueItem>,
+    pending: Vec<QueueItem>,
+    blocked: Vec<BlockedView>,
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn queue_item(
+    state: &AppState,
+    page: &Page,
+    kind: ContentKind,
+    id: &str,
+    reports: Vec<(String, String, String)>,
+    names: &mut HashMap<String, (String, bool)>,
+) -> Result<QueueItem, WebError> {
+    let s = subject(state, kind, id).await?;
+    if !names.contains_key(&s.author_id) {
+        let author = users::find(&state.db.conn, &s.author_id).await?;
+        names.insert(
+            s.author_id.clone(),
+            (author.display_name, author.blocked_at.is_some()),
+        );
+    }
+    let (author, author_blocked) = names.get(&s.author_id).cloned().unwrap_or_default();
+    Ok(QueueItem {
+        kind: kind.as_str(),
+        kind_label: page
+            .t(&format!("moderation.kind_{}", kind.as_str()))
+            .to_owned(),
+        id: s.id,
+        url: s.url,
+        excerpt: s.excerpt,
+        author,
+        author_id: s.author_id,
+        author_blocked,
+        hidden_reason: hidden_text(page, s.hidden_reason.as_deref().filter(|_| s.hidden)),
+        pending: s.pending,
+        reports,
+    })
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    require_staff(&session)?;
+    let page = Page::new(&state, &session, "/moderation").with_notice(q.notice.as_deref());
+    let mut grouped: BTreeMap<(String, String), Vec<(String, String, String)>> = BTreeMap::new();
+    for r in moderation::open_reports(&state.db.conn).await? {
+        let reason = page.t(&format!("report.reason.{}", r.reason)).to_owned();
+        grouped
+            .entry((r.content_kind, r.content_id))
+            .or_default()
+            .push((reason, r.note, page.moment(r.created_at)));
+    }
+    let mut names = HashMap::new();
+    let mut reported = Vec::new();
+    for ((kind, id), reports) in grouped {
+        let Ok(kind) = kind.parse::<ContentKind>() else {
+            continue;
+        };
+        // Reported content may have been deleted by its author since; nothing to decide then.
+        match queue_item(&state, &page, kind, &id, reports, &mut names).await {
+            Ok(item) => reported.push(item),
+            Err(WebError::NotFound(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    let mut pending = Vec::new();
+    for p in moderation::pending_proposals(&state.db.conn).await? {
+        pending.push(
+            queue_item(
+                &state,
+                &page,
+                ContentKind::Proposal,
+                &p.id,
+                Vec::new(),
+                &mut names,
+            )
+            .await?,
+        );
+    }
+    for c in moderation::pending_comments(&state.db.conn).await? {
+        pending.push(
+            queue_item(
+                &state,
+                &page,
+                ContentKind::Comment,
+                &c.id,
+                Vec::new(),
+                &mut names,
+            )
+            .await?,
+        );
+    }
+    let blocked = users::list_blocked(&state.db.conn)
+        .await?
+        .into_iter()
+        .map(|u| BlockedView {
+            id: u.id,
+            name: u.display_name,
+            reason: u.blocked_reason.unwrap_or_default(),
+            since: u.blocked_at.map(|at| page.moment(at)).unwrap_or_default(),
+        })
+        .collect();
+    render(&QueuePage {
+        page,
+        reported,
+        pending,
+        blocked,
+    })
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    Path((kind, id, decision)): Path<(String, String, String)>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let moderator = require_staff(&session)?.clone();
+    let kind = parse_kind(&kind)?;
+    subject(&state, kind, &id).await?;
+    let reason = form.get("reason").trim().to_owned();
+    let decision = match decision.as_str() {
+        "hide" if reason.is_empty() || reason.chars().count() > 500 => {
+            let mut errors = ValidationErrors::new();
+            errors.add(
+                "reason",
+                if reason.is_empty() {
+                    Problem::Required
+                } else {
+                    Problem::TooLong { max: 500 }
+                },
+            );
+            return Err(WebError::Invalid(errors));
+        }
+        "hide" => Decision::Hide(&reason),
+        "show" => Decision::Show,
+        "approve" => Decision::Approve,
+        _ => return Err(WebError::NotFound("page")),
+    };
+    let now = Utc::now();
+    moderation::decide(&state.db.conn, kind, &id, decision, &moderator.id, now).await?;
+    let action = match decision {
+        Decision::Hide(_) => "moderation.hide",
+        Decision::Show => "moderation.show",
+        Decision::Approve => "moderation.approve",
+    };
+    audit::record(
+        &state.db.conn,
+        Some(&moderator.id),
+        action,
+        (kind.as_str(), &id),
+        reason.clone(),
+        now,
+    )
+    .await?;
+    Ok(Redirect::to("/moderation?notice=decided").into_response())
+}
+
+async fn block(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let moderator = require_staff(&session)?.clone();
+    let target = users::find(&state.db.conn, &id).await?;
+    if users::role_of(&target) != Role::Resident {
+        return Err(WebError::BadRequest(
+            "staff accounts cannot be blocked; change their role first".into(),
+        ));
+    }
+    let mut errors = ValidationErrors::new();
+    let reason = errors.text("reason", form.get("reason"), 1, 500).to_owned();
+    if !errors.is_empty() {
+        return Err(WebError::Invalid(errors));
+    }
+    let now = Utc::now();
+    users::set_blocked(&state.db.conn, &id, Some((&reason, &moderator.id)), now).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&moderator.id),
+        "account.block",
+        ("user", &id),
+        reason,
+        now,
+    )
+    .await?;
+    tracing::info!(user = %target.username, "account blocked");
+    Ok(Redirect::to("/moderation?notice=blocked").into_response())
+}
+
+async fn unblock(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
+    let moderator = require_staff(&session)?.clone();
+    let now = Utc::now();
+    users::set_blocked(&state.db.conn, &id, None, now).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&moderator.id),
+        "account.unblock",
+        ("user", &id),
+        "",
+        now,
+    )
+    .await?;
+    Ok(Redirect::to("/moderation?notice=unblocked").into_response())
+}

@@ -1,0 +1,263 @@
+//! Polls: voting, changing one's ballot, and results as the poll allows; staff create them.
+
+use crate::csrf::CsrfForm;
+use crate::form::FormData;
+use crate::open_data::open_poll;
+use crate::page::{Page, render, render_status};
+use crate::participation::{ConsultationContext, is_staff};
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Amsterdam;
+use inspraak_db::{audit, new_id, polls};
+use inspraak_domain::participation::Action;
+use inspraak_domain::poll::{PollInput, ResultsVisibility, is_open, validate_ballot};
+use inspraak_domain::proposal::ItemRefusal;
+use inspraak_domain::{Problem, ValidationErrors};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/polls/{id}/vote", post(vote))
+        .route("/admin/consultations/{id}/polls/new", get(new_form))
+        .route("/admin/consultations/{id}/polls", post(create))
+}
+
+/// One option as the poll shows it.
+pub struct OptionView {
+    /// Id (the form value).
+    pub id: String,
+    /// Text.
+    pub label: String,
+    /// Ballots for it, when results are shown.
+    pub votes: Option<u64>,
+    /// Share of voters, whole percent.
+    pub percent: u64,
+    /// On the visitor's ballot.
+    pub chosen: bool,
+}
+
+/// A poll as the consultation page shows it.
+pub struct PollView {
+    /// Id, also the anchor `poll-{id}`.
+    pub id: String,
+    /// The question.
+    pub question: String,
+    /// Checkboxes instead of radio buttons.
+    pub multiple: bool,
+    /// Still takes ballots.
+    pub open: bool,
+    /// Closing moment, formatted.
+    pub closes: Option<String>,
+    /// Options.
+    pub options: Vec<OptionView>,
+    /// Voters, when results are shown.
+    pub voters: Option<u64>,
+    /// The visitor has a ballot in it.
+    pub voted: bool,
+    /// The visitor may vote (or change the vote) now.
+    pub can_vote: bool,
+    /// Why not, when logged in but refused.
+    pub refusal: Option<String>,
+    /// Results come after closing.
+    pub results_later: bool,
+}
+
+/// The consultation's polls for a page.
+pub async fn views(
+    state: &AppState,
+    session: &Session,
+    page: &Page,
+    ctx: &ConsultationContext,
+) -> Result<Vec<PollView>, WebError> {
+    let now = Utc::now();
+    let mut out = Vec::new();
+    for item in polls::list_for_consultation(&state.db.conn, ctx.id()).await? {
+        let open_data = open_poll(state, &item, is_staff(session), now).await?;
+        let ballot = match &session.user {
+            Some(u) => polls::ballot_of(&state.db.conn, &item.poll.id, &u.id).await?,
+            None => None,
+        };
+        let chosen = ballot.clone().unwrap_or_default();
+        let refusal = match (ctx.check(session, Action::Vote), open_data.open) {
+            (Err(WebError::Refused(r)), _) => {
+                Some(page.t(&format!("refusal.{}", r.code())).to_owned())
+            }
+            (_, false) => Some(page.t("refusal.closed").to_owned()),
+            _ => None,
+        };
+        let voters = open_data.voters;
+        out.push(PollView {
+            id: item.poll.id.clone(),
+            question: item.poll.question.clone(),
+            multiple: item.poll.multiple,
+            open: open_data.open,
+            closes: item.poll.closes_at.map(|at| page.moment(at)),
+            options: open_data
+                .options
+                .into_iter()
+                .map(|o| OptionView {
+                    chosen: chosen.contains(&o.id),
+                    percent: match (o.votes, voters) {
+                        (Some(v), Some(total)) if total > 0 => v * 100 / total,
+                        _ => 0,
+                    },
+                    id: o.id,
+                    label: o.label,
+                    votes: o.votes,
+                })
+                .collect(),
+            voters,
+            voted: ballot.is_some(),
+            can_vote: refusal.is_none(),
+            refusal,
+            results_later: !open_data.results_visible,
+        });
+    }
+    Ok(out)
+}
+
+/// Casts or changes a ballot. The form sends `option` once per ticked box, so the body is read
+/// as a list of pairs rather than a map.
+async fn vote(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let item = polls::find(&state.db.conn, &id).await?;
+    let ctx = ConsultationContext::load(&state, &session, &item.poll.consultation_id).await?;
+    ctx.check(&session, Action::Vote)?;
+    if !is_open(item.poll.closes_at, Utc::now()) {
+        return Err(WebError::ItemClosed(ItemRefusal::Closed));
+    }
+    let user = session.user()?;
+    let option_ids: Vec<String> = item.options.iter().map(|o| o.id.clone()).collect();
+    let chosen = form.all("option");
+    let ballot = validate_ballot(&chosen, &option_ids, item.poll.multiple).map_err(|problem| {
+        let mut errors = ValidationErrors::new();
+        errors.add("option", problem);
+        WebError::Invalid(errors)
+    })?;
+    polls::cast(&state.db.conn, &id, &user.id, &ballot, Utc::now()).await?;
+    let slug = &ctx.item.consultation.slug;
+    Ok(Redirect::to(&format!("/consultations/{slug}?notice=voted#poll-{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/poll_new.html")]
+struct NewPollPage {
+    page: Page,
+    consultation_id: String,
+    consultation_title: String,
+    form: FormData,
+    errors: ValidationErrors,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    session.require_admin()?;
+    let c = inspraak_db::consultations::find(&state.db.conn, &id).await?;
+    let page = Page::new(
+        &state,
+        &session,
+        &format!("/admin/consultations/{id}/polls/new"),
+    );
+    let form = FormData::from_pairs([("results", "after_closing".to_owned())]);
+    render(&NewPollPage {
+        page,
+        consultation_id: c.id,
+        consultation_title: c.title,
+        form,
+        errors: ValidationErrors::new(),
+    })
+}
+
+/// Reads `YYYY-MM-DDTHH:MM` (a `datetime-local` input) as Amsterdam time.
+fn parse_local(typed: &str, errors: &mut ValidationErrors) -> Option<chrono::DateTime<Utc>> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return None;
+    }
+    let parsed = NaiveDateTime::parse_from_str(typed, "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|local| Amsterdam.from_local_datetime(&local).earliest())
+        .map(|at| at.with_timezone(&Utc));
+    if parsed.is_none() {
+        errors.add("closes_at", Problem::InvalidDate);
+    }
+    parsed
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let c = inspraak_db::consultations::find(&state.db.conn, &id).await?;
+    let mut errors = ValidationErrors::new();
+    let closes_at = parse_local(form.get("closes_at"), &mut errors);
+    let input = PollInput {
+        question: form.get("question").to_owned(),
+        options: form.get("options").to_owned(),
+        multiple: form.checked("multiple"),
+        closes_at,
+        results: ResultsVisibility::parse(form.get("results")),
+    };
+    let now = Utc::now();
+    let valid = input
+        .validate(now)
+        .map_err(|problems| errors.0.extend(problems.0))
+        .ok();
+    let (Some(valid), true) = (valid, errors.is_empty()) else {
+        let page = Page::new(
+            &state,
+            &session,
+            &format!("/admin/consultations/{id}/polls/new"),
+        );
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &NewPollPage {
+                page,
+                consultation_id: c.id,
+                consultation_title: c.title,
+                form,
+                errors,
+            },
+        );
+    };
+    let poll_id = new_id();
+    let ap_id = state.config.url(&format!("/polls/{poll_id}"));
+    polls::create(
+        &state.db.conn,
+        poll_id.clone(),
+        ap_id,
+        &c.id,
+        valid,
+        &admin.id,
+        now,
+    )
+    .await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "poll.create",
+        ("poll", &poll_id),
+        form.get("question"),
+        now,
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/consultations/{}?notice=poll_created#poll-{poll_id}",
+        c.slug
+    ))
+    .into_response())
+}

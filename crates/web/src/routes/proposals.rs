@@ -1,0 +1,480 @@
+//! Proposals: submitting, reading, supporting, withdrawing, and the official answer.
+
+use super::comments::{self, CommentView};
+use crate::csrf::CsrfForm;
+use crate::form::FormData;
+use crate::open_data::status_label;
+use crate::page::{Page, render, render_status};
+use crate::participation::{ConsultationContext, is_admin, is_staff};
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use inspraak_db::entity::{custom_status, proposal};
+use inspraak_db::{audit, moderation, new_id, proposals, users};
+use inspraak_domain::ValidationErrors;
+use inspraak_domain::participation::Action;
+use inspraak_domain::proposal::{
+    AnswerStatus, ProposalInput, ProposalState, SupportProgress, open_for_participation,
+    validate_answer,
+};
+use inspraak_domain::text::markdown_to_safe_html;
+use serde::Deserialize;
+use std::collections::HashSet;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/consultations/{slug}/proposals/new", get(new_form))
+        .route("/consultations/{slug}/proposals", post(create))
+        .route("/proposals/{id}", get(detail))
+        .route("/proposals/{id}/support", post(support))
+        .route("/proposals/{id}/unsupport", post(unsupport))
+        .route("/proposals/{id}/withdraw", post(withdraw))
+        .route("/proposals/{id}/answer", post(answer))
+}
+
+/// A proposal as lists and its page show it.
+pub struct ProposalView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Sanitised body.
+    pub body_html: String,
+    /// Author's public name.
+    pub author: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Supports and threshold.
+    pub progress: SupportProgress,
+    /// Current official status in words.
+    pub status: Option<String>,
+    /// Its key, for styling.
+    pub status_key: String,
+    /// `pending`, `published` or `withdrawn`.
+    pub state: &'static str,
+    /// Why moderation hid it; the text is not shown to the public then.
+    pub hidden_reason: Option<String>,
+    /// The visitor supports it.
+    pub supported: bool,
+    /// The visitor wrote it.
+    pub own: bool,
+    /// Submitted, formatted.
+    pub created: String,
+}
+
+/// The words shown for a hidden item's reason.
+pub fn hidden_text(page: &Page, reason: Option<&str>) -> Option<String> {
+    reason.map(|r| {
+        if r == moderation::AUTO_HIDDEN {
+            page.t("moderation.auto_hidden").to_owned()
+        } else {
+            r.to_owned()
+        }
+    })
+}
+
+/// Whether the visitor may see this proposal at all (pending ones: staff and author only).
+pub fn visible_to(p: &proposal::Model, session: &Session) -> bool {
+    proposals::state_of(p) != ProposalState::Pending
+        || is_staff(session)
+        || session.user.as_ref().is_some_and(|u| u.id == p.author_id)
+}
+
+/// Shapes proposals for a page, loading counts, authors and the visitor's supports at once.
+pub async fn views(
+    state: &AppState,
+    session: &Session,
+    page: &Page,
+    rows: &[proposal::Model],
+    threshold: i32,
+    custom: &[custom_status::Model],
+) -> Result<Vec<ProposalView>, WebError> {
+    let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
+    let counts = proposals::support_counts(&state.db.conn, &ids).await?;
+    let authors =
+        users::display_names(&state.db.conn, rows.iter().map(|p| p.author_id.clone())).await?;
+    let supported: HashSet<String> = match &session.user {
+        Some(u) => proposals::supported_by(&state.db.conn, &u.id, &ids).await?,
+        None => HashSet::new(),
+    };
+    let threshold = u64::try_from(threshold).unwrap_or(0);
+    Ok(rows
+        .iter()
+        .map(|p| ProposalView {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            body_html: p.body_html.clone(),
+            author: authors.get(&p.author_id).cloned().unwrap_or_default(),
+            tags: proposals::tags_of(p),
+            progress: SupportProgress {
+                count: counts.get(&p.id).copied().unwrap_or(0),
+                threshold,
+            },
+            status: p
+                .status_key
+                .as_deref()
+                .map(|k| status_label(k, custom, page.t)),
+            status_key: p.status_key.clone().unwrap_or_default(),
+            state: proposals::state_of(p).as_str(),
+            hidden_reason: hidden_text(
+                page,
+                p.hidden_reason.as_deref().filter(|_| p.hidden_at.is_some()),
+            ),
+            supported: supported.contains(&p.id),
+            own: session.user.as_ref().is_some_and(|u| u.id == p.author_id),
+            created: page.moment(p.created_at),
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "proposals/form.html")]
+struct FormPage {
+    page: Page,
+    consultation_title: String,
+    slug: String,
+    form: FormData,
+    errors: ValidationErrors,
+    premoderation: bool,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let ctx = ConsultationContext::load(&state, &session, &slug).await?;
+    ctx.check(&session, Action::Propose)?;
+    let c = &ctx.item.consultation;
+    let page = Page::new(
+        &state,
+        &session,
+        &format!("/consultations/{}/proposals/new", c.slug),
+    );
+    render(&FormPage {
+        page,
+        consultation_title: c.title.clone(),
+        slug: c.slug.clone(),
+        form: FormData::default(),
+        errors: ValidationErrors::new(),
+        premoderation: ctx.settings.premoderation,
+    })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let ctx = ConsultationContext::load(&state, &session, &slug).await?;
+    ctx.check(&session, Action::Propose)?;
+    let author = session.user()?.clone();
+    let input = ProposalInput {
+        title: form.get("title").to_owned(),
+        summary: form.get("summary").to_owned(),
+        body: form.get("body").to_owned(),
+        tags: form.get("tags").to_owned(),
+    };
+    let fields = match input.validate() {
+        Ok(fields) => fields,
+        Err(errors) => {
+            let c = &ctx.item.consultation;
+            let page = Page::new(
+                &state,
+                &session,
+                &format!("/consultations/{}/proposals/new", c.slug),
+            );
+            let premoderation = ctx.settings.premoderation;
+            let (consultation_title, slug) = (c.title.clone(), c.slug.clone());
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage {
+                    page,
+                    consultation_title,
+                    slug,
+                    form,
+                    errors,
+                    premoderation,
+                },
+            );
+        }
+    };
+    let id = new_id();
+    let new = proposals::NewProposal {
+        ap_id: state.config.url(&format!("/proposals/{id}")),
+        id,
+        consultation_id: ctx.id().to_owned(),
+        author_id: author.id.clone(),
+        body_html: markdown_to_safe_html(&fields.body),
+        fields,
+        pending: ctx.settings.premoderation,
+    };
+    let created = proposals::create(&state.db.conn, new, Utc::now()).await?;
+    tracing::info!(proposal = %created.id, author = %author.username, "proposal submitted");
+    let notice = if ctx.settings.premoderation {
+        "proposal_pending"
+    } else {
+        "proposal_created"
+    };
+    Ok(Redirect::to(&format!("/proposals/{}?notice={notice}", created.id)).into_response())
+}
+
+struct AnswerView {
+    status: String,
+    html: String,
+    when: String,
+}
+
+#[derive(Template)]
+#[template(path = "proposals/detail.html")]
+struct DetailPage {
+    page: Page,
+    p: ProposalView,
+    consultation_title: String,
+    consultation_slug: String,
+    answers: Vec<AnswerView>,
+    comments: Vec<CommentView>,
+    can_support: bool,
+    support_refusal: Option<String>,
+    can_comment: bool,
+    comment_refusal: Option<String>,
+    is_admin: bool,
+    statuses: Vec<(String, String)>,
+    answer_form: FormData,
+    errors: ValidationErrors,
+    show_text: bool,
+    stances: Vec<(&'static str, String)>,
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn detail_page(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    notice: Option<&str>,
+    answer_form: FormData,
+    errors: ValidationErrors,
+) -> Result<DetailPage, WebError> {
+    let p = proposals::find(&state.db.conn, id).await?;
+    if !visible_to(&p, session) {
+        return Err(WebError::NotFound("proposal"));
+    }
+    let ctx = ConsultationContext::load(state, session, &p.consultation_id).await?;
+    let c = &ctx.item.consultation;
+    let page = Page::new(state, session, &format!("/proposals/{id}")).with_notice(notice);
+    let custom = proposals::custom_statuses(&state.db.conn, &c.id).await?;
+    let view = views(
+        state,
+        session,
+        &page,
+        std::slice::from_ref(&p),
+        c.support_threshold,
+        &custom,
+    )
+    .await?
+    .pop()
+    .ok_or(WebError::NotFound("proposal"))?;
+    let answers = proposals::answers(&state.db.conn, id)
+        .await?
+        .into_iter()
+        .map(|a| AnswerView {
+            status: status_label(&a.status_key, &custom, page.t),
+            html: a.answer_html,
+            when: page.moment(a.created_at),
+        })
+        .collect();
+    let item_open = open_for_participation(proposals::state_of(&p), p.hidden_at.is_some());
+    let refusal = |action: Action| -> Option<String> {
+        match (ctx.check(session, action), item_open) {
+            (Err(WebError::Refused(r)), _) => {
+                Some(page.t(&format!("refusal.{}", r.code())).to_owned())
+            }
+            (_, Err(r)) => Some(page.t(&format!("refusal.{}", r.code())).to_owned()),
+            _ => None,
+        }
+    };
+    let support_refusal = refusal(Action::Support);
+    let comment_refusal = refusal(Action::Comment);
+    let comments = comments::thread_views(state, session, &page, &ctx, Some(id)).await?;
+    let mut statuses: Vec<(String, String)> = AnswerStatus::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                page.t(&format!("status.{}", s.as_str())).to_owned(),
+            )
+        })
+        .collect();
+    statuses.extend(
+        custom
+            .iter()
+            .map(|s| (format!("custom:{}", s.id), s.label.clone())),
+    );
+    let show_text = view.hidden_reason.is_none() || is_staff(session);
+    let stances = inspraak_domain::comment::Stance::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                page.t(&format!("stance.{}", s.as_str())).to_owned(),
+            )
+        })
+        .collect();
+    Ok(DetailPage {
+        stances,
+        consultation_title: c.title.clone(),
+        consultation_slug: c.slug.clone(),
+        answers,
+        comments,
+        can_support: support_refusal.is_none(),
+        support_refusal,
+        can_comment: comment_refusal.is_none(),
+        comment_refusal,
+        is_admin: is_admin(session),
+        statuses,
+        answer_form,
+        errors,
+        show_text,
+        p: view,
+        page,
+    })
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    render(
+        &detail_page(
+            &state,
+            &session,
+            &id,
+            q.notice.as_deref(),
+            FormData::default(),
+            ValidationErrors::new(),
+        )
+        .await?,
+    )
+}
+
+/// Loads a proposal for an action on it and checks both the rules and the proposal's state.
+async fn for_action(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    action: Action,
+) -> Result<(proposal::Model, ConsultationContext), WebError> {
+    let p = proposals::find(&state.db.conn, id).await?;
+    if !visible_to(&p, session) {
+        return Err(WebError::NotFound("proposal"));
+    }
+    let ctx = ConsultationContext::load(state, session, &p.consultation_id).await?;
+    ctx.check(session, action)?;
+    open_for_participation(proposals::state_of(&p), p.hidden_at.is_some())
+        .map_err(WebError::ItemClosed)?;
+    Ok((p, ctx))
+}
+
+async fn support(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
+    let (p, _) = for_action(&state, &session, &id, Action::Support).await?;
+    let user = session.user()?;
+    let added = proposals::add_support(&state.db.conn, &p.id, &user.id, Utc::now()).await?;
+    let notice = if added {
+        "supported"
+    } else {
+        "already_supported"
+    };
+    Ok(Redirect::to(&format!("/proposals/{id}?notice={notice}")).into_response())
+}
+
+async fn unsupport(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
+    let (p, _) = for_action(&state, &session, &id, Action::Support).await?;
+    let user = session.user()?;
+    proposals::remove_support(&state.db.conn, &p.id, &user.id).await?;
+    Ok(Redirect::to(&format!("/proposals/{id}?notice=unsupported")).into_response())
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
+    let user = session.user()?.clone();
+    let p = proposals::find(&state.db.conn, &id).await?;
+    if p.author_id != user.id {
+        return Err(WebError::Forbidden);
+    }
+    if proposals::state_of(&p) == ProposalState::Withdrawn {
+        return Err(WebError::ItemClosed(
+            inspraak_domain::proposal::ItemRefusal::Withdrawn,
+        ));
+    }
+    proposals::withdraw(&state.db.conn, &id, Utc::now()).await?;
+    tracing::info!(proposal = %id, "proposal withdrawn by its author");
+    Ok(Redirect::to(&format!("/proposals/{id}?notice=withdrawn")).into_response())
+}
+
+async fn answer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let p = proposals::find(&state.db.conn, &id).await?;
+    let custom: Vec<String> = proposals::custom_statuses(&state.db.conn, &p.consultation_id)
+        .await?
+        .into_iter()
+        .map(|s| format!("custom:{}", s.id))
+        .collect();
+    let status = form.get("status").to_owned();
+    match validate_answer(&status, form.get("answer"), &custom) {
+        Ok(text) => {
+            let now = Utc::now();
+            let html = markdown_to_safe_html(&text);
+            let new = proposals::NewAnswer {
+                status_key: status.clone(),
+                markdown: text,
+                html,
+                answered_by: admin.id.clone(),
+            };
+            proposals::answer(&state.db.conn, &id, new, now).await?;
+            audit::record(
+                &state.db.conn,
+                Some(&admin.id),
+                "proposal.answer",
+                ("proposal", &id),
+                status,
+                now,
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/proposals/{id}?notice=answered")).into_response())
+        }
+        Err(errors) => {
+            let page = detail_page(&state, &session, &id, None, form, errors).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
