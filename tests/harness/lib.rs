@@ -260,7 +260,9 @@ impl Browser {
             .get("location")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response.text().await.expect("body");
+        // Bytes, not `text()`: that would strip a byte-order mark the tests want to see.
+        let bytes = response.bytes().await.expect("body");
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         Page {
             status,
             body,
@@ -325,6 +327,16 @@ impl Browser {
             &[("username", username), ("password", password)],
         )
         .await
+    }
+
+    /// A second browser with the same cookies (the same session), for parallel requests.
+    pub fn fork(&self) -> Browser {
+        Browser {
+            client: self.client.clone(),
+            base: self.base.clone(),
+            cookies: self.cookies.clone(),
+            accept_language: self.accept_language.clone(),
+        }
     }
 
     /// The value of a cookie, if set.

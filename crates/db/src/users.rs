@@ -4,6 +4,7 @@ use crate::entity::user::{self, ActiveModel, Column, Entity, Model};
 use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::{Role, VerificationMethod};
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
@@ -116,11 +117,13 @@ pub async fn list_local(
 ) -> Result<Vec<Model>, DbError> {
     let mut select = Entity::find().filter(Column::Local.eq(true));
     if let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+        // Typed `%` and `_` are searched for literally, not used as wildcards.
+        let escaped = q.replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        let pattern = |text: String| LikeExpr::new(format!("%{text}%")).escape('!');
         select = select.filter(
             Condition::any()
-                .add(Column::Username.like(pattern.to_lowercase()))
-                .add(Column::DisplayName.like(pattern)),
+                .add(Column::Username.like(pattern(escaped.to_lowercase())))
+                .add(Column::DisplayName.like(pattern(escaped))),
         );
     }
     Ok(select

@@ -155,7 +155,15 @@ async fn detail(
         })
         .collect();
     let threshold = item.consultation.support_threshold;
-    let proposals = proposals::views(&state, &session, &page, &rows, threshold, &custom).await?;
+    let mut proposals =
+        proposals::views(&state, &session, &page, &rows, threshold, &custom).await?;
+    // Most supported first, as residents expect; withdrawn and hidden ones sink to the end.
+    proposals.sort_by_key(|p| {
+        (
+            p.state == "withdrawn" || p.hidden_reason.is_some(),
+            std::cmp::Reverse(p.progress.count),
+        )
+    });
     let polls = polls::views(&state, &session, &page, &ctx).await?;
     let comments = comments::thread_views(&state, &session, &page, &ctx, None).await?;
     let refusal = |action: Action| match ctx.check(&session, action) {
