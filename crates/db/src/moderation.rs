@@ -49,18 +49,36 @@ async fn set_hidden(
     }
 }
 
+/// A report as someone files it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewReport<'a> {
+    /// What kind of content.
+    pub kind: ContentKind,
+    /// Its id.
+    pub content_id: &'a str,
+    /// Who reports.
+    pub reporter_id: &'a str,
+    /// Why.
+    pub reason: ReportReason,
+    /// Their explanation, may be empty.
+    pub note: &'a str,
+}
+
 /// Records a report (once per person per item) and hides the item when `threshold` distinct
 /// people have open reports on it, all in one transaction.
 pub async fn report(
     db: &DatabaseConnection,
-    kind: ContentKind,
-    content_id: &str,
-    reporter_id: &str,
-    reason: ReportReason,
-    note: &str,
+    report: NewReport<'_>,
     threshold: u32,
     now: DateTime<Utc>,
 ) -> Result<ReportOutcome, DbError> {
+    let NewReport {
+        kind,
+        content_id,
+        reporter_id,
+        reason,
+        note,
+    } = report;
     let txn = db.begin().await?;
     let row = ActiveModel {
         id: Set(new_id()),

@@ -12,12 +12,13 @@ pub const OPTION_MAX: usize = 200;
 pub const OPTIONS_MAX: usize = 20;
 
 /// When results are shown to the public.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResultsVisibility {
     /// While voting runs.
     Live,
-    /// Only once the poll has closed.
+    /// Only once the poll has closed (the cautious default).
+    #[default]
     AfterClosing,
 }
 
@@ -53,12 +54,6 @@ pub struct PollInput {
     pub closes_at: Option<DateTime<Utc>>,
     /// When results show.
     pub results: ResultsVisibility,
-}
-
-impl Default for ResultsVisibility {
-    fn default() -> Self {
-        ResultsVisibility::AfterClosing
-    }
 }
 
 /// A checked poll.

@@ -183,11 +183,9 @@ pub struct SupportProgress {
 impl SupportProgress {
     /// Whole percent of the threshold reached, at most 100 (0 without a threshold).
     pub fn percent(&self) -> u64 {
-        if self.threshold == 0 {
-            0
-        } else {
-            (self.count * 100 / self.threshold).min(100)
-        }
+        (self.count.saturating_mul(100))
+            .checked_div(self.threshold)
+            .map_or(0, |p| p.min(100))
     }
 
     /// Whether the threshold is reached.

@@ -36,6 +36,8 @@ struct Seeder<'a> {
     now: DateTime<Utc>,
 }
 
+// Each demo row reads best as one call with all its values in order, like a table row.
+#[allow(clippy::too_many_arguments)]
 impl Seeder<'_> {
     async fn proposal(
         &self,
@@ -294,17 +296,14 @@ pub async fn seed(
     )
     .await?;
     let doubt = s.comment(&plein, Some(&fietsen), None, fatima, Stance::Against, "Koop gewoon een goed slot, dan heb je geen stalling nodig! Reclame: sloten-shop.example", 2000).await?;
-    moderation::report(
-        &db.conn,
-        ContentKind::Comment,
-        &doubt,
-        anna,
-        ReportReason::Spam,
-        "Dit is reclame.",
-        3,
-        now - Duration::hours(5),
-    )
-    .await?;
+    let spam = moderation::NewReport {
+        kind: ContentKind::Comment,
+        content_id: &doubt,
+        reporter_id: anna,
+        reason: ReportReason::Spam,
+        note: "Dit is reclame.",
+    };
+    moderation::report(&db.conn, spam, 3, now - Duration::hours(5)).await?;
 
     // An open poll with live results, and a closed one with results after closing.
     let open = s

@@ -153,6 +153,16 @@ enum Mode {
     Edit,
 }
 
+/// Where the comment form is shown and where it goes.
+struct FormContext {
+    /// What it is for.
+    mode: Mode,
+    /// Where it posts.
+    action: String,
+    /// Where "back" leads.
+    back: String,
+}
+
 #[derive(Template)]
 #[template(path = "comments/form.html")]
 struct FormPage {
@@ -169,12 +179,11 @@ struct FormPage {
 fn form_page(
     state: &AppState,
     session: &Session,
-    mode: Mode,
-    action: String,
-    back: String,
+    fc: FormContext,
     form: FormData,
     errors: ValidationErrors,
 ) -> FormPage {
+    let FormContext { mode, action, back } = fc;
     let page = Page::new(state, session, &action);
     let (heading, quote) = match mode {
         Mode::New { title } => (page.t("comments.new_on").replace("{title}", &title), None),
@@ -231,16 +240,14 @@ async fn store(
     ctx: &ConsultationContext,
     target: Target,
     form: FormData,
-    mode: Mode,
-    action: String,
-    back: String,
+    fc: FormContext,
 ) -> Result<Response, WebError> {
     ctx.check(session, Action::Comment)?;
     let author = session.user()?.clone();
     let valid = match validate_comment(form.get("body"), form.get("stance")) {
         Ok(valid) => valid,
         Err(errors) => {
-            let page = form_page(state, session, mode, action, back, form, errors);
+            let page = form_page(state, session, fc, form, errors);
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -289,7 +296,15 @@ async fn comment_on_consultation(
     let mode = Mode::New {
         title: c.title.clone(),
     };
-    store(&state, &session, &ctx, target, form, mode, action, back).await
+    store(
+        &state,
+        &session,
+        &ctx,
+        target,
+        form,
+        FormContext { mode, action, back },
+    )
+    .await
 }
 
 async fn comment_on_proposal(
@@ -320,9 +335,11 @@ async fn comment_on_proposal(
         &ctx,
         target,
         form,
-        mode,
-        format!("/proposals/{id}/comments"),
-        format!("/proposals/{id}"),
+        FormContext {
+            mode,
+            action: format!("/proposals/{id}/comments"),
+            back: format!("/proposals/{id}"),
+        },
     )
     .await
 }
@@ -375,9 +392,11 @@ async fn reply_form(
     render(&form_page(
         &state,
         &session,
-        mode,
-        format!("/comments/{id}/reply"),
-        back,
+        FormContext {
+            mode,
+            action: format!("/comments/{id}/reply"),
+            back,
+        },
         FormData::default(),
         ValidationErrors::new(),
     ))
@@ -414,9 +433,11 @@ async fn reply(
         &ctx,
         target,
         form,
-        mode,
-        format!("/comments/{id}/reply"),
-        back,
+        FormContext {
+            mode,
+            action: format!("/comments/{id}/reply"),
+            back,
+        },
     )
     .await
 }
@@ -455,9 +476,11 @@ async fn edit_form(
     render(&form_page(
         &state,
         &session,
-        Mode::Edit,
-        format!("/comments/{id}/edit"),
-        back,
+        FormContext {
+            mode: Mode::Edit,
+            action: format!("/comments/{id}/edit"),
+            back,
+        },
         form,
         ValidationErrors::new(),
     ))
@@ -488,9 +511,11 @@ async fn edit(
             let page = form_page(
                 &state,
                 &session,
-                Mode::Edit,
-                format!("/comments/{id}/edit"),
-                back,
+                FormContext {
+                    mode: Mode::Edit,
+                    action: format!("/comments/{id}/edit"),
+                    back,
+                },
                 form,
                 errors,
             );

@@ -202,13 +202,16 @@ async fn report(
             &report_page(&state, &session, &s, form, errors),
         );
     };
+    let filed = moderation::NewReport {
+        kind: s.kind,
+        content_id: &s.id,
+        reporter_id: &reporter.id,
+        reason,
+        note: &note,
+    };
     let outcome = moderation::report(
         &state.db.conn,
-        s.kind,
-        &s.id,
-        &reporter.id,
-        reason,
-        &note,
+        filed,
         state.config.auto_hide_after_reports,
         Utc::now(),
     )
@@ -229,6 +232,13 @@ async fn report(
     Ok(Redirect::to(&format!("{path}?notice=reported#{anchor}")).into_response())
 }
 
+/// One report as the queue lists it.
+struct ReportLine {
+    reason: String,
+    note: String,
+    when: String,
+}
+
 struct QueueItem {
     kind: &'static str,
     kind_label: String,
@@ -240,7 +250,7 @@ struct QueueItem {
     author_blocked: bool,
     hidden_reason: Option<String>,
     pending: bool,
-    reports: Vec<(String, String, String)>,
+    reports: Vec<ReportLine>,
 }
 
 struct BlockedView {
@@ -269,7 +279,7 @@ async fn queue_item(
     page: &Page,
     kind: ContentKind,
     id: &str,
-    reports: Vec<(String, String, String)>,
+    reports: Vec<ReportLine>,
     names: &mut HashMap<String, (String, bool)>,
 ) -> Result<QueueItem, WebError> {
     let s = subject(state, kind, id).await?;
@@ -305,13 +315,17 @@ async fn queue(
 ) -> Result<Response, WebError> {
     require_staff(&session)?;
     let page = Page::new(&state, &session, "/moderation").with_notice(q.notice.as_deref());
-    let mut grouped: BTreeMap<(String, String), Vec<(String, String, String)>> = BTreeMap::new();
+    let mut grouped: BTreeMap<(String, String), Vec<ReportLine>> = BTreeMap::new();
     for r in moderation::open_reports(&state.db.conn).await? {
         let reason = page.t(&format!("report.reason.{}", r.reason)).to_owned();
         grouped
             .entry((r.content_kind, r.content_id))
             .or_default()
-            .push((reason, r.note, page.moment(r.created_at)));
+            .push(ReportLine {
+                reason,
+                note: r.note,
+                when: page.moment(r.created_at),
+            });
     }
     let mut names = HashMap::new();
     let mut reported = Vec::new();
