@@ -58,7 +58,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             },
             title: "Herinrichting Stationsplein",
             summary: "Het Stationsplein wordt opnieuw ingericht. Wat moet er komen: meer groen, fietsparkeren, een plek om te zitten?",
-            body: "## Waarom\n\nHet Stationsplein is de entree van onze gemeente, maar het is er nu vooral **grijs en druk**. In 2027 gaat de schop erin.\n\n## Wat we vragen\n\n- Doe een voorstel voor het plein.\n- Steun de voorstellen die jij goed vindt.\n- Reageer op elkaars ideeën.\n\nVoorstellen met minstens 50 steunbetuigingen neemt het college mee in het ontwerp. Meer informatie staat op [de projectpagina](https://example.nl/stationsplein).",
+            body: "## Waarom\n\nHet Stationsplein is de entree van onze gemeente, maar het is er nu vooral **grijs en druk**. In 2027 gaat de schop erin.\n\n## Wat we vragen\n\n- Doe een voorstel voor het plein.\n- Steun de voorstellen die jij goed vindt.\n- Reageer op elkaars ideeën.\n\nVoorstellen met minstens 5 steunbetuigingen neemt het college mee in het ontwerp. Meer informatie staat op [de projectpagina](https://example.nl/stationsplein).",
             publish: true,
             phases: vec![
                 phase(PhaseKind::Information, None, d(-30), 14),

@@ -110,6 +110,8 @@ struct Detail {
     stances: Vec<(&'static str, String)>,
     tag: Option<String>,
     tags: Vec<String>,
+    /// The current phase takes proposals (so a visitor is invited to log in).
+    proposing_open: bool,
 }
 
 #[derive(Deserialize)]
@@ -182,6 +184,7 @@ async fn detail(
         })
         .collect();
     render(&Detail {
+        proposing_open: ctx.rules.propose,
         can_propose: propose_refusal.is_none(),
         propose_refusal,
         can_comment: comment_refusal.is_none(),
