@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_accounts_and_consultations;
 mod m20261130_000002_participation;
+mod m20261130_000003_api_tokens;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261130_000001_accounts_and_consultations::Migration),
             Box::new(m20261130_000002_participation::Migration),
+            Box::new(m20261130_000003_api_tokens::Migration),
         ]
     }
 }

@@ -286,6 +286,24 @@ impl Browser {
         self.send(request).await
     }
 
+    /// An API call with a bearer token (or none) and an optional JSON body.
+    pub async fn api(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> Page {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        self.send(request).await
+    }
+
     /// POST a multipart form (file uploads).
     pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> Page {
         let request = self

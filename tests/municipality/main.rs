@@ -3,6 +3,7 @@
 //! around them. Runs on SQLite, or on PostgreSQL when `INSPRAAK_TEST_DATABASE` is set.
 
 mod accounts;
+mod api;
 mod concurrency;
 mod consultations;
 mod moderation;

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, with its OpenAPI document generated from this code.
 
+use crate::api_write;
 use crate::open_data::{self, Audience, OpenComment, OpenPoll, OpenPollOption, OpenProposal};
 use crate::page::today;
 use crate::{AppState, WebError};
@@ -17,20 +18,48 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Inspraak API", version = "1", description = "Public, read-only data of one Inspraak instance: its consultations and their phases.", license(name = "EUPL-1.2")),
-    paths(instance, list_consultations, get_consultation, list_proposals, get_proposal, list_comments, list_polls),
+    paths(
+        instance, list_consultations, get_consultation, list_proposals, get_proposal, list_comments, list_polls,
+        api_write::me, api_write::submit_proposal, api_write::support, api_write::unsupport, api_write::post_comment,
+        api_write::cast_ballot, api_write::report
+    ),
+    modifiers(&BearerToken),
     components(schemas(
         InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, PhaseDto, RulesDto, ApiErrorBody, FieldProblem,
-        OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto
+        OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto,
+        api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
+        api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState
     )),
     tags(
         (name = "consultations", description = "Participation processes and their phases"),
-        (name = "participation", description = "Proposals, comments and polls: the public record, as in the open-data export")
+        (name = "participation", description = "Proposals, comments and polls: the public record, as in the open-data export"),
+        (name = "taking part", description = "Proposing, supporting, commenting, voting and reporting with a personal API token (made on the account page), under the same rules as the web forms")
     )
 )]
 pub struct ApiDoc;
 
+/// Declares the personal-token scheme the write endpoints use.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal API token from the account page"))
+                    .build(),
+            ),
+        );
+    }
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(api_write::routes())
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))
         .route("/consultations", get(list_consultations))

@@ -1,7 +1,9 @@
 //! Inspraak's web layer: server-rendered HTML pages, the JSON API under `/api/v1`, sessions,
 //! CSRF protection and static assets. Everything a browser or API client touches enters here.
 
+mod actions;
 mod api;
+mod api_write;
 mod csrf;
 mod csv;
 mod error;

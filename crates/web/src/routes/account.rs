@@ -10,14 +10,14 @@ use crate::session::{self, Session, sha256_hex};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use inspraak_db::entity::user;
-use inspraak_db::{DbError, audit, sessions, users, verification};
+use inspraak_db::{DbError, api_tokens, audit, sessions, users, verification};
 use inspraak_domain::verification::normalize_code;
 use inspraak_domain::{Problem, Role, ValidationErrors, account};
 use serde::Deserialize;
@@ -30,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/account", get(account_page))
         .route("/account/verify", post(verify_code))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
 
 #[derive(Template)]
@@ -239,6 +241,8 @@ async fn logout(
 #[derive(Template)]
 #[template(path = "account/account.html")]
 struct AccountPage {
+    tokens: Vec<TokenRow>,
+    new_token: Option<String>,
     page: Page,
     user: user::Model,
     role: String,
@@ -252,13 +256,22 @@ struct NoticeQuery {
     notice: Option<String>,
 }
 
-fn account_view(
+/// A personal API token as the account page lists it.
+struct TokenRow {
+    id: String,
+    name: String,
+    created: String,
+    last_used: Option<String>,
+}
+
+async fn account_view(
     state: &AppState,
     session: &Session,
     user: user::Model,
     notice: Option<&str>,
     code_error: Option<String>,
-) -> AccountPage {
+    new_token: Option<String>,
+) -> Result<AccountPage, WebError> {
     let page = Page::new(state, session, "/account").with_notice(notice);
     let role = page
         .t(&format!("role.{}", users::role_of(&user).as_str()))
@@ -268,14 +281,26 @@ fn account_view(
         .verification_method
         .as_ref()
         .map(|m| page.t(&format!("verification.method.{m}")).to_owned());
-    AccountPage {
+    let tokens = api_tokens::list(&state.db.conn, &user.id)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow {
+            created: page.moment(t.created_at),
+            last_used: t.last_used_at.map(|at| page.moment(at)),
+            id: t.id,
+            name: t.name,
+        })
+        .collect();
+    Ok(AccountPage {
+        tokens,
+        new_token,
         page,
         user,
         role,
         verified_on,
         verified_how,
         code_error,
-    }
+    })
 }
 
 async fn account_page(
@@ -284,13 +309,7 @@ async fn account_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let user = session.user()?.clone();
-    render(&account_view(
-        &state,
-        &session,
-        user,
-        q.notice.as_deref(),
-        None,
-    ))
+    render(&account_view(&state, &session, user, q.notice.as_deref(), None, None).await?)
 }
 
 async fn verify_code(
@@ -308,15 +327,14 @@ async fn verify_code(
     ) {
         return Err(WebError::TooManyRequests);
     }
-    let refuse = |key: &str| {
+    let refuse = async |key: &str| {
         let page_error = Page::new(&state, &session, "/account").t(key).to_owned();
-        render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &account_view(&state, &session, user.clone(), None, Some(page_error)),
-        )
+        let page =
+            account_view(&state, &session, user.clone(), None, Some(page_error), None).await?;
+        render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
     let Some(code) = normalize_code(form.get("code")) else {
-        return refuse("verification.code_malformed");
+        return refuse("verification.code_malformed").await;
     };
     match verification::redeem(&state.db.conn, &sha256_hex(&code), &user.id, Utc::now()).await {
         Ok(()) => {
@@ -334,8 +352,59 @@ async fn verify_code(
         }
         Err(DbError::NotFound(_)) => {
             tracing::info!(user = %user.username, "verification code refused");
-            refuse("verification.code_invalid")
+            refuse("verification.code_invalid").await
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// Makes a personal API token and shows it once; only its hash is kept.
+async fn create_token(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let user = session.user()?.clone();
+    let mut errors = ValidationErrors::new();
+    let name = errors
+        .text("token_name", form.get("token_name"), 1, 60)
+        .to_owned();
+    if !errors.is_empty() {
+        return Err(WebError::Invalid(errors));
+    }
+    // The prefix lets secret scanners and people recognise a leaked token.
+    let token = format!("ink_{}", session::random_token()?);
+    api_tokens::create(
+        &state.db.conn,
+        &user.id,
+        &name,
+        sha256_hex(&token),
+        Utc::now(),
+    )
+    .await?;
+    tracing::info!(user = %user.username, "API token created");
+    let page = account_view(
+        &state,
+        &session,
+        user,
+        Some("token_created"),
+        None,
+        Some(token),
+    )
+    .await?;
+    let mut response = render(&page)?;
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
+    let user = session.user()?;
+    api_tokens::revoke(&state.db.conn, &user.id, &id).await?;
+    Ok(Redirect::to("/account?notice=token_revoked").into_response())
 }

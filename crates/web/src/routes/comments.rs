@@ -1,7 +1,8 @@
 //! Comments and replies on consultations and proposals: writing, editing within the window,
 //! deleting, and the thread as pages show it.
 
-use super::proposals::{hidden_text, visible_to};
+use super::proposals::hidden_text;
+use crate::actions::{self, CommentOn};
 use crate::csrf::CsrfForm;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
@@ -16,11 +17,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use inspraak_db::entity::comment;
-use inspraak_db::{comments, new_id, proposals, users};
+use inspraak_db::{comments, proposals, users};
 use inspraak_domain::ValidationErrors;
-use inspraak_domain::comment::{Stance, reply_depth, validate_comment, within_edit_window};
+use inspraak_domain::comment::{Stance, validate_comment, within_edit_window};
 use inspraak_domain::participation::Action;
-use inspraak_domain::proposal::{ItemRefusal, open_for_participation};
+use inspraak_domain::proposal::ItemRefusal;
 use inspraak_domain::text::markdown_to_safe_html;
 use std::collections::HashMap;
 
@@ -72,12 +73,6 @@ pub struct CommentView {
     pub show_text: bool,
 }
 
-fn visible(c: &comment::Model, session: &Session) -> bool {
-    c.state != comments::state::PENDING
-        || is_staff(session)
-        || session.user.as_ref().is_some_and(|u| u.id == c.author_id)
-}
-
 /// The thread of a consultation (`proposal_id` `None`) or of a proposal, in reading order:
 /// each comment followed by its replies.
 pub async fn thread_views(
@@ -88,7 +83,10 @@ pub async fn thread_views(
     proposal_id: Option<&str>,
 ) -> Result<Vec<CommentView>, WebError> {
     let rows = comments::thread(&state.db.conn, ctx.id(), proposal_id).await?;
-    let rows: Vec<comment::Model> = rows.into_iter().filter(|c| visible(c, session)).collect();
+    let rows: Vec<comment::Model> = rows
+        .into_iter()
+        .filter(|c| actions::comment_visible(c, session))
+        .collect();
     let authors =
         users::display_names(&state.db.conn, rows.iter().map(|c| c.author_id.clone())).await?;
     let mut children: HashMap<Option<String>, Vec<&comment::Model>> = HashMap::new();
@@ -226,54 +224,32 @@ async fn thread_url(state: &AppState, c: &comment::Model) -> Result<String, WebE
     })
 }
 
-struct Target {
-    consultation_id: String,
-    proposal_id: Option<String>,
-    parent_id: Option<String>,
-    depth: i32,
-}
-
-/// Validates and stores a comment, or renders the form again with what was typed.
-async fn store(
+/// Writes the comment through the shared action and answers like a form: back to the thread,
+/// or the form again with what was typed when something is wrong.
+async fn post_and_answer(
     state: &AppState,
     session: &Session,
-    ctx: &ConsultationContext,
-    target: Target,
+    on: CommentOn<'_>,
     form: FormData,
     fc: FormContext,
 ) -> Result<Response, WebError> {
-    ctx.check(session, Action::Comment)?;
-    let author = session.user()?.clone();
-    let valid = match validate_comment(form.get("body"), form.get("stance")) {
-        Ok(valid) => valid,
-        Err(errors) => {
-            let page = form_page(state, session, fc, form, errors);
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    match actions::post_comment(state, session, on, form.get("body"), form.get("stance")).await {
+        Ok(created) => {
+            let url = thread_url(state, &created).await?;
+            let notice = if created.state == comments::state::PENDING {
+                "comment_pending"
+            } else {
+                "comment_posted"
+            };
+            let (path, anchor) = url.split_once('#').unwrap_or((&url, ""));
+            Ok(Redirect::to(&format!("{path}?notice={notice}#{anchor}")).into_response())
         }
-    };
-    let id = new_id();
-    let new = comments::NewComment {
-        ap_id: state.config.url(&format!("/comments/{id}")),
-        id,
-        consultation_id: target.consultation_id,
-        proposal_id: target.proposal_id,
-        parent_id: target.parent_id,
-        depth: target.depth,
-        author_id: author.id.clone(),
-        body_html: markdown_to_safe_html(&valid.body),
-        body: valid.body,
-        stance: valid.stance,
-        pending: ctx.settings.premoderation,
-    };
-    let created = comments::create(&state.db.conn, new, Utc::now()).await?;
-    let url = thread_url(state, &created).await?;
-    let notice = if ctx.settings.premoderation {
-        "comment_pending"
-    } else {
-        "comment_posted"
-    };
-    let (path, anchor) = url.split_once('#').unwrap_or((&url, ""));
-    Ok(Redirect::to(&format!("{path}?notice={notice}#{anchor}")).into_response())
+        Err(WebError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(state, session, fc, form, errors),
+        ),
+        Err(other) => Err(other),
+    }
 }
 
 async fn comment_on_consultation(
@@ -283,28 +259,14 @@ async fn comment_on_consultation(
 ) -> Result<Response, WebError> {
     let ctx = ConsultationContext::load(&state, &session, &slug).await?;
     let c = &ctx.item.consultation;
-    let target = Target {
-        consultation_id: c.id.clone(),
-        proposal_id: None,
-        parent_id: None,
-        depth: 0,
+    let fc = FormContext {
+        mode: Mode::New {
+            title: c.title.clone(),
+        },
+        action: format!("/consultations/{}/comments", c.slug),
+        back: format!("/consultations/{}", c.slug),
     };
-    let (action, back) = (
-        format!("/consultations/{}/comments", c.slug),
-        format!("/consultations/{}", c.slug),
-    );
-    let mode = Mode::New {
-        title: c.title.clone(),
-    };
-    store(
-        &state,
-        &session,
-        &ctx,
-        target,
-        form,
-        FormContext { mode, action, back },
-    )
-    .await
+    post_and_answer(&state, &session, CommentOn::Consultation(&slug), form, fc).await
 }
 
 async fn comment_on_proposal(
@@ -313,63 +275,17 @@ async fn comment_on_proposal(
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let p = proposals::find(&state.db.conn, &id).await?;
-    if !visible_to(&p, &session) {
+    if !actions::proposal_visible(&p, &session) {
         return Err(WebError::NotFound("proposal"));
     }
-    let ctx = ConsultationContext::load(&state, &session, &p.consultation_id).await?;
-    ctx.check(&session, Action::Comment)?;
-    open_for_participation(proposals::state_of(&p), p.hidden_at.is_some())
-        .map_err(WebError::ItemClosed)?;
-    let target = Target {
-        consultation_id: p.consultation_id.clone(),
-        proposal_id: Some(p.id.clone()),
-        parent_id: None,
-        depth: 0,
-    };
-    let mode = Mode::New {
-        title: p.title.clone(),
-    };
-    store(
-        &state,
-        &session,
-        &ctx,
-        target,
-        form,
-        FormContext {
-            mode,
-            action: format!("/proposals/{id}/comments"),
-            back: format!("/proposals/{id}"),
+    let fc = FormContext {
+        mode: Mode::New {
+            title: p.title.clone(),
         },
-    )
-    .await
-}
-
-/// A comment that can be answered: visible, not deleted, hidden or pending.
-async fn answerable(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<(comment::Model, ConsultationContext), WebError> {
-    let parent = comments::find(&state.db.conn, id).await?;
-    if !visible(&parent, session) {
-        return Err(WebError::NotFound("comment"));
-    }
-    let ctx = ConsultationContext::load(state, session, &parent.consultation_id).await?;
-    if parent.state == comments::state::DELETED {
-        return Err(WebError::ItemClosed(ItemRefusal::Deleted));
-    }
-    if parent.hidden_at.is_some() {
-        return Err(WebError::ItemClosed(ItemRefusal::Hidden));
-    }
-    if parent.state == comments::state::PENDING {
-        return Err(WebError::ItemClosed(ItemRefusal::Pending));
-    }
-    if let Some(pid) = &parent.proposal_id {
-        let p = proposals::find(&state.db.conn, pid).await?;
-        open_for_participation(proposals::state_of(&p), p.hidden_at.is_some())
-            .map_err(WebError::ItemClosed)?;
-    }
-    Ok((parent, ctx))
+        action: format!("/proposals/{id}/comments"),
+        back: format!("/proposals/{id}"),
+    };
+    post_and_answer(&state, &session, CommentOn::Proposal(&id), form, fc).await
 }
 
 async fn reply_mode(state: &AppState, parent: &comment::Model) -> Result<Mode, WebError> {
@@ -385,7 +301,7 @@ async fn reply_form(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let (parent, ctx) = answerable(&state, &session, &id).await?;
+    let (parent, ctx) = actions::answerable(&state, &session, &id).await?;
     ctx.check(&session, Action::Comment)?;
     let back = thread_url(&state, &parent).await?;
     let mode = reply_mode(&state, &parent).await?;
@@ -407,39 +323,13 @@ async fn reply(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let (parent, ctx) = answerable(&state, &session, &id).await?;
-    // Threads nest three levels; a reply to the deepest level joins it as a sibling.
-    let (parent_id, depth) = match reply_depth(parent.depth) {
-        Some(depth) => (parent.id.clone(), depth),
-        None => (
-            parent
-                .parent_id
-                .clone()
-                .unwrap_or_else(|| parent.id.clone()),
-            parent.depth,
-        ),
+    let (parent, _) = actions::answerable(&state, &session, &id).await?;
+    let fc = FormContext {
+        mode: reply_mode(&state, &parent).await?,
+        action: format!("/comments/{id}/reply"),
+        back: thread_url(&state, &parent).await?,
     };
-    let target = Target {
-        consultation_id: parent.consultation_id.clone(),
-        proposal_id: parent.proposal_id.clone(),
-        parent_id: Some(parent_id),
-        depth,
-    };
-    let back = thread_url(&state, &parent).await?;
-    let mode = reply_mode(&state, &parent).await?;
-    store(
-        &state,
-        &session,
-        &ctx,
-        target,
-        form,
-        FormContext {
-            mode,
-            action: format!("/comments/{id}/reply"),
-            back,
-        },
-    )
-    .await
+    post_and_answer(&state, &session, CommentOn::Reply(&id), form, fc).await
 }
 
 /// The visitor's own comment, still within its edit window.

@@ -1,6 +1,7 @@
 //! Reporting content, the moderators' queue, their decisions, and blocking accounts.
 
 use super::proposals::hidden_text;
+use crate::actions;
 use crate::csrf::CsrfForm;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
@@ -17,7 +18,6 @@ use chrono::Utc;
 use inspraak_db::moderation::{self, Decision};
 use inspraak_db::{audit, comments, proposals, users};
 use inspraak_domain::moderation::{ContentKind, ReportReason};
-use inspraak_domain::proposal::ItemRefusal;
 use inspraak_domain::{Problem, Role, ValidationErrors};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -41,7 +41,6 @@ struct Subject {
     hidden: bool,
     hidden_reason: Option<String>,
     pending: bool,
-    deleted: bool,
 }
 
 fn excerpt(text: &str) -> String {
@@ -67,7 +66,6 @@ async fn subject(state: &AppState, kind: ContentKind, id: &str) -> Result<Subjec
                 hidden_reason: p.hidden_reason.clone(),
                 pending: proposals::state_of(&p)
                     == inspraak_domain::proposal::ProposalState::Pending,
-                deleted: false,
             }
         }
         ContentKind::Comment => {
@@ -90,7 +88,6 @@ async fn subject(state: &AppState, kind: ContentKind, id: &str) -> Result<Subjec
                 hidden: c.hidden_at.is_some(),
                 hidden_reason: c.hidden_reason.clone(),
                 pending: c.state == comments::state::PENDING,
-                deleted: c.state == comments::state::DELETED,
             }
         }
     })
@@ -148,20 +145,9 @@ async fn reportable(
     kind: &str,
     id: &str,
 ) -> Result<Subject, WebError> {
-    let user = session.user()?;
-    let s = subject(state, parse_kind(kind)?, id).await?;
-    if s.pending {
-        return Err(WebError::NotFound("page"));
-    }
-    if s.deleted {
-        return Err(WebError::ItemClosed(ItemRefusal::Deleted));
-    }
-    if s.author_id == user.id {
-        return Err(WebError::BadRequest(
-            "you cannot report your own contribution".into(),
-        ));
-    }
-    Ok(s)
+    let kind = parse_kind(kind)?;
+    actions::check_reportable(state, session, kind, id).await?;
+    subject(state, kind, id).await
 }
 
 async fn report_form(
@@ -185,51 +171,26 @@ async fn report(
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let s = reportable(&state, &session, &kind, &id).await?;
-    let reporter = session.user()?.clone();
-    let mut errors = ValidationErrors::new();
-    let reason = form
-        .get("reason")
-        .parse::<ReportReason>()
-        .map_err(|p| errors.add("reason", p))
-        .ok();
-    let note = errors.text("note", form.get("note"), 0, 1000).to_owned();
-    if reason == Some(ReportReason::Other) && note.is_empty() {
-        errors.add("note", Problem::Required);
-    }
-    let (Some(reason), true) = (reason, errors.is_empty()) else {
-        return render_status(
+    match actions::file_report(
+        &state,
+        &session,
+        s.kind,
+        &s.id,
+        form.get("reason"),
+        form.get("note"),
+    )
+    .await
+    {
+        Ok(_) => {
+            let (path, anchor) = s.url.split_once('#').unwrap_or((&s.url, ""));
+            Ok(Redirect::to(&format!("{path}?notice=reported#{anchor}")).into_response())
+        }
+        Err(WebError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &report_page(&state, &session, &s, form, errors),
-        );
-    };
-    let filed = moderation::NewReport {
-        kind: s.kind,
-        content_id: &s.id,
-        reporter_id: &reporter.id,
-        reason,
-        note: &note,
-    };
-    let outcome = moderation::report(
-        &state.db.conn,
-        filed,
-        state.config.auto_hide_after_reports,
-        Utc::now(),
-    )
-    .await?;
-    if outcome.hid {
-        tracing::info!(kind = s.kind.as_str(), id = %s.id, "hidden automatically after reports");
-        audit::record(
-            &state.db.conn,
-            None,
-            "moderation.auto_hide",
-            (s.kind.as_str(), &s.id),
-            "reports reached the threshold",
-            Utc::now(),
-        )
-        .await?;
+        ),
+        Err(other) => Err(other),
     }
-    let (path, anchor) = s.url.split_once('#').unwrap_or((&s.url, ""));
-    Ok(Redirect::to(&format!("{path}?notice=reported#{anchor}")).into_response())
 }
 
 /// One report as the queue lists it.

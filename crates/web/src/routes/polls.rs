@@ -1,5 +1,6 @@
 //! Polls: voting, changing one's ballot, and results as the poll allows; staff create them.
 
+use crate::actions;
 use crate::csrf::CsrfForm;
 use crate::form::FormData;
 use crate::open_data::open_poll;
@@ -17,8 +18,7 @@ use chrono::{NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
 use inspraak_db::{audit, new_id, polls};
 use inspraak_domain::participation::Action;
-use inspraak_domain::poll::{PollInput, ResultsVisibility, is_open, validate_ballot};
-use inspraak_domain::proposal::ItemRefusal;
+use inspraak_domain::poll::{PollInput, ResultsVisibility};
 use inspraak_domain::{Problem, ValidationErrors};
 
 pub fn routes() -> Router<AppState> {
@@ -129,22 +129,7 @@ async fn vote(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let item = polls::find(&state.db.conn, &id).await?;
-    let ctx = ConsultationContext::load(&state, &session, &item.poll.consultation_id).await?;
-    ctx.check(&session, Action::Vote)?;
-    if !is_open(item.poll.closes_at, Utc::now()) {
-        return Err(WebError::ItemClosed(ItemRefusal::Closed));
-    }
-    let user = session.user()?;
-    let option_ids: Vec<String> = item.options.iter().map(|o| o.id.clone()).collect();
-    let chosen = form.all("option");
-    let ballot = validate_ballot(&chosen, &option_ids, item.poll.multiple).map_err(|problem| {
-        let mut errors = ValidationErrors::new();
-        errors.add("option", problem);
-        WebError::Invalid(errors)
-    })?;
-    polls::cast(&state.db.conn, &id, &user.id, &ballot, Utc::now()).await?;
-    let slug = &ctx.item.consultation.slug;
+    let slug = actions::cast_ballot(&state, &session, &id, &form.all("option")).await?;
     Ok(Redirect::to(&format!("/consultations/{slug}?notice=voted#poll-{id}")).into_response())
 }
 

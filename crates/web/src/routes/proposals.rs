@@ -1,6 +1,7 @@
 //! Proposals: submitting, reading, supporting, withdrawing, and the official answer.
 
 use super::comments::{self, CommentView};
+use crate::actions;
 use crate::csrf::CsrfForm;
 use crate::form::FormData;
 use crate::open_data::status_label;
@@ -16,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use inspraak_db::entity::{custom_status, proposal};
-use inspraak_db::{audit, moderation, new_id, proposals, users};
+use inspraak_db::{audit, moderation, proposals, users};
 use inspraak_domain::ValidationErrors;
 use inspraak_domain::participation::Action;
 use inspraak_domain::proposal::{
@@ -83,9 +84,7 @@ pub fn hidden_text(page: &Page, reason: Option<&str>) -> Option<String> {
 
 /// Whether the visitor may see this proposal at all (pending ones: staff and author only).
 pub fn visible_to(p: &proposal::Model, session: &Session) -> bool {
-    proposals::state_of(p) != ProposalState::Pending
-        || is_staff(session)
-        || session.user.as_ref().is_some_and(|u| u.id == p.author_id)
+    actions::proposal_visible(p, session)
 }
 
 /// Shapes proposals for a page, loading counts, authors and the visitor's supports at once.
@@ -175,57 +174,44 @@ async fn create(
     Path(slug): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let ctx = ConsultationContext::load(&state, &session, &slug).await?;
-    ctx.check(&session, Action::Propose)?;
-    let author = session.user()?.clone();
     let input = ProposalInput {
         title: form.get("title").to_owned(),
         summary: form.get("summary").to_owned(),
         body: form.get("body").to_owned(),
         tags: form.get("tags").to_owned(),
     };
-    let fields = match input.validate() {
-        Ok(fields) => fields,
-        Err(errors) => {
+    match actions::submit_proposal(&state, &session, &slug, input).await {
+        Ok(created) => {
+            let pending = proposals::state_of(&created) == ProposalState::Pending;
+            let notice = if pending {
+                "proposal_pending"
+            } else {
+                "proposal_created"
+            };
+            Ok(Redirect::to(&format!("/proposals/{}?notice={notice}", created.id)).into_response())
+        }
+        Err(WebError::Invalid(errors)) => {
+            let ctx = ConsultationContext::load(&state, &session, &slug).await?;
             let c = &ctx.item.consultation;
             let page = Page::new(
                 &state,
                 &session,
                 &format!("/consultations/{}/proposals/new", c.slug),
             );
-            let premoderation = ctx.settings.premoderation;
-            let (consultation_title, slug) = (c.title.clone(), c.slug.clone());
-            return render_status(
+            render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage {
                     page,
-                    consultation_title,
-                    slug,
+                    consultation_title: c.title.clone(),
+                    slug: c.slug.clone(),
                     form,
                     errors,
-                    premoderation,
+                    premoderation: ctx.settings.premoderation,
                 },
-            );
+            )
         }
-    };
-    let id = new_id();
-    let new = proposals::NewProposal {
-        ap_id: state.config.url(&format!("/proposals/{id}")),
-        id,
-        consultation_id: ctx.id().to_owned(),
-        author_id: author.id.clone(),
-        body_html: markdown_to_safe_html(&fields.body),
-        fields,
-        pending: ctx.settings.premoderation,
-    };
-    let created = proposals::create(&state.db.conn, new, Utc::now()).await?;
-    tracing::info!(proposal = %created.id, author = %author.username, "proposal submitted");
-    let notice = if ctx.settings.premoderation {
-        "proposal_pending"
-    } else {
-        "proposal_created"
-    };
-    Ok(Redirect::to(&format!("/proposals/{}?notice={notice}", created.id)).into_response())
+        Err(other) => Err(other),
+    }
 }
 
 struct AnswerView {
@@ -372,32 +358,12 @@ async fn detail(
     )
 }
 
-/// Loads a proposal for an action on it and checks both the rules and the proposal's state.
-async fn for_action(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-    action: Action,
-) -> Result<(proposal::Model, ConsultationContext), WebError> {
-    let p = proposals::find(&state.db.conn, id).await?;
-    if !visible_to(&p, session) {
-        return Err(WebError::NotFound("proposal"));
-    }
-    let ctx = ConsultationContext::load(state, session, &p.consultation_id).await?;
-    ctx.check(session, action)?;
-    open_for_participation(proposals::state_of(&p), p.hidden_at.is_some())
-        .map_err(WebError::ItemClosed)?;
-    Ok((p, ctx))
-}
-
 async fn support(
     State(state): State<AppState>,
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let (p, _) = for_action(&state, &session, &id, Action::Support).await?;
-    let user = session.user()?;
-    let added = proposals::add_support(&state.db.conn, &p.id, &user.id, Utc::now()).await?;
+    let added = actions::set_support(&state, &session, &id, true).await?;
     let notice = if added {
         "supported"
     } else {
@@ -411,9 +377,7 @@ async fn unsupport(
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let (p, _) = for_action(&state, &session, &id, Action::Support).await?;
-    let user = session.user()?;
-    proposals::remove_support(&state.db.conn, &p.id, &user.id).await?;
+    actions::set_support(&state, &session, &id, false).await?;
     Ok(Redirect::to(&format!("/proposals/{id}?notice=unsupported")).into_response())
 }
 

@@ -1,0 +1,352 @@
+//! Taking part through the JSON API, for residents' apps: authenticated with a personal token
+//! (`Authorization: Bearer …`, made on the account page), and running the same actions as the
+//! web forms, so every rule applies in the same way.
+
+use crate::actions::{self, CommentOn};
+use crate::session::{Session, sha256_hex};
+use crate::{AppState, Locale, WebError};
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, post, put};
+use chrono::Utc;
+use inspraak_db::{api_tokens, proposals, users};
+use inspraak_domain::moderation::ContentKind;
+use inspraak_domain::proposal::ProposalInput;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/consultations/{id}/proposals", post(submit_proposal))
+        .route("/consultations/{id}/comments", post(post_comment))
+        .route("/proposals/{id}/support", put(support).delete(unsupport))
+        .route("/polls/{id}/ballot", put(cast_ballot))
+        .route("/reports", post(report))
+}
+
+/// The account behind a bearer token, as a session the participation rules understand.
+pub struct ApiCaller(pub Session);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(WebError::Unauthorized)?;
+        let user = api_tokens::authenticate(&state.db.conn, &sha256_hex(token), Utc::now())
+            .await?
+            .ok_or(WebError::Unauthorized)?;
+        Ok(ApiCaller(Session {
+            token_hash: None,
+            csrf_token: None,
+            user: Some(user),
+            locale: Locale::Nl,
+        }))
+    }
+}
+
+/// A JSON body whose problems answer as API errors (400, or 413 when too large).
+pub struct ApiJson<T>(pub T);
+
+impl<T: for<'de> Deserialize<'de>, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, WebError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(WebError::TooLarge)
+            }
+            Err(rejection) => Err(WebError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
+/// The caller's account.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    /// Username.
+    pub username: String,
+    /// Public name.
+    pub display_name: String,
+    /// `admin`, `moderator` or `resident`.
+    pub role: String,
+    /// Verified as a resident: may support and vote.
+    pub verified: bool,
+    /// Blocked by a moderator: may not take part.
+    pub blocked: bool,
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "taking part", security(("token" = [])),
+    responses((status = 200, body = Me), (status = 401, body = crate::api::ApiErrorBody)))]
+pub(crate) async fn me(ApiCaller(session): ApiCaller) -> Result<Json<Me>, WebError> {
+    let user = session.user()?;
+    Ok(Json(Me {
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: users::role_of(user).as_str().to_owned(),
+        verified: user.verified_at.is_some(),
+        blocked: user.blocked_at.is_some(),
+    }))
+}
+
+/// A new proposal.
+#[derive(Deserialize, ToSchema)]
+pub struct NewProposal {
+    /// Title, 5 to 150 characters.
+    pub title: String,
+    /// Summary, up to 500 characters.
+    pub summary: String,
+    /// Body in Markdown.
+    #[serde(default)]
+    pub body: String,
+    /// Up to 5 themes or areas.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// What was created.
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    /// Its id.
+    pub id: String,
+    /// Its page.
+    pub url: String,
+    /// `published`, or `pending` when the consultation pre-moderates.
+    pub state: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/proposals", tag = "taking part", security(("token" = [])),
+    params(("id" = String, Path, description = "The consultation's id or slug")),
+    request_body = NewProposal,
+    responses((status = 201, body = Created), (status = 401, body = crate::api::ApiErrorBody),
+        (status = 403, description = "Not allowed now (phase, verification, block)", body = crate::api::ApiErrorBody),
+        (status = 422, description = "Invalid fields", body = crate::api::ApiErrorBody)))]
+pub(crate) async fn submit_proposal(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewProposal>,
+) -> Result<Response, WebError> {
+    let input = ProposalInput {
+        title: body.title,
+        summary: body.summary,
+        body: body.body,
+        tags: body.tags.join(","),
+    };
+    let created = actions::submit_proposal(&state, &session, &id, input).await?;
+    let url = state.config.url(&format!("/proposals/{}", created.id));
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id: created.id,
+            url,
+            state: created.state,
+        }),
+    )
+        .into_response())
+}
+
+/// A support's state after the call.
+#[derive(Serialize, ToSchema)]
+pub struct SupportState {
+    /// The caller supports the proposal now.
+    pub supported: bool,
+    /// Whether this call changed anything (repeating a call is harmless).
+    pub changed: bool,
+    /// Supports in all.
+    pub supports: u64,
+}
+
+async fn support_state(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    support: bool,
+) -> Result<Json<SupportState>, WebError> {
+    let changed = actions::set_support(state, session, id, support).await?;
+    let supports = proposals::support_count(&state.db.conn, id).await?;
+    Ok(Json(SupportState {
+        supported: support,
+        changed,
+        supports,
+    }))
+}
+
+#[utoipa::path(put, path = "/api/v1/proposals/{id}/support", tag = "taking part", security(("token" = [])),
+    params(("id" = String, Path, description = "The proposal's id")),
+    responses((status = 200, body = SupportState), (status = 403, description = "Only verified residents, in a phase that allows it", body = crate::api::ApiErrorBody),
+        (status = 409, description = "Withdrawn, hidden or pending", body = crate::api::ApiErrorBody)))]
+pub(crate) async fn support(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<SupportState>, WebError> {
+    support_state(&state, &session, &id, true).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/proposals/{id}/support", tag = "taking part", security(("token" = [])),
+    params(("id" = String, Path, description = "The proposal's id")),
+    responses((status = 200, body = SupportState), (status = 403, body = crate::api::ApiErrorBody)))]
+pub(crate) async fn unsupport(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<SupportState>, WebError> {
+    support_state(&state, &session, &id, false).await
+}
+
+/// A new comment.
+#[derive(Deserialize, ToSchema)]
+pub struct NewComment {
+    /// The text, Markdown, up to 5,000 characters.
+    pub body: String,
+    /// `for`, `against` or `neutral` (the default).
+    #[serde(default)]
+    pub stance: String,
+    /// Comment on this proposal instead of the consultation.
+    pub proposal_id: Option<String>,
+    /// Reply to this comment.
+    pub reply_to: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/comments", tag = "taking part", security(("token" = [])),
+    params(("id" = String, Path, description = "The consultation's id or slug")),
+    request_body = NewComment,
+    responses((status = 201, body = Created), (status = 403, body = crate::api::ApiErrorBody), (status = 409, body = crate::api::ApiErrorBody),
+        (status = 422, body = crate::api::ApiErrorBody)))]
+pub(crate) async fn post_comment(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<NewComment>,
+) -> Result<Response, WebError> {
+    // The path names the consultation; a proposal or parent comment must belong to it.
+    let consultation = inspraak_db::consultations::find_with_phases(&state.db.conn, &id)
+        .await?
+        .consultation;
+    let belongs = match (&body.reply_to, &body.proposal_id) {
+        (Some(parent), _) => {
+            inspraak_db::comments::find(&state.db.conn, parent)
+                .await?
+                .consultation_id
+                == consultation.id
+        }
+        (None, Some(proposal)) => {
+            proposals::find(&state.db.conn, proposal)
+                .await?
+                .consultation_id
+                == consultation.id
+        }
+        (None, None) => true,
+    };
+    if !belongs {
+        return Err(WebError::NotFound("comment target"));
+    }
+    let on = match (&body.reply_to, &body.proposal_id) {
+        (Some(parent), _) => CommentOn::Reply(parent),
+        (None, Some(proposal)) => CommentOn::Proposal(proposal),
+        (None, None) => CommentOn::Consultation(&consultation.id),
+    };
+    let created = actions::post_comment(&state, &session, on, &body.body, &body.stance).await?;
+    let url = match &created.proposal_id {
+        Some(p) => state
+            .config
+            .url(&format!("/proposals/{p}#comment-{}", created.id)),
+        None => state.config.url(&format!(
+            "/consultations/{}#comment-{}",
+            consultation.slug, created.id
+        )),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id: created.id,
+            url,
+            state: created.state,
+        }),
+    )
+        .into_response())
+}
+
+/// A ballot.
+#[derive(Deserialize, ToSchema)]
+pub struct Ballot {
+    /// The chosen option ids: one for single choice, one or more for multiple choice.
+    pub options: Vec<String>,
+}
+
+/// A ballot as stored.
+#[derive(Serialize, ToSchema)]
+pub struct BallotState {
+    /// The options on the caller's ballot now.
+    pub options: Vec<String>,
+}
+
+#[utoipa::path(put, path = "/api/v1/polls/{id}/ballot", tag = "taking part", security(("token" = [])),
+    params(("id" = String, Path, description = "The poll's id")),
+    request_body = Ballot,
+    responses((status = 200, body = BallotState), (status = 403, body = crate::api::ApiErrorBody),
+        (status = 409, description = "The poll has closed", body = crate::api::ApiErrorBody), (status = 422, body = crate::api::ApiErrorBody)))]
+pub(crate) async fn cast_ballot(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Ballot>,
+) -> Result<Json<BallotState>, WebError> {
+    actions::cast_ballot(&state, &session, &id, &body.options).await?;
+    let user = session.user()?;
+    let options = inspraak_db::polls::ballot_of(&state.db.conn, &id, &user.id)
+        .await?
+        .unwrap_or_default();
+    Ok(Json(BallotState { options }))
+}
+
+/// A report.
+#[derive(Deserialize, ToSchema)]
+pub struct NewReport {
+    /// `proposal` or `comment`.
+    pub kind: String,
+    /// Its id.
+    pub id: String,
+    /// `spam`, `offensive`, `off_topic` or `other`.
+    pub reason: String,
+    /// Explanation; required for `other`.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// What a report did.
+#[derive(Serialize, ToSchema)]
+pub struct ReportState {
+    /// False when the caller had reported this item before (it counts once).
+    pub new: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/reports", tag = "taking part", security(("token" = [])),
+    request_body = NewReport,
+    responses((status = 201, body = ReportState), (status = 400, body = crate::api::ApiErrorBody), (status = 422, body = crate::api::ApiErrorBody)))]
+pub(crate) async fn report(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    ApiJson(body): ApiJson<NewReport>,
+) -> Result<Response, WebError> {
+    let kind: ContentKind = body
+        .kind
+        .parse()
+        .map_err(|_| WebError::BadRequest("kind must be proposal or comment".into()))?;
+    let outcome =
+        actions::file_report(&state, &session, kind, &body.id, &body.reason, &body.note).await?;
+    Ok((StatusCode::CREATED, Json(ReportState { new: outcome.new })).into_response())
+}
