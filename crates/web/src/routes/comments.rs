@@ -141,6 +141,19 @@ pub async fn thread_views(
     Ok(out)
 }
 
+/// The stances as form choices: value and label.
+pub fn stance_choices(page: &Page) -> Vec<(&'static str, String)> {
+    Stance::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.as_str(),
+                page.t(&format!("stance.{}", s.as_str())).to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// What the comment form is doing.
 enum Mode {
     /// A new top-level comment on a consultation or proposal.
@@ -191,15 +204,7 @@ fn form_page(
         ),
         Mode::Edit => (page.t("comments.edit").to_owned(), None),
     };
-    let stances = Stance::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str(),
-                page.t(&format!("stance.{}", s.as_str())).to_owned(),
-            )
-        })
-        .collect();
+    let stances = stance_choices(&page);
     FormPage {
         page,
         heading,

@@ -310,15 +310,7 @@ async fn detail_page(
             .map(|s| (format!("custom:{}", s.id), s.label.clone())),
     );
     let show_text = view.hidden_reason.is_none() || is_staff(session);
-    let stances = inspraak_domain::comment::Stance::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str(),
-                page.t(&format!("stance.{}", s.as_str())).to_owned(),
-            )
-        })
-        .collect();
+    let stances = comments::stance_choices(&page);
     Ok(DetailPage {
         stances,
         consultation_title: c.title.clone(),

@@ -16,7 +16,6 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use inspraak_db::consultations::{self, Visibility};
-use inspraak_domain::comment::Stance;
 use inspraak_domain::participation::Action;
 use serde::Deserialize;
 
@@ -174,15 +173,7 @@ async fn detail(
     };
     let propose_refusal = refusal(Action::Propose);
     let comment_refusal = refusal(Action::Comment);
-    let stances = Stance::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.as_str(),
-                page.t(&format!("stance.{}", s.as_str())).to_owned(),
-            )
-        })
-        .collect();
+    let stances = comments::stance_choices(&page);
     render(&Detail {
         proposing_open: ctx.rules.propose,
         can_propose: propose_refusal.is_none(),
