@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261130_000001_accounts_and_consultations;
 mod m20261130_000002_participation;
 mod m20261130_000003_api_tokens;
+mod m20261130_000004_actor_keys;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_accounts_and_consultations::Migration),
             Box::new(m20261130_000002_participation::Migration),
             Box::new(m20261130_000003_api_tokens::Migration),
+            Box::new(m20261130_000004_actor_keys::Migration),
         ]
     }
 }

@@ -277,6 +277,15 @@ impl Browser {
         self.send(request).await
     }
 
+    /// GET a path with an explicit `Accept` header (content negotiation).
+    pub async fn get_with_accept(&mut self, path: &str, accept: &str) -> Page {
+        let request = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("accept", accept);
+        self.send(request).await
+    }
+
     /// POST a form as a browser would.
     pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let request = self

@@ -6,6 +6,7 @@ mod accounts;
 mod api;
 mod concurrency;
 mod consultations;
+mod discovery;
 mod moderation;
 mod open_data;
 mod participation;

@@ -183,3 +183,11 @@ pub async fn set_hidden(
     row.update(db).await?;
     Ok(())
 }
+
+/// How many comments were written on this instance (for NodeInfo).
+pub async fn count_local(db: &impl ConnectionTrait) -> Result<u64, DbError> {
+    Ok(Entity::find()
+        .filter(Column::Local.eq(true))
+        .count(db)
+        .await?)
+}

@@ -1,6 +1,7 @@
 //! Inspraak's storage: sea-orm entities and the queries and transactions the instance needs,
 //! on embedded SQLite (the default) or PostgreSQL.
 
+pub mod actor_keys;
 pub mod api_tokens;
 pub mod audit;
 pub mod comments;

@@ -337,3 +337,11 @@ pub async fn add_custom_status(
     .insert(db)
     .await?)
 }
+
+/// How many proposals were written on this instance (for NodeInfo).
+pub async fn count_local(db: &impl ConnectionTrait) -> Result<u64, DbError> {
+    Ok(Entity::find()
+        .filter(Column::Local.eq(true))
+        .count(db)
+        .await?)
+}

@@ -9,6 +9,17 @@ pub const PASSWORD_MAX: usize = 256;
 /// Longest display name.
 pub const DISPLAY_NAME_MAX: usize = 80;
 
+/// Handles the instance uses for its own actors (`@gemeente@host`, …): no account or
+/// consultation may take them, or WebFinger could not tell them apart.
+pub const RESERVED_NAMES: [&str; 6] = [
+    "inspraak",
+    "gemeente",
+    "provincie",
+    "helpdesk",
+    "actor",
+    "organization",
+];
+
 /// Checks a username (3-30 of `a-z`, `0-9`, `_`) and returns it lowercased.
 pub fn validate_username(raw: &str) -> Result<String, Problem> {
     let name = raw.trim().to_lowercase();
@@ -27,6 +38,9 @@ pub fn validate_username(raw: &str) -> Result<String, Problem> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
         return Err(Problem::InvalidUsername);
+    }
+    if RESERVED_NAMES.contains(&name.as_str()) {
+        return Err(Problem::Taken);
     }
     Ok(name)
 }
@@ -105,6 +119,11 @@ mod tests {
         assert_eq!(validate_username("anna b"), Err(Problem::InvalidUsername));
         assert_eq!(validate_username("ännä"), Err(Problem::InvalidUsername));
         assert_eq!(validate_username(""), Err(Problem::Required));
+        assert_eq!(
+            validate_username("Gemeente"),
+            Err(Problem::Taken),
+            "reserved for the organization actor"
+        );
     }
 
     #[test]

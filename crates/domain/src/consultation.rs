@@ -87,6 +87,9 @@ pub fn validate_slug(slug: &str) -> Result<(), Problem> {
     if !allowed || slug.starts_with('-') || slug.ends_with('-') {
         return Err(Problem::InvalidSlug);
     }
+    if crate::account::RESERVED_NAMES.contains(&slug) {
+        return Err(Problem::Taken);
+    }
     Ok(())
 }
 
@@ -243,6 +246,7 @@ mod tests {
         assert_eq!(validate_slug("ab"), Err(Problem::TooShort { min: 3 }));
         assert_eq!(validate_slug("-abc"), Err(Problem::InvalidSlug));
         assert_eq!(validate_slug("abc_d"), Err(Problem::InvalidSlug));
+        assert_eq!(validate_slug("helpdesk"), Err(Problem::Taken));
     }
 
     #[test]

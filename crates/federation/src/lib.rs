@@ -1,8 +1,19 @@
 //! Inspraak's ActivityPub federation, built on `activitypub_federation`.
 //!
-//! For now this crate owns what every outgoing HTTPS connection needs: one process-wide TLS
-//! crypto provider. The actors, inbox, outbox and discovery documents follow in their own
-//! modules (see docs/architecture.md for the plan).
+//! So far: the actors this instance hosts (the instance `Application`, the municipality's
+//! `Organization`, each consultation as a `Group`) with keys generated once and stored, and the
+//! discovery documents other servers use to find them (WebFinger, NodeInfo 2.1). The inbox, the
+//! persistent outbox and delivery come next (see docs/FEDERATION.md).
+
+pub mod actors;
+pub mod discovery;
+mod error;
+pub mod keys;
+
+pub use error::FederationError;
+
+/// The media type of ActivityPub documents.
+pub const ACTIVITY_JSON: &str = activitypub_federation::FEDERATION_CONTENT_TYPE;
 
 /// Installs `ring` as the process's rustls crypto provider.
 ///
@@ -26,12 +37,36 @@ pub fn http_client(user_agent: &str) -> Result<reqwest::Client, reqwest::Error> 
         .build()
 }
 
+/// Whether an `Accept` header asks for ActivityPub JSON rather than a web page.
+pub fn wants_activity_json(accept: &str) -> bool {
+    accept.split(',').any(|part| {
+        let media = part.split(';').next().unwrap_or("").trim();
+        media == ACTIVITY_JSON
+            || (media == "application/ld+json" && part.contains("activitystreams"))
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn a_client_can_be_built_after_installing_the_provider() {
-        super::install_crypto_provider();
-        super::install_crypto_provider();
-        assert!(super::http_client("inspraak-test").is_ok());
+        install_crypto_provider();
+        install_crypto_provider();
+        assert!(http_client("inspraak-test").is_ok());
+    }
+
+    #[test]
+    fn content_negotiation_recognises_activitypub_clients() {
+        assert!(wants_activity_json("application/activity+json"));
+        assert!(wants_activity_json(
+            "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\", text/html;q=0.1"
+        ));
+        assert!(!wants_activity_json(
+            "text/html,application/xhtml+xml,*/*;q=0.8"
+        ));
+        assert!(!wants_activity_json("application/ld+json"));
+        assert!(!wants_activity_json(""));
     }
 }

@@ -63,6 +63,7 @@ impl Instance {
         let web = WebConfig {
             public_url: settings.public_url.clone(),
             instance_name: settings.config.instance.name.trim().to_owned(),
+            instance_kind: settings.config.instance.kind.clone(),
             media_dir: settings.config.database.data_dir.join("media"),
             session_lifetime: Duration::from_secs(u64::from(security.session_days) * 24 * 3600),
             login_attempts_per_minute: security.login_attempts_per_minute,

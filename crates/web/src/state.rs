@@ -14,6 +14,8 @@ pub struct WebConfig {
     pub public_url: Url,
     /// The municipality's name, shown in the header.
     pub instance_name: String,
+    /// `municipality`, `province` or `helpdesk`.
+    pub instance_kind: String,
     /// Where uploaded images are kept.
     pub media_dir: PathBuf,
     /// How long a logged-in session lasts without use.

@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table. The migrations are the schema's authority; these mirror them.
 
+pub mod actor_key;
 pub mod api_token;
 pub mod audit_log;
 pub mod ballot;

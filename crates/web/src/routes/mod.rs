@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod comments;
 mod exports;
+mod federation;
 mod moderation;
 mod polls;
 mod proposals;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(polls::routes())
         .merge(moderation::routes())
         .merge(exports::routes())
+        .merge(federation::routes())
         .nest("/admin", admin::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
@@ -174,6 +176,8 @@ async fn render_errors(State(state): State<AppState>, request: Request, next: Ne
         .map(|p| p.to_string())
         .unwrap_or_else(|| path.clone());
     let wants_json = path.starts_with("/api/")
+        || path.starts_with("/.well-known/")
+        || federation::accepts_activity_json(request.headers())
         || request
             .headers()
             .get(ACCEPT)

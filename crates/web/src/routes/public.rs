@@ -122,9 +122,19 @@ pub struct DetailQuery {
 async fn detail(
     State(state): State<AppState>,
     session: Session,
+    headers: axum::http::HeaderMap,
     Path(slug): Path<String>,
     Query(q): Query<DetailQuery>,
 ) -> Result<Response, WebError> {
+    // The same URL is the consultation's page for people and its `Group` for servers.
+    if super::federation::accepts_activity_json(&headers) {
+        let item = inspraak_db::consultations::find_with_phases(&state.db.conn, &slug).await?;
+        if item.consultation.published_at.is_none() || item.consultation.slug != slug {
+            return Err(WebError::NotFound("consultation"));
+        }
+        let doc = super::federation::group_document(&state, &item.consultation).await?;
+        return Ok(super::federation::activity_json(&doc));
+    }
     let ctx = ConsultationContext::load(&state, &session, &slug).await?;
     let can_edit = is_admin(&session);
     let item = &ctx.item;
