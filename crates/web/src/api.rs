@@ -377,9 +377,7 @@ async fn list_proposals(
 ) -> Result<Json<Vec<OpenProposal>>, WebError> {
     let c = published(&state, &id).await?;
     Ok(Json(
-        open_data::export(&state, &c, Audience::Public)
-            .await?
-            .proposals,
+        open_data::proposals_of(&state, &c, Audience::Public).await?,
     ))
 }
 
@@ -399,9 +397,7 @@ async fn list_comments(
 ) -> Result<Json<Vec<OpenComment>>, WebError> {
     let c = published(&state, &id).await?;
     Ok(Json(
-        open_data::export(&state, &c, Audience::Public)
-            .await?
-            .comments,
+        open_data::comments_of(&state, &c, Audience::Public).await?,
     ))
 }
 
@@ -421,7 +417,7 @@ async fn list_polls(
 ) -> Result<Json<Vec<OpenPoll>>, WebError> {
     let c = published(&state, &id).await?;
     Ok(Json(
-        open_data::export(&state, &c, Audience::Public).await?.polls,
+        open_data::polls_of(&state, &c, Audience::Public).await?,
     ))
 }
 
@@ -466,9 +462,8 @@ async fn get_proposal(
         return Err(WebError::NotFound("proposal"));
     }
     let c = published(&state, &p.consultation_id).await?;
-    let proposal = open_data::export(&state, &c, Audience::Public)
+    let proposal = open_data::proposals_of(&state, &c, Audience::Public)
         .await?
-        .proposals
         .into_iter()
         .find(|x| x.id == id)
         .ok_or(WebError::NotFound("proposal"))?;

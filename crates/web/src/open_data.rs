@@ -178,124 +178,144 @@ pub fn comment_is_public(c: &comment::Model) -> bool {
     c.hidden_at.is_none() && c.state == comments::state::PUBLISHED
 }
 
-/// Builds the export of one consultation for an audience.
-pub async fn export(
+/// A consultation's proposals for an audience, newest first.
+pub async fn proposals_of(
     state: &AppState,
     c: &Consultation,
     audience: Audience,
-) -> Result<ConsultationExport, WebError> {
+) -> Result<Vec<OpenProposal>, WebError> {
     let db = &state.db.conn;
     let full = audience == Audience::Admins;
     let t = Translations::of(Locale::Nl);
-    let now = Utc::now();
     let custom = proposals::custom_statuses(db, &c.id).await?;
-    let all_proposals = proposals::list_for_consultation(db, &c.id).await?;
-    let shown: Vec<&proposal::Model> = all_proposals
-        .iter()
+    let rows: Vec<proposal::Model> = proposals::list_for_consultation(db, &c.id)
+        .await?
+        .into_iter()
         .filter(|p| full || proposal_is_public(p))
         .collect();
-    let ids: Vec<String> = shown.iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
     let counts = proposals::support_counts(db, &ids).await?;
     let answers = proposals::latest_answers(db, &ids).await?;
-    let all_comments = comments::all_of_consultation(db, &c.id).await?;
-    let shown_comments: Vec<&comment::Model> = all_comments
-        .iter()
-        .filter(|x| full || comment_is_public(x))
-        .collect();
-    let authors = users::display_names(
-        db,
-        shown
-            .iter()
-            .map(|p| p.author_id.clone())
-            .chain(shown_comments.iter().map(|x| x.author_id.clone())),
-    )
-    .await?;
-    let name = |id: &str| authors.get(id).cloned().unwrap_or_default();
+    let authors = users::display_names(db, rows.iter().map(|p| p.author_id.clone())).await?;
     let threshold = u64::try_from(c.support_threshold).unwrap_or(0);
-
-    let proposals = shown
-        .iter()
+    Ok(rows
+        .into_iter()
         .map(|p| {
             let progress = SupportProgress {
                 count: counts.get(&p.id).copied().unwrap_or(0),
                 threshold,
             };
             OpenProposal {
-                id: p.id.clone(),
                 url: state.config.url(&format!("/proposals/{}", p.id)),
-                title: p.title.clone(),
-                summary: p.summary.clone(),
-                body_markdown: p.body_markdown.clone(),
-                author: name(&p.author_id),
-                tags: proposals::tags_of(p),
-                state: p.state.clone(),
-                status: p.status_key.clone(),
+                author: authors.get(&p.author_id).cloned().unwrap_or_default(),
+                tags: proposals::tags_of(&p),
                 status_label: p.status_key.as_deref().map(|k| status_label(k, &custom, t)),
                 answer: answers.get(&p.id).map(|a| a.answer_markdown.clone()),
                 supports: progress.count,
                 threshold,
                 threshold_reached: progress.reached(),
-                created_at: p.created_at,
                 author_id: full.then(|| p.author_id.clone()),
                 hidden_at: if full { p.hidden_at } else { None },
                 hidden_reason: if full { p.hidden_reason.clone() } else { None },
+                id: p.id,
+                title: p.title,
+                summary: p.summary,
+                body_markdown: p.body_markdown,
+                state: p.state,
+                status: p.status_key,
+                created_at: p.created_at,
             }
         })
-        .collect();
+        .collect())
+}
 
-    let comments = shown_comments
-        .iter()
+/// A consultation's comments (on it and on its proposals) for an audience, oldest first.
+pub async fn comments_of(
+    state: &AppState,
+    c: &Consultation,
+    audience: Audience,
+) -> Result<Vec<OpenComment>, WebError> {
+    let db = &state.db.conn;
+    let full = audience == Audience::Admins;
+    let rows: Vec<comment::Model> = comments::all_of_consultation(db, &c.id)
+        .await?
+        .into_iter()
+        .filter(|x| full || comment_is_public(x))
+        .collect();
+    let authors = users::display_names(db, rows.iter().map(|x| x.author_id.clone())).await?;
+    Ok(rows
+        .into_iter()
         .map(|x| OpenComment {
-            id: x.id.clone(),
-            proposal_id: x.proposal_id.clone(),
-            parent_id: x.parent_id.clone(),
-            author: name(&x.author_id),
-            stance: x.stance.clone(),
-            body_markdown: x.body_markdown.clone(),
-            created_at: x.created_at,
-            edited_at: x.edited_at,
+            author: authors.get(&x.author_id).cloned().unwrap_or_default(),
             state: full.then(|| x.state.clone()),
             hidden_reason: if full { x.hidden_reason.clone() } else { None },
             author_id: full.then(|| x.author_id.clone()),
+            id: x.id,
+            proposal_id: x.proposal_id,
+            parent_id: x.parent_id,
+            stance: x.stance,
+            body_markdown: x.body_markdown,
+            created_at: x.created_at,
+            edited_at: x.edited_at,
         })
-        .collect();
+        .collect())
+}
 
-    let mut open_polls = Vec::new();
-    for item in polls::list_for_consultation(db, &c.id).await? {
-        open_polls.push(open_poll(state, &item, full, now).await?);
+/// A consultation's polls, with counts where the audience may see them, oldest first.
+pub async fn polls_of(
+    state: &AppState,
+    c: &Consultation,
+    audience: Audience,
+) -> Result<Vec<OpenPoll>, WebError> {
+    let now = Utc::now();
+    let mut out = Vec::new();
+    for item in polls::list_for_consultation(&state.db.conn, &c.id).await? {
+        out.push(open_poll(state, &item, audience == Audience::Admins, now).await?);
     }
+    Ok(out)
+}
 
-    let open_reports = if full {
-        let reports = moderation::open_reports(db).await?;
-        let ids: std::collections::HashSet<&str> = all_proposals
-            .iter()
-            .map(|p| p.id.as_str())
-            .chain(all_comments.iter().map(|x| x.id.as_str()))
-            .collect();
-        Some(
-            reports
-                .into_iter()
-                .filter(|r| ids.contains(r.content_id.as_str()))
-                .map(|r| {
-                    serde_json::json!({
-                        "content_kind": r.content_kind, "content_id": r.content_id, "reporter_id": r.reporter_id,
-                        "reason": r.reason, "note": r.note, "created_at": r.created_at,
+/// Builds the export of one consultation for an audience.
+pub async fn export(
+    state: &AppState,
+    c: &Consultation,
+    audience: Audience,
+) -> Result<ConsultationExport, WebError> {
+    let proposals = proposals_of(state, c, audience).await?;
+    let comments = comments_of(state, c, audience).await?;
+    let polls = polls_of(state, c, audience).await?;
+    let open_reports = match audience {
+        Audience::Public => None,
+        // The full export lists every item, so its ids say which reports belong here.
+        Audience::Admins => {
+            let ids: std::collections::HashSet<&str> = proposals
+                .iter()
+                .map(|p| p.id.as_str())
+                .chain(comments.iter().map(|x| x.id.as_str()))
+                .collect();
+            Some(
+                moderation::open_reports(&state.db.conn)
+                    .await?
+                    .into_iter()
+                    .filter(|r| ids.contains(r.content_id.as_str()))
+                    .map(|r| {
+                        serde_json::json!({
+                            "content_kind": r.content_kind, "content_id": r.content_id, "reporter_id": r.reporter_id,
+                            "reason": r.reason, "note": r.note, "created_at": r.created_at,
+                        })
                     })
-                })
-                .collect(),
-        )
-    } else {
-        None
+                    .collect(),
+            )
+        }
     };
-
     Ok(ConsultationExport {
         id: c.id.clone(),
         title: c.title.clone(),
         url: state.config.url(&format!("/consultations/{}", c.slug)),
-        exported_at: now,
+        exported_at: Utc::now(),
         proposals,
         comments,
-        polls: open_polls,
+        polls,
         open_reports,
     })
 }

@@ -50,7 +50,7 @@ async fn csv(
     Path((slug, file)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let ctx = ConsultationContext::load(&state, &session, &slug).await?;
-    let data = open_data::export(&state, &ctx.item.consultation, Audience::Public).await?;
+    let consultation = &ctx.item.consultation;
     let text = match file.as_str() {
         "proposals.csv" => {
             let mut csv = Csv::new(&[
@@ -69,7 +69,7 @@ async fn csv(
                 "threshold_reached",
                 "created_at",
             ]);
-            for p in data.proposals {
+            for p in open_data::proposals_of(&state, consultation, Audience::Public).await? {
                 csv.row([
                     p.id,
                     p.url,
@@ -100,7 +100,7 @@ async fn csv(
                 "created_at",
                 "edited_at",
             ]);
-            for c in data.comments {
+            for c in open_data::comments_of(&state, consultation, Audience::Public).await? {
                 csv.row([
                     c.id,
                     c.proposal_id.unwrap_or_default(),
@@ -126,7 +126,7 @@ async fn csv(
                 "option",
                 "votes",
             ]);
-            for poll in data.polls {
+            for poll in open_data::polls_of(&state, consultation, Audience::Public).await? {
                 for o in &poll.options {
                     csv.row([
                         poll.id.clone(),
