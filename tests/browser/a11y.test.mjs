@@ -1,0 +1,135 @@
+// Scans Inspraak's pages with axe-core in Chromium for WCAG 2.1 A and AA problems, logged out
+// and logged in, including a form with errors. The instance to scan is given by INSPRAAK_URL
+// (scripts/test starts one with demo content).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const base = process.env.INSPRAAK_URL;
+if (!base) {
+  throw new Error('INSPRAAK_URL is not set: run these tests through scripts/test, which starts an instance');
+}
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A Dutch-speaking visitor. The page CSP forbids scripts, so axe runs with CSP bypassed. */
+async function visitor() {
+  return browser.newContext({ bypassCSP: true, locale: 'nl-NL', extraHTTPHeaders: { 'Accept-Language': 'nl' } });
+}
+
+async function logIn(context, username) {
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Gebruikersnaam').fill(username);
+  await page.getByLabel('Wachtwoord').fill('inspraak-demo');
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  await page.close();
+}
+
+/** Runs axe on the page and fails with a readable list of violations. */
+async function assertAccessible(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const problems = result.violations.map((v) =>
+    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.equal(problems.length, 0, `${label} has accessibility problems:\n  ${problems.join('\n  ')}`);
+  assert.ok(result.passes.length > 10, `${label}: axe ran its checks`);
+}
+
+async function scan(context, path, label) {
+  const page = await context.newPage();
+  const response = await page.goto(`${base}${path}`);
+  assert.ok(response, `${label}: no response`);
+  await assertAccessible(page, label);
+  await page.close();
+}
+
+async function firstProposal() {
+  const response = await fetch(`${base}/api/v1/consultations/herinrichting-stationsplein/proposals`);
+  const proposals = await response.json();
+  assert.ok(proposals.length > 0, 'the demo has proposals');
+  return proposals[0].id;
+}
+
+test('public pages', async () => {
+  const context = await visitor();
+  for (const [path, label] of [
+    ['/', 'home'],
+    ['/consultations', 'consultation list'],
+    ['/consultations/herinrichting-stationsplein', 'consultation with proposals and comments'],
+    ['/consultations/begroting-2027-waar-gaat-het-geld-heen', 'consultation with a poll'],
+    [`/proposals/${await firstProposal()}`, 'proposal'],
+    ['/login', 'log-in form'],
+    ['/register', 'registration form'],
+    ['/bestaat-niet', 'error page'],
+  ]) {
+    await scan(context, path, label);
+  }
+  await context.close();
+});
+
+test('a form with errors', async () => {
+  const context = await visitor();
+  const page = await context.newPage();
+  await page.goto(`${base}/register`);
+  await page.getByRole('button', { name: 'Account aanmaken' }).last().click();
+  await page.waitForSelector('.error-summary');
+  await assertAccessible(page, 'registration form with errors');
+  await context.close();
+});
+
+test('a resident taking part', async () => {
+  const context = await visitor();
+  await logIn(context, 'anna');
+  for (const [path, label] of [
+    ['/account', 'account page'],
+    ['/consultations/herinrichting-stationsplein', 'consultation with comment form'],
+    ['/consultations/begroting-2027-waar-gaat-het-geld-heen', 'poll with voting form'],
+    [`/proposals/${await firstProposal()}`, 'proposal with support button'],
+    ['/consultations/herinrichting-stationsplein/proposals/new', 'new proposal form'],
+  ]) {
+    await scan(context, path, label);
+  }
+  await context.close();
+});
+
+test('staff pages', async () => {
+  const context = await visitor();
+  await logIn(context, 'beheerder');
+  for (const [path, label] of [
+    ['/admin', 'admin dashboard'],
+    ['/admin/consultations/new', 'new consultation form'],
+    ['/admin/accounts', 'accounts'],
+    ['/admin/verification-codes', 'verification codes'],
+    ['/admin/audit', 'audit log'],
+    ['/moderation', 'moderation queue'],
+  ]) {
+    await scan(context, path, label);
+  }
+  await context.close();
+});
+
+test('the scan catches a known problem (control)', async () => {
+  const context = await visitor();
+  const page = await context.newPage();
+  await page.setContent('<html><body><img src="plein.png"><input type="text"></body></html>');
+  await assert.rejects(assertAccessible(page, 'broken page'), /image-alt|label|html-has-lang/);
+  await context.close();
+});
