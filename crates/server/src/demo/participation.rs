@@ -224,11 +224,7 @@ pub async fn seed(
             &plein,
             None,
             Some((&first, 0)),
-            people
-                .ids
-                .get("beheerder")
-                .map(String::as_str)
-                .unwrap_or(&people.admin),
+            &people.admin,
             Stance::Neutral,
             "Dank je, Dewi. Toegankelijkheid is een eis in het ontwerp; het adviespanel kijkt mee.",
             4800,

@@ -88,7 +88,7 @@ async fn stylesheet() -> Response {
 }
 
 #[derive(Deserialize)]
-struct Next_ {
+struct NextQuery {
     next: Option<String>,
 }
 
@@ -137,7 +137,7 @@ mod tests {
 
 /// Remembers the chosen language in a cookie and goes back where the visitor was. A plain
 /// link, so it works without JavaScript and without a form.
-async fn switch_language(Path(tag): Path<String>, Query(q): Query<Next_>) -> Response {
+async fn switch_language(Path(tag): Path<String>, Query(q): Query<NextQuery>) -> Response {
     let Some(locale) = crate::Locale::from_tag(&tag) else {
         return crate::WebError::NotFound("language").into_response();
     };

@@ -82,11 +82,6 @@ pub fn hidden_text(page: &Page, reason: Option<&str>) -> Option<String> {
     })
 }
 
-/// Whether the visitor may see this proposal at all (pending ones: staff and author only).
-pub fn visible_to(p: &proposal::Model, session: &Session) -> bool {
-    actions::proposal_visible(p, session)
-}
-
 /// Shapes proposals for a page, loading counts, authors and the visitor's supports at once.
 pub async fn views(
     state: &AppState,
@@ -255,7 +250,7 @@ async fn detail_page(
     errors: ValidationErrors,
 ) -> Result<DetailPage, WebError> {
     let p = proposals::find(&state.db.conn, id).await?;
-    if !visible_to(&p, session) {
+    if !actions::proposal_visible(&p, session) {
         return Err(WebError::NotFound("proposal"));
     }
     let ctx = ConsultationContext::load(state, session, &p.consultation_id).await?;

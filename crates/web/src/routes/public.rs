@@ -149,7 +149,7 @@ async fn detail(
     let rows: Vec<_> = inspraak_db::proposals::list_for_consultation(&state.db.conn, ctx.id())
         .await?
         .into_iter()
-        .filter(|p| proposals::visible_to(p, &session))
+        .filter(|p| crate::actions::proposal_visible(p, &session))
         .collect();
     let mut tags: Vec<String> = rows
         .iter()
