@@ -64,8 +64,31 @@ pub async fn spawn() -> TestInstance {
     spawn_with(&[]).await
 }
 
+/// Limits and switches a test may change from the generous test defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// `security.login_attempts_per_minute`.
+    pub logins_per_minute: u32,
+    /// `server.trust_forwarded_for`.
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            logins_per_minute: 1000,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
 /// Starts an instance with extra environment-style settings.
 pub async fn spawn_with(extra: &[(&str, &str)]) -> TestInstance {
+    spawn_limited(extra, Limits::default()).await
+}
+
+/// Starts an instance with extra settings and particular limits.
+pub async fn spawn_limited(extra: &[(&str, &str)], limits: Limits) -> TestInstance {
     inspraak_server::install_crypto_provider();
     let dir = tempfile::tempdir().expect("tempdir");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -87,8 +110,11 @@ pub async fn spawn_with(extra: &[(&str, &str)]) -> TestInstance {
         env.insert((*k).into(), (*v).into());
     }
     let config_file = dir.path().join("test.toml");
-    std::fs::write(&config_file, "[security]\nlogin_attempts_per_minute = 1000\nregistrations_per_hour = 1000\ncode_attempts_per_hour = 1000\n")
-        .expect("write test config");
+    let config = format!(
+        "[server]\ntrust_forwarded_for = {}\n[security]\nlogin_attempts_per_minute = {}\nregistrations_per_hour = 1000\ncode_attempts_per_hour = 1000\n",
+        limits.trust_forwarded_for, limits.logins_per_minute
+    );
+    std::fs::write(&config_file, config).expect("write test config");
     let settings =
         Config::load(Some(&config_file), |k| env.get(k).cloned()).expect("test configuration");
     let instance = Instance::build_on(&settings, listener)
@@ -211,6 +237,8 @@ pub struct Browser {
     cookies: HashMap<String, String>,
     /// Sent as `Accept-Language` when set.
     pub accept_language: Option<String>,
+    /// Sent as `X-Forwarded-For` when set, as a reverse proxy would.
+    pub forwarded_for: Option<String>,
 }
 
 impl Browser {
@@ -226,6 +254,7 @@ impl Browser {
             base: base.to_owned(),
             cookies: HashMap::new(),
             accept_language: None,
+            forwarded_for: None,
         }
     }
 
@@ -241,6 +270,9 @@ impl Browser {
         let mut request = request.header("cookie", self.cookie_header());
         if let Some(lang) = &self.accept_language {
             request = request.header("accept-language", lang);
+        }
+        if let Some(addr) = &self.forwarded_for {
+            request = request.header("x-forwarded-for", addr);
         }
         let response = request.send().await.expect("request");
         for value in response.headers().get_all("set-cookie") {
@@ -363,6 +395,7 @@ impl Browser {
             base: self.base.clone(),
             cookies: self.cookies.clone(),
             accept_language: self.accept_language.clone(),
+            forwarded_for: self.forwarded_for.clone(),
         }
     }
 

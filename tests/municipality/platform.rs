@@ -127,3 +127,62 @@ async fn the_run_uses_the_database_it_was_asked_for() {
         }
     }
 }
+
+#[tokio::test]
+async fn log_in_limits_follow_the_client_behind_a_trusted_proxy_only() {
+    use inspraak_tests::Limits;
+    async fn attempts(
+        instance: &inspraak_tests::TestInstance,
+        forwarded_for: &str,
+        username: &str,
+    ) -> Vec<u16> {
+        let mut browser = instance.browser();
+        browser.forwarded_for = Some(forwarded_for.to_owned());
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            statuses.push(browser.login(username, "niet-het-wachtwoord").await.status);
+        }
+        statuses
+    }
+
+    let behind_proxy = inspraak_tests::spawn_limited(
+        &[],
+        Limits {
+            logins_per_minute: 2,
+            trust_forwarded_for: true,
+        },
+    )
+    .await;
+    assert_eq!(
+        attempts(&behind_proxy, "198.51.100.1", "iemand").await,
+        [401, 401, 429]
+    );
+    assert_eq!(
+        attempts(&behind_proxy, "198.51.100.2", "iemand_anders").await,
+        [401, 401, 429],
+        "another client has its own limit"
+    );
+    // A client cannot pick its address: the proxy's own entry is the right-most one.
+    assert_eq!(
+        attempts(&behind_proxy, "203.0.113.9, 198.51.100.1", "nog_iemand").await,
+        [429, 429, 429]
+    );
+
+    let direct = inspraak_tests::spawn_limited(
+        &[],
+        Limits {
+            logins_per_minute: 2,
+            trust_forwarded_for: false,
+        },
+    )
+    .await;
+    assert_eq!(
+        attempts(&direct, "198.51.100.1", "iemand").await,
+        [401, 401, 429]
+    );
+    assert_eq!(
+        attempts(&direct, "198.51.100.2", "iemand_anders").await,
+        [429, 429, 429],
+        "without trust the header is ignored"
+    );
+}

@@ -50,6 +50,8 @@ pub struct InstanceSection {
 pub struct ServerSection {
     /// `host:port` to listen on.
     pub listen: String,
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
 }
 
 /// `[database]`

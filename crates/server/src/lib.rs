@@ -66,6 +66,7 @@ impl Instance {
             instance_kind: settings.config.instance.kind.clone(),
             media_dir: settings.config.database.data_dir.join("media"),
             session_lifetime: Duration::from_secs(u64::from(security.session_days) * 24 * 3600),
+            trust_forwarded_for: settings.config.server.trust_forwarded_for,
             login_attempts_per_minute: security.login_attempts_per_minute,
             code_attempts_per_hour: security.code_attempts_per_hour,
             registrations_per_hour: security.registrations_per_hour,

@@ -36,25 +36,46 @@ impl RateLimiter {
     }
 }
 
-/// The client's address as the socket saw it ("unknown" when the server was not started with
-/// connection info). Behind a reverse proxy every client shares the proxy's address; see
-/// docs/operations.md.
+/// The client's address, for rate limits and logs. Normally the socket's peer address.
+/// Behind a reverse proxy that is the proxy's address for every client, so with
+/// `server.trust_forwarded_for` the right-most `X-Forwarded-For` entry is used instead: the
+/// one our own proxy appended, which a client cannot forge (entries to its left can be).
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+impl axum::extract::FromRequestParts<crate::AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _: &S,
+        state: &crate::AppState,
     ) -> Result<Self, Self::Rejection> {
-        let addr = parts
+        let socket = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_owned());
-        Ok(ClientAddr(addr))
+            .map(|info| info.0.ip().to_string());
+        let forwarded = state
+            .config
+            .trust_forwarded_for
+            .then(|| forwarded_client(&parts.headers))
+            .flatten();
+        Ok(ClientAddr(
+            forwarded.or(socket).unwrap_or_else(|| "unknown".to_owned()),
+        ))
     }
+}
+
+/// The right-most valid address in `X-Forwarded-For`, if any.
+fn forwarded_client(headers: &axum::http::HeaderMap) -> Option<String> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .rfind(|v| !v.is_empty())?;
+    last.parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
 }
 
 #[cfg(test)]
@@ -71,5 +92,21 @@ mod tests {
         assert!(limiter.allow("b", 2, minute));
         assert!(limiter.allow("c", 1, Duration::ZERO));
         assert!(limiter.allow("c", 1, Duration::ZERO));
+    }
+
+    #[test]
+    fn the_proxy_appended_address_is_the_right_most() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.append(
+            "x-forwarded-for",
+            "6.6.6.6, 203.0.113.7".parse().expect("header"),
+        );
+        assert_eq!(forwarded_client(&headers).as_deref(), Some("203.0.113.7"));
+        headers.append("x-forwarded-for", "2001:db8::1".parse().expect("header"));
+        assert_eq!(forwarded_client(&headers).as_deref(), Some("2001:db8::1"));
+        let mut bad = axum::http::HeaderMap::new();
+        bad.append("x-forwarded-for", "not-an-ip".parse().expect("header"));
+        assert_eq!(forwarded_client(&bad), None);
+        assert_eq!(forwarded_client(&axum::http::HeaderMap::new()), None);
     }
 }

@@ -20,6 +20,8 @@ pub struct WebConfig {
     pub media_dir: PathBuf,
     /// How long a logged-in session lasts without use.
     pub session_lifetime: Duration,
+    /// Take the client address from the right-most `X-Forwarded-For` entry (behind a proxy).
+    pub trust_forwarded_for: bool,
     /// Log-in attempts allowed per client address per minute.
     pub login_attempts_per_minute: u32,
     /// Verification code attempts allowed per account per hour.
