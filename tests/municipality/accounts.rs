@@ -104,7 +104,6 @@ async fn a_resident_registers_verifies_with_a_letter_code_and_logs_in_again() {
     let again = anna.login("anna", RESIDENT_PASSWORD).await;
     assert_eq!(again.status, 303);
     assert!(anna.get("/account").await.body.contains("Bevestigd"));
-    let _ = ADMIN_PASSWORD;
 }
 
 #[tokio::test]

@@ -2,7 +2,6 @@
 //! documents by content negotiation, NodeInfo with the instance-actor link.
 
 use super::{consultation, instance_with_admin};
-use reqwest::Method;
 
 const AS2: &str = "application/activity+json";
 
@@ -157,7 +156,6 @@ async fn webfinger_refuses_what_is_not_ours_or_not_public() {
     let missing = server.get("/.well-known/webfinger").await;
     missing.expect(400);
     assert_eq!(missing.json()["error"], "bad_request");
-    let _ = Method::GET;
 }
 
 #[tokio::test]

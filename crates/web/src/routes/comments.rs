@@ -218,7 +218,7 @@ fn form_page(
 }
 
 /// Where a comment is read: its proposal's page or its consultation's, at its anchor.
-async fn thread_url(state: &AppState, c: &comment::Model) -> Result<String, WebError> {
+pub(crate) async fn thread_url(state: &AppState, c: &comment::Model) -> Result<String, WebError> {
     Ok(match &c.proposal_id {
         Some(p) => format!("/proposals/{p}#comment-{}", c.id),
         None => {

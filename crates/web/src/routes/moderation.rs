@@ -70,15 +70,7 @@ async fn subject(state: &AppState, kind: ContentKind, id: &str) -> Result<Subjec
         }
         ContentKind::Comment => {
             let c = comments::find(&state.db.conn, id).await?;
-            let url = match &c.proposal_id {
-                Some(p) => format!("/proposals/{p}#comment-{}", c.id),
-                None => {
-                    let consultation =
-                        inspraak_db::consultations::find(&state.db.conn, &c.consultation_id)
-                            .await?;
-                    format!("/consultations/{}#comment-{}", consultation.slug, c.id)
-                }
-            };
+            let url = super::comments::thread_url(state, &c).await?;
             Subject {
                 kind,
                 id: c.id.clone(),
@@ -170,7 +162,8 @@ async fn report(
     Path((kind, id)): Path<(String, String)>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let s = reportable(&state, &session, &kind, &id).await?;
+    // `file_report` checks that this visitor may report the item; here it is only described.
+    let s = subject(&state, parse_kind(&kind)?, &id).await?;
     match actions::file_report(
         &state,
         &session,
