@@ -9,6 +9,7 @@ mod m20261130_000001_accounts_and_consultations;
 mod m20261130_000002_participation;
 mod m20261130_000003_api_tokens;
 mod m20261130_000004_actor_keys;
+mod m20261130_000005_federation;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_participation::Migration),
             Box::new(m20261130_000003_api_tokens::Migration),
             Box::new(m20261130_000004_actor_keys::Migration),
+            Box::new(m20261130_000005_federation::Migration),
         ]
     }
 }

@@ -257,7 +257,8 @@ pub async fn list(
     limit: u64,
     offset: u64,
 ) -> Result<Vec<ConsultationWithPhases>, DbError> {
-    let mut select = Entity::find();
+    // Copies of other instances' consultations are listed apart, as "nearby".
+    let mut select = Entity::find().filter(Column::Local.eq(true));
     if visibility == Visibility::Published {
         select = select.filter(Column::PublishedAt.is_not_null());
     }
@@ -284,7 +285,8 @@ pub async fn list(
 
 /// How many consultations match.
 pub async fn count(db: &impl ConnectionTrait, visibility: Visibility) -> Result<u64, DbError> {
-    let mut select = Entity::find();
+    // Copies of other instances' consultations are listed apart, as "nearby".
+    let mut select = Entity::find().filter(Column::Local.eq(true));
     if visibility == Visibility::Published {
         select = select.filter(Column::PublishedAt.is_not_null());
     }
@@ -340,3 +342,13 @@ fn to_domain(row: phase::Model) -> Phase {
 
 /// Re-export for callers that need the row type by name.
 pub type Consultation = consultation::Model;
+
+/// Consultations of other instances that this one follows ("nearby"), newest first.
+pub async fn list_remote(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Model>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::Local.eq(false))
+        .order_by_desc(Column::PublishedAt)
+        .limit(limit)
+        .all(db)
+        .await?)
+}

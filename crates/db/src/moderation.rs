@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use inspraak_domain::moderation::{ContentKind, ReportReason, should_auto_hide};
 use inspraak_domain::proposal::ProposalState;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
+use sea_orm::{TransactionSession, 
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
@@ -67,7 +67,7 @@ pub struct NewReport<'a> {
 /// Records a report (once per person per item) and hides the item when `threshold` distinct
 /// people have open reports on it, all in one transaction.
 pub async fn report(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     report: NewReport<'_>,
     threshold: u32,
     now: DateTime<Utc>,

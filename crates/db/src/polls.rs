@@ -45,6 +45,7 @@ pub async fn create(
         created_at: Set(now),
         ap_id: Set(ap_id),
         local: Set(true),
+        remote_tally: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -1,15 +1,25 @@
 //! Inspraak's ActivityPub federation, built on `activitypub_federation`.
 //!
-//! So far: the actors this instance hosts (the instance `Application`, the municipality's
-//! `Organization`, each consultation as a `Group`) with keys generated once and stored, and the
-//! discovery documents other servers use to find them (WebFinger, NodeInfo 2.1). The inbox, the
-//! persistent outbox and delivery come next (see docs/FEDERATION.md).
+//! The actors this instance hosts (the instance `Application`, the municipality's
+//! `Organization`, each consultation as a `Group`, residents as `Person`) with keys generated
+//! once and stored; discovery (WebFinger, NodeInfo 2.1); our items as ActivityStreams objects;
+//! the persistent outbox and its delivery workers; and the inbox with its checks. See
+//! docs/FEDERATION.md.
 
 pub mod actors;
+pub mod context;
+pub mod delivery;
 pub mod discovery;
+pub mod follow;
 mod error;
+pub mod inbox;
 pub mod keys;
+pub mod objects;
+pub mod publish;
+pub mod render;
+pub mod signer;
 
+pub use context::{Fed, FederationData, FederationSettings};
 pub use error::FederationError;
 
 /// The media type of ActivityPub documents.

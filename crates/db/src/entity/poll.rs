@@ -27,6 +27,8 @@ pub struct Model {
     pub ap_id: String,
     /// True for polls of this instance.
     pub local: bool,
+    /// For a remote poll: its counts as the origin last reported them (JSON).
+    pub remote_tally: Option<String>,
 }
 
 /// No relations are navigated through sea-orm; queries join explicitly.

@@ -1,0 +1,379 @@
+//! Copies of other instances' consultations, proposals, comments and polls (`local = false`),
+//! kept in the same tables as ours so pages list both. Each upsert is keyed by `ap_id`, so
+//! receiving the same object twice, or an `Update` of it, leaves one current row.
+
+use crate::entity::{comment, consultation, poll, poll_option, proposal, proposal_answer};
+use crate::{DbError, new_id};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+/// A remote consultation (a `Group`).
+#[derive(Debug, Clone)]
+pub struct RemoteConsultation {
+    /// The `Group`'s id.
+    pub ap_id: String,
+    /// Its name.
+    pub title: String,
+    /// Its summary, sanitised HTML reduced to text.
+    pub summary: String,
+    /// When it was published there.
+    pub published_at: DateTime<Utc>,
+}
+
+/// Stores or refreshes a remote consultation.
+pub async fn upsert_consultation(
+    db: &impl ConnectionTrait,
+    remote: RemoteConsultation,
+    now: DateTime<Utc>,
+) -> Result<consultation::Model, DbError> {
+    if let Some(existing) = find_consultation(db, &remote.ap_id).await? {
+        let mut row: consultation::ActiveModel = existing.into();
+        row.title = Set(remote.title);
+        row.summary = Set(remote.summary);
+        row.updated_at = Set(now);
+        return Ok(row.update(db).await?);
+    }
+    let id = new_id();
+    Ok(consultation::ActiveModel {
+        // Remote slugs only need to be unique here; they never appear in ActivityPub ids.
+        slug: Set(format!("r-{}", id.replace('-', "").get(20..).unwrap_or(&id))),
+        id: Set(id),
+        title: Set(remote.title),
+        summary: Set(remote.summary),
+        body_markdown: Set(String::new()),
+        body_html: Set(String::new()),
+        cover_image: Set(None),
+        cover_alt: Set(None),
+        published_at: Set(Some(remote.published_at)),
+        created_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ap_id: Set(remote.ap_id),
+        local: Set(false),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The consultation (local or remote) with this ActivityPub id.
+pub async fn find_consultation(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<consultation::Model>, DbError> {
+    Ok(consultation::Entity::find()
+        .filter(consultation::Column::ApId.eq(ap_id))
+        .one(db)
+        .await?)
+}
+
+/// A remote proposal (a `Page`).
+#[derive(Debug, Clone)]
+pub struct RemoteProposal {
+    /// Its id.
+    pub ap_id: String,
+    /// The consultation copy it belongs to.
+    pub consultation_id: String,
+    /// The `users` row of its author.
+    pub author_id: String,
+    /// Its title.
+    pub title: String,
+    /// Its summary (plain text).
+    pub summary: String,
+    /// Its body, sanitised HTML.
+    pub body_html: String,
+    /// Its hashtags, without `#`.
+    pub tags: Vec<String>,
+    /// The official status its origin gave it.
+    pub status_key: Option<String>,
+    /// The official answer text, sanitised HTML.
+    pub answer_html: Option<String>,
+    /// When it was published.
+    pub published_at: DateTime<Utc>,
+}
+
+/// Stores or refreshes a remote proposal; a new official answer is added to its history.
+pub async fn upsert_proposal(
+    db: &impl ConnectionTrait,
+    remote: RemoteProposal,
+    now: DateTime<Utc>,
+) -> Result<proposal::Model, DbError> {
+    let existing = proposal::Entity::find()
+        .filter(proposal::Column::ApId.eq(remote.ap_id.as_str()))
+        .one(db)
+        .await?;
+    let saved = match existing {
+        Some(existing) if existing.local => return Err(DbError::Conflict("ap_id")),
+        Some(existing) => {
+            let mut row: proposal::ActiveModel = existing.into();
+            row.title = Set(remote.title.clone());
+            row.summary = Set(remote.summary.clone());
+            row.body_html = Set(remote.body_html.clone());
+            row.tags = Set(remote.tags.join(","));
+            row.status_key = Set(remote.status_key.clone());
+            row.updated_at = Set(now);
+            row.update(db).await?
+        }
+        None => {
+            proposal::ActiveModel {
+                id: Set(new_id()),
+                consultation_id: Set(remote.consultation_id.clone()),
+                author_id: Set(remote.author_id.clone()),
+                title: Set(remote.title.clone()),
+                summary: Set(remote.summary.clone()),
+                body_markdown: Set(String::new()),
+                body_html: Set(remote.body_html.clone()),
+                tags: Set(remote.tags.join(",")),
+                state: Set("published".into()),
+                status_key: Set(remote.status_key.clone()),
+                hidden_at: Set(None),
+                hidden_reason: Set(None),
+                hidden_by: Set(None),
+                created_at: Set(remote.published_at),
+                updated_at: Set(now),
+                withdrawn_at: Set(None),
+                ap_id: Set(remote.ap_id.clone()),
+                local: Set(false),
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    if let (Some(status), Some(answer)) = (remote.status_key, remote.answer_html) {
+        let latest = proposal_answer::Entity::find()
+            .filter(proposal_answer::Column::ProposalId.eq(saved.id.as_str()))
+            .order_by_desc(proposal_answer::Column::CreatedAt)
+            .one(db)
+            .await?;
+        if latest.is_none_or(|l| l.status_key != status || l.answer_html != answer) {
+            proposal_answer::ActiveModel {
+                id: Set(new_id()),
+                proposal_id: Set(saved.id.clone()),
+                status_key: Set(status),
+                answer_markdown: Set(String::new()),
+                answer_html: Set(answer),
+                answered_by: Set(None),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(saved)
+}
+
+/// A remote comment (a `Note`), or a fediverse reply to one of our items.
+#[derive(Debug, Clone)]
+pub struct RemoteComment {
+    /// Its id.
+    pub ap_id: String,
+    /// The consultation it belongs to.
+    pub consultation_id: String,
+    /// The proposal it is about.
+    pub proposal_id: Option<String>,
+    /// The comment it answers.
+    pub parent_id: Option<String>,
+    /// Nesting depth.
+    pub depth: i32,
+    /// The `users` row of its author.
+    pub author_id: String,
+    /// Sanitised HTML.
+    pub body_html: String,
+    /// `published` or `pending` (pre-moderation).
+    pub state: String,
+    /// When it was written.
+    pub published_at: DateTime<Utc>,
+}
+
+/// Stores a remote comment, or refreshes its text when it is known (an edit).
+pub async fn upsert_comment(
+    db: &impl ConnectionTrait,
+    remote: RemoteComment,
+    now: DateTime<Utc>,
+) -> Result<comment::Model, DbError> {
+    let existing = comment::Entity::find()
+        .filter(comment::Column::ApId.eq(remote.ap_id.as_str()))
+        .one(db)
+        .await?;
+    match existing {
+        Some(existing) if existing.local => Err(DbError::Conflict("ap_id")),
+        Some(existing) => {
+            let mut row: comment::ActiveModel = existing.into();
+            row.body_html = Set(remote.body_html);
+            row.edited_at = Set(Some(now));
+            Ok(row.update(db).await?)
+        }
+        None => Ok(comment::ActiveModel {
+            id: Set(new_id()),
+            consultation_id: Set(remote.consultation_id),
+            proposal_id: Set(remote.proposal_id),
+            parent_id: Set(remote.parent_id),
+            author_id: Set(remote.author_id),
+            body_markdown: Set(String::new()),
+            body_html: Set(remote.body_html),
+            stance: Set("neutral".into()),
+            depth: Set(remote.depth),
+            state: Set(remote.state),
+            hidden_at: Set(None),
+            hidden_reason: Set(None),
+            hidden_by: Set(None),
+            created_at: Set(remote.published_at),
+            edited_at: Set(None),
+            ap_id: Set(remote.ap_id),
+            local: Set(false),
+        }
+        .insert(db)
+        .await?),
+    }
+}
+
+/// A remote poll (a `Question`).
+#[derive(Debug, Clone)]
+pub struct RemotePoll {
+    /// Its id.
+    pub ap_id: String,
+    /// The consultation copy.
+    pub consultation_id: String,
+    /// The question.
+    pub question: String,
+    /// `anyOf` rather than `oneOf`.
+    pub multiple: bool,
+    /// Its `endTime`.
+    pub closes_at: Option<DateTime<Utc>>,
+    /// The options in order.
+    pub options: Vec<String>,
+    /// The counts as the origin reports them (JSON).
+    pub tally: String,
+    /// When it was published.
+    pub published_at: DateTime<Utc>,
+}
+
+/// Stores or refreshes a remote poll; its options are replaced when they changed.
+pub async fn upsert_poll(
+    db: &impl ConnectionTrait,
+    remote: RemotePoll,
+) -> Result<poll::Model, DbError> {
+    let existing = poll::Entity::find()
+        .filter(poll::Column::ApId.eq(remote.ap_id.as_str()))
+        .one(db)
+        .await?;
+    let saved = match existing {
+        Some(existing) if existing.local => return Err(DbError::Conflict("ap_id")),
+        Some(existing) => {
+            let mut row: poll::ActiveModel = existing.into();
+            row.question = Set(remote.question);
+            row.multiple = Set(remote.multiple);
+            row.closes_at = Set(remote.closes_at);
+            row.remote_tally = Set(Some(remote.tally));
+            row.update(db).await?
+        }
+        None => {
+            poll::ActiveModel {
+                id: Set(new_id()),
+                consultation_id: Set(remote.consultation_id),
+                question: Set(remote.question),
+                multiple: Set(remote.multiple),
+                closes_at: Set(remote.closes_at),
+                results_visibility: Set("live".into()),
+                created_by: Set(None),
+                created_at: Set(remote.published_at),
+                ap_id: Set(remote.ap_id),
+                local: Set(false),
+                remote_tally: Set(Some(remote.tally)),
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    let current: Vec<String> = poll_option::Entity::find()
+        .filter(poll_option::Column::PollId.eq(saved.id.as_str()))
+        .order_by_asc(poll_option::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| o.label)
+        .collect();
+    if current != remote.options {
+        poll_option::Entity::delete_many()
+            .filter(poll_option::Column::PollId.eq(saved.id.as_str()))
+            .exec(db)
+            .await?;
+        for (position, label) in remote.options.into_iter().enumerate() {
+            poll_option::ActiveModel {
+                id: Set(new_id()),
+                poll_id: Set(saved.id.clone()),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                label: Set(label),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(saved)
+}
+
+/// Something of ours or a copy, found by ActivityPub id.
+#[derive(Debug, Clone)]
+pub enum Found {
+    /// A consultation.
+    Consultation(consultation::Model),
+    /// A proposal.
+    Proposal(proposal::Model),
+    /// A comment.
+    Comment(comment::Model),
+    /// A poll.
+    Poll(poll::Model),
+}
+
+/// Finds a consultation, proposal, comment or poll by its ActivityPub id.
+pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> Result<Option<Found>, DbError> {
+    if let Some(p) = proposal::Entity::find()
+        .filter(proposal::Column::ApId.eq(ap_id))
+        .one(db)
+        .await?
+    {
+        return Ok(Some(Found::Proposal(p)));
+    }
+    if let Some(c) = comment::Entity::find()
+        .filter(comment::Column::ApId.eq(ap_id))
+        .one(db)
+        .await?
+    {
+        return Ok(Some(Found::Comment(c)));
+    }
+    if let Some(p) = poll::Entity::find()
+        .filter(poll::Column::ApId.eq(ap_id))
+        .one(db)
+        .await?
+    {
+        return Ok(Some(Found::Poll(p)));
+    }
+    Ok(find_consultation(db, ap_id).await?.map(Found::Consultation))
+}
+
+/// Removes a remote copy (proposal, comment or poll) by ActivityPub id. Local rows are never
+/// touched. Returns whether something was removed.
+pub async fn delete_copy(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool, DbError> {
+    let mut removed = 0;
+    removed += proposal::Entity::delete_many()
+        .filter(proposal::Column::ApId.eq(ap_id))
+        .filter(proposal::Column::Local.eq(false))
+        .exec(db)
+        .await?
+        .rows_affected;
+    removed += comment::Entity::delete_many()
+        .filter(comment::Column::ApId.eq(ap_id))
+        .filter(comment::Column::Local.eq(false))
+        .exec(db)
+        .await?
+        .rows_affected;
+    removed += poll::Entity::delete_many()
+        .filter(poll::Column::ApId.eq(ap_id))
+        .filter(poll::Column::Local.eq(false))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(removed > 0)
+}

@@ -1,0 +1,85 @@
+//! Following other instances from here: an admin gives a handle (`@verkeer@gemeente-b.nl`) or
+//! a URL; we resolve the actor, store it, send a `Follow` from our organization, and keep a
+//! copy of a followed consultation so its contents can be shown as "nearby".
+
+use crate::FederationError;
+use crate::actors;
+use crate::context::Fed;
+use crate::inbox::store_followed_group;
+use crate::publish;
+use crate::signer::RemoteActor;
+use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
+use chrono::Utc;
+use inspraak_db::follows::{self, NewFollow};
+use sea_orm::TransactionTrait;
+use serde_json::Value;
+use url::Url;
+
+/// Resolves a handle (`name@host`, with or without a leading `@`) or an actor URL.
+pub async fn resolve(data: &Fed, handle_or_url: &str) -> Result<RemoteActor, FederationError> {
+    let input = handle_or_url.trim();
+    if input.starts_with("https://") || input.starts_with("http://") {
+        let url = Url::parse(input)?;
+        return ObjectId::<RemoteActor>::from(url).dereference(data).await;
+    }
+    let handle = input.trim_start_matches('@');
+    if !handle.contains('@') {
+        return Err(FederationError::Invalid(
+            "give a handle like @name@host or an https:// address".into(),
+        ));
+    }
+    webfinger_resolve_actor::<_, RemoteActor>(handle, data).await
+}
+
+/// Our organization follows `remote`; a consultation's copy is stored at once.
+pub async fn follow(data: &Fed, remote: &RemoteActor) -> Result<(), FederationError> {
+    let organization = actors::organization_id(&data.base)?;
+    if remote.row.ap_id == organization.as_str() {
+        return Err(FederationError::Invalid("an instance cannot follow itself".into()));
+    }
+    let group_document = if remote.row.kind == "Group" {
+        Some(fetch_object_http::<_, Value>(&remote.id, data).await?.object)
+    } else {
+        None
+    };
+    let txn = data.db.begin().await.map_err(inspraak_db::DbError::from)?;
+    let activity_id = publish::follow(&txn, data, &remote.row).await?;
+    follows::upsert(
+        &txn,
+        NewFollow {
+            follower: organization.to_string(),
+            followed: remote.row.ap_id.clone(),
+            inbox: remote.row.inbox.clone(),
+            host: remote.row.host.clone(),
+            activity_id,
+            accepted: false,
+        },
+        Utc::now(),
+    )
+    .await?;
+    if let Some(document) = group_document {
+        store_followed_group(&txn, &document).await?;
+    }
+    txn.commit().await.map_err(inspraak_db::DbError::from)?;
+    data.outbox_signal.notify_one();
+    tracing::info!(followed = %remote.row.ap_id, "following");
+    Ok(())
+}
+
+/// Our organization stops following the actor with this id.
+pub async fn unfollow(data: &Fed, ap_id: &str) -> Result<bool, FederationError> {
+    let organization = actors::organization_id(&data.base)?;
+    let txn = data.db.begin().await.map_err(inspraak_db::DbError::from)?;
+    let Some(existing) = follows::find(&txn, organization.as_str(), ap_id).await? else {
+        return Ok(false);
+    };
+    if let Some(remote) = inspraak_db::remote_actors::find(&txn, ap_id).await? {
+        publish::unfollow(&txn, data, &remote, &existing.activity_id).await?;
+    }
+    follows::remove(&txn, organization.as_str(), ap_id).await?;
+    txn.commit().await.map_err(inspraak_db::DbError::from)?;
+    data.outbox_signal.notify_one();
+    Ok(true)
+}

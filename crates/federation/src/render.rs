@@ -1,0 +1,152 @@
+//! Loads our items from the database and renders them as ActivityStreams objects, for serving
+//! at their ids and for the activities that carry them.
+
+use crate::FederationError;
+use crate::context::FederationData;
+use crate::objects::{self, Audience, NoteFacts, OptionCount, PageFacts, QuestionFacts};
+use chrono::Utc;
+use inspraak_db::entity::{comment, consultation, poll, proposal};
+use inspraak_db::{comments, consultations, fediverse, polls, proposals, users};
+use inspraak_domain::poll::{ResultsVisibility, is_open, results_visible};
+use inspraak_domain::proposal::AnswerStatus;
+use sea_orm::ConnectionTrait;
+use serde_json::Value;
+
+/// Dutch words for the built-in answer statuses (the instance's default language).
+fn status_words(key: &str, custom: &[(String, String)]) -> String {
+    match AnswerStatus::from_key(key) {
+        Some(AnswerStatus::UnderConsideration) => "In behandeling".into(),
+        Some(AnswerStatus::Accepted) => "Aangenomen".into(),
+        Some(AnswerStatus::Rejected) => "Afgewezen".into(),
+        Some(AnswerStatus::Implemented) => "Uitgevoerd".into(),
+        None => custom
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, label)| label.clone())
+            .unwrap_or_else(|| key.to_owned()),
+    }
+}
+
+/// A proposal as a `Page`.
+pub async fn proposal_page(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    p: &proposal::Model,
+) -> Result<Value, FederationError> {
+    let c = consultations::find(db, &p.consultation_id).await?;
+    let author = users::find(db, &p.author_id).await?;
+    let answers = proposals::answers(db, &p.id).await?;
+    let custom: Vec<(String, String)> = proposals::custom_statuses(db, &c.id)
+        .await?
+        .into_iter()
+        .map(|s| (format!("custom:{}", s.id), s.label))
+        .collect();
+    let latest = answers.last();
+    let status = latest.map(|a| status_words(&a.status_key, &custom));
+    let tags = proposals::tags_of(p);
+    let facts = PageFacts {
+        id: &p.ap_id,
+        author: &author.ap_id,
+        title: &p.title,
+        summary: &p.summary,
+        body_html: &p.body_html,
+        tags: &tags,
+        status: status.as_deref(),
+        answer_html: latest.map(|a| a.answer_html.as_str()),
+        published: p.created_at,
+        updated: (p.updated_at > p.created_at).then_some(p.updated_at),
+    };
+    Ok(objects::page(
+        data.base.as_str(),
+        &Audience::of_group(&c.ap_id),
+        &facts,
+    ))
+}
+
+/// The id of what a comment answers, and that item's author when it is not the commenter.
+async fn reply_target(
+    db: &impl ConnectionTrait,
+    c: &comment::Model,
+) -> Result<(Option<String>, Option<String>), FederationError> {
+    if let Some(parent) = &c.parent_id {
+        let parent = comments::find(db, parent).await?;
+        let author = users::find(db, &parent.author_id).await?;
+        let other = (parent.author_id != c.author_id).then_some(author.ap_id);
+        return Ok((Some(parent.ap_id), other));
+    }
+    if let Some(proposal_id) = &c.proposal_id {
+        let p = proposals::find(db, proposal_id).await?;
+        let author = users::find(db, &p.author_id).await?;
+        let other = (p.author_id != c.author_id).then_some(author.ap_id);
+        return Ok((Some(p.ap_id), other));
+    }
+    Ok((None, None))
+}
+
+/// A comment as a `Note`.
+pub async fn comment_note(
+    db: &impl ConnectionTrait,
+    c: &comment::Model,
+) -> Result<Value, FederationError> {
+    let consultation = consultations::find(db, &c.consultation_id).await?;
+    let author = users::find(db, &c.author_id).await?;
+    let (in_reply_to, reply_to_author) = reply_target(db, c).await?;
+    let facts = NoteFacts {
+        id: &c.ap_id,
+        author: &author.ap_id,
+        content_html: &c.body_html,
+        in_reply_to: in_reply_to.as_deref(),
+        reply_to_author: reply_to_author.as_deref(),
+        published: c.created_at,
+        updated: c.edited_at,
+    };
+    Ok(objects::note(&Audience::of_group(&consultation.ap_id), &facts))
+}
+
+/// A poll as a `Question`, with residents' and fediverse votes counted together.
+pub async fn poll_question(
+    db: &impl ConnectionTrait,
+    poll_row: &poll::Model,
+) -> Result<Value, FederationError> {
+    let consultation = consultations::find(db, &poll_row.consultation_id).await?;
+    let with_options = polls::find(db, &poll_row.id).await?;
+    let now = Utc::now();
+    let visible = results_visible(
+        ResultsVisibility::parse(&poll_row.results_visibility),
+        poll_row.closes_at,
+        now,
+        false,
+    );
+    let residents = polls::results(db, &poll_row.id).await?;
+    let (fediverse, fediverse_voters) = fediverse::tally(db, &poll_row.id).await?;
+    let options = with_options
+        .options
+        .iter()
+        .map(|o| OptionCount {
+            name: &o.label,
+            count: visible.then(|| {
+                residents.per_option.get(&o.id).copied().unwrap_or(0)
+                    + fediverse.get(&o.id).copied().unwrap_or(0)
+            }),
+        })
+        .collect();
+    let facts = QuestionFacts {
+        id: &poll_row.ap_id,
+        question: &poll_row.question,
+        multiple: poll_row.multiple,
+        options,
+        voters: visible.then_some(residents.voters + fediverse_voters),
+        end_time: poll_row.closes_at,
+        closed: !is_open(poll_row.closes_at, now),
+        published: poll_row.created_at,
+    };
+    Ok(objects::question(
+        &Audience::of_group(&consultation.ap_id),
+        &facts,
+    ))
+}
+
+/// Whether a consultation's content is public (published) and ours.
+pub fn is_public_local(c: &consultation::Model) -> bool {
+    c.local && c.published_at.is_some()
+}
