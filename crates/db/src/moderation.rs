@@ -8,7 +8,7 @@ use inspraak_domain::moderation::{ContentKind, ReportReason, should_auto_hide};
 use inspraak_domain::proposal::ProposalState;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{TransactionSession, 
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
 };
 
@@ -131,7 +131,7 @@ pub enum Decision<'a> {
 
 /// Applies a decision and closes the item's open reports, in one transaction.
 pub async fn decide(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     kind: ContentKind,
     id: &str,
     decision: Decision<'_>,

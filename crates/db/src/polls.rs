@@ -8,7 +8,7 @@ use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::poll::ValidPoll;
 use sea_orm::sea_query::{Expr, Func, OnConflict};
-use sea_orm::{
+use sea_orm::{TransactionSession,
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set, TransactionTrait,
 };
@@ -25,7 +25,7 @@ pub struct PollWithOptions {
 
 /// Stores a poll and its options in one transaction.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     id: String,
     ap_id: String,
     consultation_id: &str,

@@ -8,8 +8,8 @@ use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::proposal::{ProposalState, ValidProposal};
 use sea_orm::sea_query::{Expr, Func, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+use sea_orm::{TransactionSession,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
@@ -250,7 +250,7 @@ pub struct NewAnswer {
 
 /// Records an answer and makes its status the proposal's current one, in one transaction.
 pub async fn answer(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     proposal_id: &str,
     answer: NewAnswer,
     now: DateTime<Utc>,

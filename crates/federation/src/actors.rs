@@ -211,6 +211,28 @@ pub fn group(
     Ok(doc)
 }
 
+/// A resident or staff member as a `Person`: only the public name, which the site shows next
+/// to their contributions anyway. Their comments and proposals are attributed to it.
+pub fn person(
+    base: &Url,
+    ap_id: &str,
+    username: &str,
+    display_name: &str,
+    keys: &ActorKeys,
+) -> Result<ActorDocument, FederationError> {
+    let mut doc = document(
+        base,
+        Url::parse(ap_id)?,
+        "Person",
+        username,
+        display_name,
+        keys,
+    )?;
+    doc.url = base.clone();
+    doc.discoverable = false;
+    Ok(doc)
+}
+
 /// Escapes text for use inside HTML.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -22,6 +22,22 @@ pub struct Config {
     pub security: SecuritySection,
     /// Moderation defaults.
     pub moderation: ModerationSection,
+    /// ActivityPub delivery and test mode.
+    pub federation: FederationSection,
+}
+
+/// `[federation]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FederationSection {
+    /// Test mode: plain http, ports and loopback allowed, `*.test` names resolve to 127.0.0.1.
+    pub test_mode: bool,
+    /// Seconds before the first retry of a failed delivery; each next wait is four times longer.
+    pub retry_after_seconds: u64,
+    /// Failed attempts after which a delivery is given up.
+    pub max_attempts: u32,
+    /// Remote hosts delivered to at the same time.
+    pub parallel_hosts: u32,
 }
 
 /// `[moderation]`

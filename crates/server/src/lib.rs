@@ -30,6 +30,21 @@ pub enum ServerError {
     /// Demo content could not be created.
     #[error("demo content: {0}")]
     Demo(String),
+    /// Federation could not be set up.
+    #[error("federation: {0}")]
+    Federation(String),
+}
+
+/// The federation settings from the configuration.
+fn settings_for_federation(settings: &Settings) -> inspraak_federation::FederationSettings {
+    let f = &settings.config.federation;
+    inspraak_federation::FederationSettings {
+        debug: f.test_mode,
+        retry_base: Duration::from_secs(f.retry_after_seconds.max(1)),
+        max_attempts: i32::try_from(f.max_attempts.max(1)).unwrap_or(i32::MAX),
+        parallel_hosts: usize::try_from(f.parallel_hosts.max(1)).unwrap_or(1),
+        auto_hide_after_reports: settings.config.moderation.auto_hide_after_reports,
+    }
 }
 
 /// Opens the configured database and brings its schema up to date.
@@ -72,7 +87,19 @@ impl Instance {
             registrations_per_hour: security.registrations_per_hour,
             auto_hide_after_reports: settings.config.moderation.auto_hide_after_reports,
         };
-        let state = AppState::new(db, web);
+        let federation = settings_for_federation(settings);
+        let data = inspraak_federation::FederationData {
+            db: db.conn.clone(),
+            base: settings.public_url.clone(),
+            instance_name: web.instance_name.clone(),
+            instance_kind: web.instance_kind.clone(),
+            settings: federation,
+            outbox_signal: Default::default(),
+        };
+        let federation = inspraak_federation::context::build_config(data)
+            .await
+            .map_err(|e| ServerError::Federation(e.to_string()))?;
+        let state = AppState::new(db, web, federation);
         let router = inspraak_web::router(state.clone());
         Ok(Self {
             listener,
@@ -97,6 +124,9 @@ impl Instance {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
         let housekeeping = tokio::spawn(purge_sessions_periodically(self.state.db.clone()));
+        let delivery = tokio::spawn(inspraak_federation::delivery::run(
+            self.state.federation.clone(),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -104,6 +134,7 @@ impl Instance {
             .with_graceful_shutdown(shutdown)
             .await;
         housekeeping.abort();
+        delivery.abort();
         Ok(result?)
     }
 }

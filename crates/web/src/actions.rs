@@ -2,7 +2,9 @@
 //! participation rules and the item's state, validates, and stores. Callers only decide how to
 //! answer (a redirect and a form, or JSON).
 
+use crate::federate;
 use crate::participation::{ConsultationContext, is_staff};
+use inspraak_federation::publish::{self, Change};
 use crate::session::Session;
 use crate::{AppState, WebError};
 use chrono::Utc;
@@ -54,7 +56,12 @@ pub async fn submit_proposal(
         fields,
         pending: ctx.settings.premoderation,
     };
-    let created = proposals::create(&state.db.conn, new, Utc::now()).await?;
+    let txn = federate::begin(state).await?;
+    let created = proposals::create(&txn, new, Utc::now()).await?;
+    if !new_pending(&created) {
+        publish::proposal_changed(&txn, &state.federation, &created, Change::Published).await?;
+    }
+    federate::commit(state, txn).await?;
     tracing::info!(proposal = %created.id, author = %author.username, "proposal submitted");
     Ok(created)
 }
@@ -186,7 +193,18 @@ pub async fn post_comment(
         stance: valid.stance,
         pending: ctx.settings.premoderation,
     };
-    Ok(comments::create(&state.db.conn, new, Utc::now()).await?)
+    let txn = federate::begin(state).await?;
+    let created = comments::create(&txn, new, Utc::now()).await?;
+    if created.state == comments::state::PUBLISHED {
+        publish::comment_changed(&txn, &state.federation, &created, Change::Published).await?;
+    }
+    federate::commit(state, txn).await?;
+    Ok(created)
+}
+
+/// Whether a new proposal waits for a moderator.
+fn new_pending(p: &proposal::Model) -> bool {
+    proposals::state_of(p) == ProposalState::Pending
 }
 
 /// Casts or changes a ballot; returns the consultation's slug.
@@ -280,13 +298,18 @@ pub async fn file_report(
         reason,
         note: &note,
     };
+    let txn = federate::begin(state).await?;
     let outcome = moderation::report(
-        &state.db.conn,
+        &txn,
         filed,
         state.config.auto_hide_after_reports,
         Utc::now(),
     )
     .await?;
+    if outcome.hid {
+        federate::item_changed(&txn, state, kind, id, Change::Removed).await?;
+    }
+    federate::commit(state, txn).await?;
     if outcome.hid {
         tracing::info!(kind = kind.as_str(), %id, "hidden automatically after reports");
         inspraak_db::audit::record(

@@ -7,6 +7,7 @@ mod api_write;
 mod csrf;
 mod csv;
 mod error;
+mod federate;
 mod form;
 mod i18n;
 mod open_data;

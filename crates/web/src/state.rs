@@ -1,7 +1,9 @@
 //! What every request handler can reach.
 
 use crate::rate_limit::RateLimiter;
+use activitypub_federation::config::FederationConfig;
 use inspraak_db::Database;
+use inspraak_federation::{Fed, FederationData};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,16 +58,28 @@ pub struct Inner {
     pub config: WebConfig,
     /// Counts attempts at sensitive actions per client or account.
     pub limits: RateLimiter,
+    /// The ActivityPub configuration (its app data is [`FederationData`]).
+    pub federation: FederationConfig<FederationData>,
 }
 
 impl AppState {
     /// Bundles what handlers need.
-    pub fn new(db: Database, config: WebConfig) -> Self {
+    pub fn new(
+        db: Database,
+        config: WebConfig,
+        federation: FederationConfig<FederationData>,
+    ) -> Self {
         Self(Arc::new(Inner {
             db,
             config,
             limits: RateLimiter::default(),
+            federation,
         }))
+    }
+
+    /// A request-scoped federation handle (it counts fetches made for one request).
+    pub fn fed(&self) -> Fed {
+        self.federation.to_request_data()
     }
 }
 

@@ -178,10 +178,11 @@ async fn dispatch(
 pub async fn receive(
     data: &Fed,
     actor_id: &Url,
-    request: impl Fn() -> Result<ActivityData, FederationError>,
+    request: ActivityData,
+    retry: ActivityData,
 ) -> Result<(), FederationError> {
     use activitypub_federation::error::Error as ApfError;
-    let first = receive_activity::<Inbound, RemoteActor, FederationData>(request()?, data).await;
+    let first = receive_activity::<Inbound, RemoteActor, FederationData>(request, data).await;
     let Err(FederationError::Protocol(ApfError::ActivitySignatureInvalid)) = first else {
         return first;
     };
@@ -199,5 +200,5 @@ pub async fn receive(
     if before.as_deref() == Some(fresh.row.public_key_pem.as_str()) {
         return Err(FederationError::Protocol(ApfError::ActivitySignatureInvalid));
     }
-    receive_activity::<Inbound, RemoteActor, FederationData>(request()?, data).await
+    receive_activity::<Inbound, RemoteActor, FederationData>(retry, data).await
 }

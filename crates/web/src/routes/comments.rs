@@ -1,6 +1,9 @@
 //! Comments and replies on consultations and proposals: writing, editing within the window,
 //! deleting, and the thread as pages show it.
 
+use crate::federate;
+use inspraak_domain::moderation::ContentKind;
+use inspraak_federation::publish::Change;
 use super::proposals::hidden_text;
 use crate::actions::{self, CommentOn};
 use crate::csrf::CsrfForm;
@@ -391,15 +394,11 @@ async fn edit(
     match validate_comment(form.get("body"), form.get("stance")) {
         Ok(valid) => {
             let html = markdown_to_safe_html(&valid.body);
-            comments::edit(
-                &state.db.conn,
-                &id,
-                valid.body,
-                html,
-                valid.stance,
-                Utc::now(),
-            )
-            .await?;
+            let txn = federate::begin(&state).await?;
+            comments::edit(&txn, &id, valid.body, html, valid.stance, Utc::now()).await?;
+            federate::item_changed(&txn, &state, ContentKind::Comment, &id, Change::Updated)
+                .await?;
+            federate::commit(&state, txn).await?;
             Ok(Redirect::to(&back).into_response())
         }
         Err(errors) => {
@@ -430,7 +429,11 @@ async fn delete(
         return Err(WebError::Forbidden);
     }
     let back = thread_url(&state, &c).await?;
-    comments::delete_by_author(&state.db.conn, &id, Utc::now()).await?;
+    let txn = federate::begin(&state).await?;
+    // Published first: the row may be gone after the delete.
+    federate::item_changed(&txn, &state, ContentKind::Comment, &id, Change::Removed).await?;
+    comments::delete_by_author(&txn, &id, Utc::now()).await?;
+    federate::commit(&state, txn).await?;
     let path = back.split('#').next().unwrap_or("/");
     Ok(Redirect::to(&format!("{path}?notice=comment_deleted")).into_response())
 }

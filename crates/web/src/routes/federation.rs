@@ -126,13 +126,14 @@ async fn webfinger(
     } else if name == actors::organization_username(&state.config.instance_kind) {
         let id = actors::organization_id(base).map_err(federation_error)?;
         discovery::webfinger(name, base, id, "Organization", page("/")?)
-    } else {
-        let item = consultations::find_with_phases(&state.db.conn, name).await?;
-        let c = item.consultation;
-        // Only by slug, and only when published: drafts have no public handle.
-        if c.slug != name || c.published_at.is_none() {
-            return Err(WebError::NotFound("account"));
-        }
+    } else if let Some(c) = inspraak_db::remote_content::find_consultation(
+        &state.db.conn,
+        &state.config.url(&format!("/consultations/{name}")),
+    )
+    .await?
+    .filter(|c| c.local && c.published_at.is_some())
+    {
+        // Only published consultations have a public handle; drafts are not found.
         let id = url::Url::parse(&c.ap_id).map_err(|e| WebError::internal(e.to_string()))?;
         discovery::webfinger(
             name,
@@ -141,6 +142,11 @@ async fn webfinger(
             "Group",
             page(&format!("/consultations/{}", c.slug))?,
         )
+    } else if let Some(user) = users::find_local_by_username(&state.db.conn, name).await? {
+        let id = url::Url::parse(&user.ap_id).map_err(|e| WebError::internal(e.to_string()))?;
+        discovery::webfinger(name, base, id, "Person", page("/")?)
+    } else {
+        return Err(WebError::NotFound("account"));
     };
     let mut response = Json(answer).into_response();
     response.headers_mut().insert(

@@ -1,6 +1,7 @@
 //! The route table and the middleware around it.
 
 mod account;
+pub(crate) mod activitypub;
 mod admin;
 mod comments;
 mod exports;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(moderation::routes())
         .merge(exports::routes())
         .merge(federation::routes())
+        .merge(activitypub::routes())
         .nest("/admin", admin::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))

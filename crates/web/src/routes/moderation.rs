@@ -1,5 +1,7 @@
 //! Reporting content, the moderators' queue, their decisions, and blocking accounts.
 
+use crate::federate;
+use inspraak_federation::publish::Change;
 use super::proposals::hidden_text;
 use crate::actions;
 use crate::csrf::CsrfForm;
@@ -367,7 +369,14 @@ async fn decide(
         _ => return Err(WebError::NotFound("page")),
     };
     let now = Utc::now();
-    moderation::decide(&state.db.conn, kind, &id, decision, &moderator.id, now).await?;
+    let txn = federate::begin(&state).await?;
+    moderation::decide(&txn, kind, &id, decision, &moderator.id, now).await?;
+    let change = match decision {
+        Decision::Hide(_) => Change::Removed,
+        Decision::Show | Decision::Approve => Change::Published,
+    };
+    federate::item_changed(&txn, &state, kind, &id, change).await?;
+    federate::commit(&state, txn).await?;
     let action = match decision {
         Decision::Hide(_) => "moderation.hide",
         Decision::Show => "moderation.show",

@@ -1,5 +1,7 @@
 //! Polls: voting, changing one's ballot, and results as the poll allows; staff create them.
 
+use crate::federate;
+use inspraak_federation::publish::{self, Change};
 use crate::actions;
 use crate::csrf::CsrfForm;
 use crate::form::FormData;
@@ -221,16 +223,10 @@ async fn create(
     };
     let poll_id = new_id();
     let ap_id = state.config.url(&format!("/polls/{poll_id}"));
-    polls::create(
-        &state.db.conn,
-        poll_id.clone(),
-        ap_id,
-        &c.id,
-        valid,
-        &admin.id,
-        now,
-    )
-    .await?;
+    let txn = federate::begin(&state).await?;
+    let created = polls::create(&txn, poll_id.clone(), ap_id, &c.id, valid, &admin.id, now).await?;
+    publish::poll_changed(&txn, &state.federation, &created, Change::Published).await?;
+    federate::commit(&state, txn).await?;
     audit::record(
         &state.db.conn,
         Some(&admin.id),

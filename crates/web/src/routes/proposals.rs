@@ -1,5 +1,8 @@
 //! Proposals: submitting, reading, supporting, withdrawing, and the official answer.
 
+use crate::federate;
+use inspraak_domain::moderation::ContentKind;
+use inspraak_federation::publish::Change;
 use super::comments::{self, CommentView};
 use crate::actions;
 use crate::csrf::CsrfForm;
@@ -329,9 +332,19 @@ async fn detail_page(
 async fn detail(
     State(state): State<AppState>,
     session: Session,
+    headers: axum::http::HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
+    // The same URL is the proposal's page for people and its `Page` for servers.
+    if super::federation::accepts_activity_json(&headers) {
+        let p = proposals::find(&state.db.conn, &id).await?;
+        return super::activitypub::object_response(
+            &state,
+            inspraak_db::remote_content::Found::Proposal(p),
+        )
+        .await;
+    }
     render(
         &detail_page(
             &state,
@@ -383,7 +396,11 @@ async fn withdraw(
             inspraak_domain::proposal::ItemRefusal::Withdrawn,
         ));
     }
-    proposals::withdraw(&state.db.conn, &id, Utc::now()).await?;
+    let txn = federate::begin(&state).await?;
+    let withdrawn = proposals::withdraw(&txn, &id, Utc::now()).await?;
+    let _ = withdrawn;
+    federate::item_changed(&txn, &state, ContentKind::Proposal, &id, Change::Updated).await?;
+    federate::commit(&state, txn).await?;
     tracing::info!(proposal = %id, "proposal withdrawn by its author");
     Ok(Redirect::to(&format!("/proposals/{id}?notice=withdrawn")).into_response())
 }
@@ -411,7 +428,11 @@ async fn answer(
                 html,
                 answered_by: admin.id.clone(),
             };
-            proposals::answer(&state.db.conn, &id, new, now).await?;
+            let txn = federate::begin(&state).await?;
+            proposals::answer(&txn, &id, new, now).await?;
+            federate::item_changed(&txn, &state, ContentKind::Proposal, &id, Change::Updated)
+                .await?;
+            federate::commit(&state, txn).await?;
             audit::record(
                 &state.db.conn,
                 Some(&admin.id),

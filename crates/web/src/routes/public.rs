@@ -129,7 +129,10 @@ async fn detail(
     // The same URL is the consultation's page for people and its `Group` for servers.
     if super::federation::accepts_activity_json(&headers) {
         let item = inspraak_db::consultations::find_with_phases(&state.db.conn, &slug).await?;
-        if item.consultation.published_at.is_none() || item.consultation.slug != slug {
+        if item.consultation.published_at.is_none()
+            || item.consultation.slug != slug
+            || !item.consultation.local
+        {
             return Err(WebError::NotFound("consultation"));
         }
         let doc = super::federation::group_document(&state, &item.consultation).await?;

@@ -1,5 +1,6 @@
 //! Creating and editing consultations: texts, phases, publication and cover image.
 
+use crate::federate;
 use super::phase_rows::{self, PhaseRow};
 use crate::csrf::{self, CsrfForm};
 use crate::form::FormData;
@@ -428,7 +429,13 @@ async fn publish(
     let admin = session.require_admin()?.clone();
     let now = Utc::now();
     let publish = form.checked("publish");
-    consultations::set_published(&state.db.conn, &id, publish.then_some(now)).await?;
+    let txn = federate::begin(&state).await?;
+    consultations::set_published(&txn, &id, publish.then_some(now)).await?;
+    if publish {
+        let c = consultations::find(&txn, &id).await?;
+        inspraak_federation::publish::consultation_published(&txn, &state.federation, &c).await?;
+    }
+    federate::commit(&state, txn).await?;
     let action = if publish {
         "consultation.publish"
     } else {
