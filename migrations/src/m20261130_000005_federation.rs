@@ -185,11 +185,7 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(
-                        ColumnDef::new(RemoteActors::Kind)
-                            .string_len(32)
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(RemoteActors::Kind).string_len(32).not_null())
                     .col(text(RemoteActors::Username))
                     .col(
                         ColumnDef::new(RemoteActors::Host)
@@ -273,11 +269,7 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Deliveries::Table)
                     .col(serial(Deliveries::Id))
-                    .col(
-                        ColumnDef::new(Deliveries::ActivityId)
-                            .integer()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(Deliveries::ActivityId).integer().not_null())
                     .col(url_col(Deliveries::Inbox))
                     .col(ColumnDef::new(Deliveries::Host).string_len(255).not_null())
                     .col(ColumnDef::new(Deliveries::State).string_len(16).not_null())

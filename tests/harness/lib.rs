@@ -13,14 +13,19 @@ pub const DATABASE_ENV: &str = "INSPRAAK_TEST_DATABASE";
 
 /// A running instance; stops when dropped.
 pub struct TestInstance {
-    /// `http://localhost:PORT`.
+    /// `http://HOST:PORT`.
     pub base: String,
+    /// Its host name (`localhost`, or a `*.test` name).
+    pub host: String,
+    /// Its port.
+    pub port: u16,
     /// The database URL it uses (empty for embedded SQLite).
     pub database_url: String,
     /// Its data folder.
     pub data_dir: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    server: Option<tokio::task::JoinHandle<()>>,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for TestInstance {
@@ -89,17 +94,58 @@ pub async fn spawn_with(extra: &[(&str, &str)]) -> TestInstance {
 
 /// Starts an instance with extra settings and particular limits.
 pub async fn spawn_limited(extra: &[(&str, &str)], limits: Limits) -> TestInstance {
+    spawn_full("localhost", extra, limits).await
+}
+
+/// Starts an instance under its own host name (`gemeente-a.test`), so several instances on
+/// one machine have distinct origins; in test mode every `*.test` name resolves to loopback.
+pub async fn spawn_named(host: &str) -> TestInstance {
+    spawn_full(host, &[], Limits::default()).await
+}
+
+/// What a stopped instance keeps, to start again with the same address and data.
+pub struct Stopped {
+    host: String,
+    port: u16,
+    database_url: String,
+    dir: tempfile::TempDir,
+}
+
+/// Logs to the test output when `INSPRAAK_TEST_LOG` holds a filter (e.g. `info`).
+fn init_test_log() {
+    if let Ok(filter) = std::env::var("INSPRAAK_TEST_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_test_writer()
+            .try_init();
+    }
+}
+
+async fn spawn_full(host: &str, extra: &[(&str, &str)], limits: Limits) -> TestInstance {
     inspraak_server::install_crypto_provider();
+    init_test_log();
     let dir = tempfile::tempdir().expect("tempdir");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let base = format!("http://localhost:{port}");
     let database_url = match std::env::var(DATABASE_ENV) {
         Ok(url) if url.starts_with("postgres") => fresh_postgres_database(&url).await,
         _ => String::new(),
     };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    start(host, listener, database_url, dir, extra, limits).await
+}
+
+/// Writes the test configuration and starts an instance on `listener`.
+async fn start(
+    host: &str,
+    listener: tokio::net::TcpListener,
+    database_url: String,
+    dir: tempfile::TempDir,
+    extra: &[(&str, &str)],
+    limits: Limits,
+) -> TestInstance {
+    let port = listener.local_addr().expect("addr").port();
+    let base = format!("http://{host}:{port}");
     let mut env: HashMap<String, String> = HashMap::from([
         ("INSPRAAK_LISTEN".into(), format!("127.0.0.1:{port}")),
         ("INSPRAAK_PUBLIC_URL".into(), base.clone()),
@@ -110,18 +156,14 @@ pub async fn spawn_limited(extra: &[(&str, &str)], limits: Limits) -> TestInstan
         env.insert((*k).into(), (*v).into());
     }
     let config_file = dir.path().join("test.toml");
-    let config = format!(
-        "[server]\ntrust_forwarded_for = {}\n[security]\nlogin_attempts_per_minute = {}\nregistrations_per_hour = 1000\ncode_attempts_per_hour = 1000\n",
-        limits.trust_forwarded_for, limits.logins_per_minute
-    );
-    std::fs::write(&config_file, config).expect("write test config");
+    std::fs::write(&config_file, test_config(limits)).expect("write test config");
     let settings =
         Config::load(Some(&config_file), |k| env.get(k).cloned()).expect("test configuration");
     let instance = Instance::build_on(&settings, listener)
         .await
         .expect("instance starts");
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(async move {
+    let server = tokio::spawn(async move {
         let _ = instance
             .run_until(async {
                 let _ = stopped.await;
@@ -130,14 +172,73 @@ pub async fn spawn_limited(extra: &[(&str, &str)], limits: Limits) -> TestInstan
     });
     TestInstance {
         base,
+        host: host.to_owned(),
+        port,
         database_url,
         data_dir: dir.path().to_owned(),
         stop: Some(stop),
-        _dir: dir,
+        server: Some(server),
+        _dir: Some(dir),
+    }
+}
+
+/// The configuration file of test instances: generous limits, federation in test mode (plain
+/// http, ports, loopback) with retries after one second.
+pub fn test_config(limits: Limits) -> String {
+    format!(
+        "[server]\ntrust_forwarded_for = {}\n[security]\nlogin_attempts_per_minute = {}\nregistrations_per_hour = 1000\ncode_attempts_per_hour = 1000\n[federation]\ntest_mode = true\nretry_after_seconds = 1\n",
+        limits.trust_forwarded_for, limits.logins_per_minute
+    )
+}
+
+impl Stopped {
+    /// Starts the instance again on the same port with the same data.
+    pub async fn start(self) -> TestInstance {
+        let mut last_error = None;
+        for _ in 0..50 {
+            match tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await {
+                Ok(listener) => {
+                    return start(
+                        &self.host,
+                        listener,
+                        self.database_url,
+                        self.dir,
+                        &[],
+                        Limits::default(),
+                    )
+                    .await;
+                }
+                Err(err) => last_error = Some(err),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("port {} did not come free: {last_error:?}", self.port)
     }
 }
 
 impl TestInstance {
+    /// Stops the server (open requests finish) and keeps its data for [`Stopped::start`].
+    pub async fn stop(mut self) -> Stopped {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let abort = server.abort_handle();
+            if tokio::time::timeout(std::time::Duration::from_secs(5), server)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+        Stopped {
+            host: self.host.clone(),
+            port: self.port,
+            database_url: self.database_url.clone(),
+            dir: self._dir.take().expect("data folder"),
+        }
+    }
+
     /// Opens this instance's database (for set-up that has no HTTP route, like the first admin).
     pub async fn database(&self) -> inspraak_db::Database {
         inspraak_db::Database::connect(&self.database_url, &self.data_dir, 2)
@@ -242,13 +343,18 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// A browser for `base`.
+    /// A browser for `base`; `*.test` host names resolve to loopback.
     pub fn new(base: &str) -> Self {
         inspraak_server::install_crypto_provider();
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
+        let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        if let Some(host) = url::Url::parse(base)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .filter(|h| h.ends_with(".test"))
+        {
+            builder = builder.resolve(&host, std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
+        }
+        let client = builder.build().expect("client");
         Self {
             client,
             base: base.to_owned(),

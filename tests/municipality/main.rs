@@ -7,6 +7,7 @@ mod api;
 mod concurrency;
 mod consultations;
 mod discovery;
+mod federation;
 mod moderation;
 mod open_data;
 mod participation;

@@ -4,7 +4,9 @@ use crate::DbError;
 use crate::entity::domain_block::{ActiveModel, Column, Entity, Model};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 
 /// Blocks a host (lower case); blocking again updates the reason.
 pub async fn block(

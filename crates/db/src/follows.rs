@@ -182,3 +182,22 @@ pub async fn remove_follower(db: &impl ConnectionTrait, follower: &str) -> Resul
         .await?
         .rows_affected)
 }
+
+/// Accepted followers per followed actor, leaving out follows made by `ours` (our own
+/// follows of others).
+pub async fn follower_counts(
+    db: &impl ConnectionTrait,
+    ours: &str,
+) -> Result<Vec<(String, i64)>, DbError> {
+    Ok(Entity::find()
+        .select_only()
+        .column(Column::Followed)
+        .column_as(Column::Id.count(), "n")
+        .filter(Column::Follower.ne(ours))
+        .filter(Column::AcceptedAt.is_not_null())
+        .group_by(Column::Followed)
+        .order_by_asc(Column::Followed)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use inspraak_domain::moderation::{ContentKind, ReportReason, should_auto_hide};
 use inspraak_domain::proposal::ProposalState;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{TransactionSession, 
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
 };
 
 /// The reason stored when reports hid an item before any moderator looked.

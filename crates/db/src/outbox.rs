@@ -95,12 +95,21 @@ pub async fn record(
 }
 
 /// The stored activity with this id.
-pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> Result<Option<Model>, DbError> {
-    Ok(Entity::find().filter(Column::ApId.eq(ap_id)).one(db).await?)
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<Model>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::ApId.eq(ap_id))
+        .one(db)
+        .await?)
 }
 
 /// Hosts with a delivery due now.
-pub async fn due_hosts(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<String>, DbError> {
+pub async fn due_hosts(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, DbError> {
     Ok(delivery::Entity::find()
         .select_only()
         .column(delivery::Column::Host)
@@ -162,7 +171,10 @@ pub async fn mark_delivered(
     delivery::Entity::update_many()
         .col_expr(delivery::Column::State, Expr::value(state::DELIVERED))
         .col_expr(delivery::Column::DeliveredAt, Expr::value(now))
-        .col_expr(delivery::Column::LastError, Expr::value(Option::<String>::None))
+        .col_expr(
+            delivery::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
         .filter(delivery::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -203,7 +215,11 @@ pub async fn mark_failed(
 }
 
 /// Makes a host's dead and waiting deliveries due now (an admin's "retry now").
-pub async fn retry_host(db: &impl ConnectionTrait, host: &str, now: DateTime<Utc>) -> Result<u64, DbError> {
+pub async fn retry_host(
+    db: &impl ConnectionTrait,
+    host: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
     Ok(delivery::Entity::update_many()
         .col_expr(delivery::Column::State, Expr::value(state::PENDING))
         .col_expr(delivery::Column::NextAttemptAt, Expr::value(now))

@@ -8,9 +8,10 @@ use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::poll::ValidPoll;
 use sea_orm::sea_query::{Expr, Func, OnConflict};
-use sea_orm::{TransactionSession,
+use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, Set, TransactionSession,
+    TransactionTrait,
 };
 use std::collections::HashMap;
 

@@ -8,9 +8,9 @@ use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::proposal::{ProposalState, ValidProposal};
 use sea_orm::sea_query::{Expr, Func, OnConflict};
-use sea_orm::{TransactionSession,
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 

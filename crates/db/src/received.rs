@@ -24,10 +24,18 @@ pub async fn first_arrival(
 }
 
 /// Forgets ids older than `before`; the signature time window keeps older replays out.
-pub async fn purge_before(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64, DbError> {
+pub async fn purge_before(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+) -> Result<u64, DbError> {
     Ok(Entity::delete_many()
         .filter(Column::ReceivedAt.lt(before))
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// Whether an activity id was received before.
+pub async fn seen(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool, DbError> {
+    Ok(Entity::find_by_id(ap_id).one(db).await?.is_some())
 }

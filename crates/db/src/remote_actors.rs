@@ -93,10 +93,18 @@ pub async fn user_for(
     match inserted {
         Ok(_) => {}
         // The same `name@host` under another id (a moved account): make the name unique.
-        Err(err) if matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+        Err(err)
+            if matches!(
+                err.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
             let mut row = row;
             let id = new_id();
-            row.username = Set(truncate(&format!("{}@{}~{}", actor.username, actor.host, &id[24..]), 64));
+            row.username = Set(truncate(
+                &format!("{}@{}~{}", actor.username, actor.host, &id[24..]),
+                64,
+            ));
             row.id = Set(id);
             user::Entity::insert(row).exec_without_returning(db).await?;
         }
@@ -108,7 +116,10 @@ pub async fn user_for(
         .await?
         .ok_or(DbError::NotFound("user"))?;
     Entity::update_many()
-        .col_expr(Column::UserId, sea_orm::sea_query::Expr::value(user.id.clone()))
+        .col_expr(
+            Column::UserId,
+            sea_orm::sea_query::Expr::value(user.id.clone()),
+        )
         .filter(Column::ApId.eq(actor.ap_id.as_str()))
         .exec(db)
         .await?;

@@ -38,7 +38,10 @@ pub async fn upsert_consultation(
     let id = new_id();
     Ok(consultation::ActiveModel {
         // Remote slugs only need to be unique here; they never appear in ActivityPub ids.
-        slug: Set(format!("r-{}", id.replace('-', "").get(20..).unwrap_or(&id))),
+        slug: Set(format!(
+            "r-{}",
+            id.replace('-', "").get(20..).unwrap_or(&id)
+        )),
         id: Set(id),
         title: Set(remote.title),
         summary: Set(remote.summary),
@@ -328,7 +331,10 @@ pub enum Found {
 }
 
 /// Finds a consultation, proposal, comment or poll by its ActivityPub id.
-pub async fn find_by_ap_id(db: &impl ConnectionTrait, ap_id: &str) -> Result<Option<Found>, DbError> {
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<Found>, DbError> {
     if let Some(p) = proposal::Entity::find()
         .filter(proposal::Column::ApId.eq(ap_id))
         .one(db)

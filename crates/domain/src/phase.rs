@@ -98,6 +98,15 @@ pub struct PhaseRules {
 }
 
 impl PhaseRules {
+    /// Another instance's consultation, followed from here: residents may comment (the comment
+    /// federates to its origin); proposals, supports and votes count only at home.
+    pub const FOLLOWED: PhaseRules = PhaseRules {
+        propose: false,
+        comment: true,
+        support: false,
+        vote: false,
+    };
+
     /// Nothing is allowed.
     pub const NONE: PhaseRules = PhaseRules {
         propose: false,

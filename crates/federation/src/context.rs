@@ -130,7 +130,8 @@ struct TestAwareResolver {
 impl Resolve for TestAwareResolver {
     fn resolve(&self, name: Name) -> Resolving {
         if self.debug && name.as_str().trim_end_matches('.').ends_with(".test") {
-            let addrs: Addrs = Box::new(std::iter::once(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))));
+            let addrs: Addrs =
+                Box::new(std::iter::once(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))));
             return Box::pin(async move { Ok(addrs) });
         }
         self.inner.resolve(name)

@@ -35,8 +35,12 @@ pub fn next_attempt(
     if attempts >= max_attempts {
         return None;
     }
-    let exponent = u32::try_from(attempts.saturating_sub(1).max(0)).unwrap_or(0).min(20);
-    let wait = base.saturating_mul(4u32.saturating_pow(exponent)).min(MAX_BACKOFF);
+    let exponent = u32::try_from(attempts.saturating_sub(1).max(0))
+        .unwrap_or(0)
+        .min(20);
+    let wait = base
+        .saturating_mul(4u32.saturating_pow(exponent))
+        .min(MAX_BACKOFF);
     Some(now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::days(3)))
 }
 
@@ -45,12 +49,17 @@ pub fn next_attempt(
 pub async fn run(config: FederationConfig<FederationData>) {
     let data = config.to_request_data();
     let busy: Arc<Mutex<HashSet<String>>> = Arc::default();
-    let permits = Arc::new(tokio::sync::Semaphore::new(data.settings.parallel_hosts.max(1)));
+    let permits = Arc::new(tokio::sync::Semaphore::new(
+        data.settings.parallel_hosts.max(1),
+    ));
     loop {
         match outbox::due_hosts(&data.db, Utc::now()).await {
             Ok(hosts) => {
                 for host in hosts {
-                    let fresh = busy.lock().map(|mut b| b.insert(host.clone())).unwrap_or(false);
+                    let fresh = busy
+                        .lock()
+                        .map(|mut b| b.insert(host.clone()))
+                        .unwrap_or(false);
                     if !fresh {
                         continue;
                     }
@@ -196,7 +205,10 @@ async fn send(
         .map_err(|e| Failure::Retry(e.to_string()))?;
     if tasks.is_empty() {
         // activitypub_federation refused the inbox URL (a blocked domain, or not allowed).
-        return Err(Failure::GiveUp(format!("inbox {} refused by URL checks", row.inbox)));
+        return Err(Failure::GiveUp(format!(
+            "inbox {} refused by URL checks",
+            row.inbox
+        )));
     }
     for task in tasks {
         task.sign_and_send(data)

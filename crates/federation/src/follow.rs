@@ -37,10 +37,16 @@ pub async fn resolve(data: &Fed, handle_or_url: &str) -> Result<RemoteActor, Fed
 pub async fn follow(data: &Fed, remote: &RemoteActor) -> Result<(), FederationError> {
     let organization = actors::organization_id(&data.base)?;
     if remote.row.ap_id == organization.as_str() {
-        return Err(FederationError::Invalid("an instance cannot follow itself".into()));
+        return Err(FederationError::Invalid(
+            "an instance cannot follow itself".into(),
+        ));
     }
     let group_document = if remote.row.kind == "Group" {
-        Some(fetch_object_http::<_, Value>(&remote.id, data).await?.object)
+        Some(
+            fetch_object_http::<_, Value>(&remote.id, data)
+                .await?
+                .object,
+        )
     } else {
         None
     };

@@ -265,8 +265,14 @@ mod tests {
             question: "Bomen of parkeren?",
             multiple: false,
             options: vec![
-                OptionCount { name: "Bomen", count: Some(3) },
-                OptionCount { name: "Parkeren", count: Some(1) },
+                OptionCount {
+                    name: "Bomen",
+                    count: Some(3),
+                },
+                OptionCount {
+                    name: "Parkeren",
+                    count: Some(1),
+                },
             ],
             voters: Some(4),
             end_time: None,
@@ -301,7 +307,10 @@ mod tests {
         };
         let p = page("https://a.example", &audience, &facts);
         assert_eq!(p["to"][0], PUBLIC);
-        assert_eq!(p["cc"][0], "https://a.example/consultations/plein/followers");
+        assert_eq!(
+            p["cc"][0],
+            "https://a.example/consultations/plein/followers"
+        );
         assert_eq!(p["audience"], "https://a.example/consultations/plein");
         assert_eq!(p["summary"], "Bomen &lt;hier&gt;");
         assert_eq!(p["tag"][0]["name"], "#groen");

@@ -177,10 +177,15 @@ pub async fn comment_changed(
     let note = render::comment_note(db, comment_row).await?;
     let mut extra = Vec::new();
     // Whoever is answered gets a copy when they are elsewhere (a Mastodon user, say).
-    if let Some(parent_author) = note["cc"].as_array().and_then(|cc| cc.get(1)).and_then(Value::as_str)
+    if let Some(parent_author) = note["cc"]
+        .as_array()
+        .and_then(|cc| cc.get(1))
+        .and_then(Value::as_str)
         && let Some(actor) = remote_actors::find(db, parent_author).await?
     {
-        extra.extend(target(actor.shared_inbox.as_deref().unwrap_or(&actor.inbox)));
+        extra.extend(target(
+            actor.shared_inbox.as_deref().unwrap_or(&actor.inbox),
+        ));
     }
     let activity = activity_for(data, change, &author.ap_id, note);
     if c.local {
@@ -188,7 +193,9 @@ pub async fn comment_changed(
     }
     // Another instance's consultation: send to its group, which announces it to its followers.
     if let Some(group) = remote_actors::find(db, &c.ap_id).await? {
-        extra.extend(target(group.shared_inbox.as_deref().unwrap_or(&group.inbox)));
+        extra.extend(target(
+            group.shared_inbox.as_deref().unwrap_or(&group.inbox),
+        ));
     }
     record(db, activity, extra).await?;
     Ok(())

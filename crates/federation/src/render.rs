@@ -100,7 +100,10 @@ pub async fn comment_note(
         published: c.created_at,
         updated: c.edited_at,
     };
-    Ok(objects::note(&Audience::of_group(&consultation.ap_id), &facts))
+    Ok(objects::note(
+        &Audience::of_group(&consultation.ap_id),
+        &facts,
+    ))
 }
 
 /// A poll as a `Question`, with residents' and fediverse votes counted together.

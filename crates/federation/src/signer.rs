@@ -59,7 +59,9 @@ impl Object for LocalActor {
     }
 
     async fn into_json(self, _data: &Fed) -> Result<Value, Self::Error> {
-        Err(FederationError::Invalid("local actors are served by the web layer".into()))
+        Err(FederationError::Invalid(
+            "local actors are served by the web layer".into(),
+        ))
     }
 
     async fn verify(_json: &Value, _expected: &Url, _data: &Fed) -> Result<(), Self::Error> {
@@ -138,7 +140,12 @@ const ACTOR_TYPES: [&str; 5] = ["Person", "Group", "Organization", "Application"
 /// Plain text of at most `max` characters, with any markup removed.
 pub fn plain_text(text: &str, max: usize) -> String {
     let cleaned = ammonia_free_text(text);
-    cleaned.chars().take(max).collect::<String>().trim().to_owned()
+    cleaned
+        .chars()
+        .take(max)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 /// Drops tags; remote names and summaries are shown as text, never as HTML.
@@ -190,7 +197,9 @@ impl Object for RemoteActor {
     }
 
     async fn into_json(self, _data: &Fed) -> Result<ActorJson, Self::Error> {
-        Err(FederationError::Invalid("remote actors are not served here".into()))
+        Err(FederationError::Invalid(
+            "remote actors are not served here".into(),
+        ))
     }
 
     async fn verify(json: &ActorJson, expected: &Url, _data: &Fed) -> Result<(), Self::Error> {
@@ -217,7 +226,10 @@ impl Object for RemoteActor {
             )));
         }
         if !ACTOR_TYPES.contains(&json.kind.as_str()) {
-            return Err(FederationError::Invalid(format!("not an actor type: {}", json.kind)));
+            return Err(FederationError::Invalid(format!(
+                "not an actor type: {}",
+                json.kind
+            )));
         }
         if json.inbox.host_str() != json.id.host_str() {
             return Err(FederationError::Forbidden("inbox on another host".into()));
@@ -279,6 +291,9 @@ impl Actor for RemoteActor {
     }
 
     fn shared_inbox(&self) -> Option<Url> {
-        self.row.shared_inbox.as_deref().and_then(|s| Url::parse(s).ok())
+        self.row
+            .shared_inbox
+            .as_deref()
+            .and_then(|s| Url::parse(s).ok())
     }
 }

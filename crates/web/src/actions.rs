@@ -4,7 +4,6 @@
 
 use crate::federate;
 use crate::participation::{ConsultationContext, is_staff};
-use inspraak_federation::publish::{self, Change};
 use crate::session::Session;
 use crate::{AppState, WebError};
 use chrono::Utc;
@@ -20,6 +19,7 @@ use inspraak_domain::proposal::{
     ItemRefusal, ProposalInput, ProposalState, open_for_participation,
 };
 use inspraak_domain::text::markdown_to_safe_html;
+use inspraak_federation::publish::{self, Change};
 
 /// Whether the visitor may see this proposal at all (pending ones: staff and author only).
 pub fn proposal_visible(p: &proposal::Model, session: &Session) -> bool {

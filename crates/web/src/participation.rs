@@ -31,7 +31,11 @@ impl ConsultationContext {
             return Err(WebError::NotFound("consultation"));
         }
         let settings = ConsultationSettings::of(&item.consultation);
-        let rules = item.timeline.rules_on(today());
+        let rules = if item.consultation.local {
+            item.timeline.rules_on(today())
+        } else {
+            PhaseRules::FOLLOWED
+        };
         Ok(Self {
             item,
             settings,

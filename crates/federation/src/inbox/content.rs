@@ -20,19 +20,125 @@ use inspraak_domain::poll::is_open;
 use inspraak_domain::text::sanitize_html;
 use sea_orm::DatabaseTransaction;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use url::Url;
 
 /// Longest remote text we keep, in characters.
 const MAX_CONTENT: usize = 20_000;
 
-/// The object of an activity: embedded when it comes from the sender's own host (checked in
-/// `verify`), otherwise fetched from its id, never trusted as sent.
-async fn object_of(data: &Fed, actor: &Url, value: &Value) -> Result<Value, FederationError> {
-    let id = id_of(value).ok_or_else(|| FederationError::Invalid("no object".into()))?;
-    if value.is_object() && same_origin(&id, actor) {
-        return Ok(value.clone());
+/// Objects fetched before the transaction began: network work (and the storing of the
+/// actors it meets, which happens on another connection) is done first, so the transaction
+/// holds SQLite's write lock only briefly and never waits on itself.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    objects: HashMap<String, Value>,
+}
+
+impl Resolved {
+    /// The object a reference points at: embedded when it comes from `actor`'s own host
+    /// (checked in `verify`), otherwise as fetched from its id, never trusted as sent.
+    fn object(&self, actor: &Url, value: &Value) -> Result<Value, FederationError> {
+        let id = id_of(value).ok_or_else(|| FederationError::Invalid("no object".into()))?;
+        if value.is_object() && same_origin(&id, actor) {
+            return Ok(value.clone());
+        }
+        self.objects
+            .get(id.as_str())
+            .cloned()
+            .ok_or_else(|| FederationError::Invalid(format!("{id} could not be fetched")))
     }
-    Ok(fetch_object_http::<_, Value>(&id, data).await?.object)
+
+    /// Fetches (or takes embedded) the object at `value` and remembers it.
+    async fn load(
+        &mut self,
+        data: &Fed,
+        actor: &Url,
+        value: &Value,
+    ) -> Result<Value, FederationError> {
+        if let Ok(found) = self.object(actor, value) {
+            return Ok(found);
+        }
+        let id = id_of(value).ok_or_else(|| FederationError::Invalid("no object".into()))?;
+        let fetched = fetch_object_http::<_, Value>(&id, data).await?.object;
+        self.objects.insert(id.to_string(), fetched.clone());
+        Ok(fetched)
+    }
+}
+
+/// Fetches and stores a remote actor unless it is ours or known and fresh.
+async fn ensure_actor(data: &Fed, actor: Option<Url>) -> Result<(), FederationError> {
+    if let Some(actor) = actor
+        && !data.is_local(&actor)
+    {
+        ObjectId::<RemoteActor>::from(actor)
+            .dereference(data)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Does the network work an activity needs before it is applied.
+pub async fn resolve(
+    data: &Fed,
+    sender: &RemoteActor,
+    kind: &str,
+    raw: &Value,
+) -> Result<Resolved, FederationError> {
+    let mut resolved = Resolved::default();
+    match kind {
+        "Create" | "Update" => {
+            let object = resolved.load(data, &sender.id, &raw["object"]).await?;
+            if is_actor_type(&object) {
+                if id_of(&object["id"]).as_ref() == Some(&sender.id) {
+                    ObjectId::<RemoteActor>::from(sender.id.clone())
+                        .dereference_forced(data)
+                        .await?;
+                }
+            } else {
+                ensure_actor(data, id_of(&object["attributedTo"])).await?;
+            }
+        }
+        "Announce" => {
+            let organization = actors::organization_id(&data.base)?;
+            if !follows::follows_host(&data.db, organization.as_str(), &sender.row.host).await? {
+                return Ok(resolved);
+            }
+            let inner = resolved.load(data, &sender.id, &raw["object"]).await?;
+            match inner["type"].as_str().unwrap_or_default() {
+                "Create" | "Update" => {
+                    let inner_actor = id_of(&inner["actor"]);
+                    ensure_actor(data, inner_actor.clone()).await?;
+                    if let Some(inner_actor) = inner_actor {
+                        let object = resolved.load(data, &inner_actor, &inner["object"]).await?;
+                        ensure_actor(data, id_of(&object["attributedTo"])).await?;
+                    }
+                }
+                "Delete" => ensure_actor(data, id_of(&inner["actor"])).await?,
+                "Page" | "Article" | "Note" | "Question" => {
+                    ensure_actor(data, id_of(&inner["attributedTo"])).await?;
+                }
+                _ => {}
+            }
+            if remote_content::find_consultation(&data.db, sender.id.as_str())
+                .await?
+                .is_none()
+            {
+                let group = fetch_object_http::<_, Value>(&sender.id, data)
+                    .await?
+                    .object;
+                resolved.objects.insert(sender.id.to_string(), group);
+            }
+        }
+        _ => {}
+    }
+    Ok(resolved)
+}
+
+fn is_actor_type(object: &Value) -> bool {
+    matches!(
+        object["type"].as_str(),
+        Some("Person" | "Group" | "Organization" | "Application" | "Service")
+    )
 }
 
 /// Sanitised HTML of a remote `content`.
@@ -50,16 +156,15 @@ fn published_of(object: &Value) -> DateTime<Utc> {
         .unwrap_or_else(Utc::now)
 }
 
-/// The `users` row for the author of an object (fetched when new).
+/// The `users` row for the author of an object (fetched in [`resolve`]).
 async fn author_row(
-    data: &Fed,
     txn: &DatabaseTransaction,
     author: &Url,
 ) -> Result<inspraak_db::entity::user::Model, FederationError> {
-    let actor = ObjectId::<RemoteActor>::from(author.clone())
-        .dereference(data)
-        .await?;
-    Ok(remote_actors::user_for(txn, &actor.row, Utc::now()).await?)
+    let actor = remote_actors::find(txn, author.as_str())
+        .await?
+        .ok_or_else(|| FederationError::Invalid(format!("author {author} is unknown")))?;
+    Ok(remote_actors::user_for(txn, &actor, Utc::now()).await?)
 }
 
 /// `Create` or `Update` sent to us directly.
@@ -68,18 +173,11 @@ pub async fn create_or_update(
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
     raw: &Value,
+    resolved: &Resolved,
 ) -> Result<(), FederationError> {
-    let object = object_of(data, &actor.id, &raw["object"]).await?;
-    if matches!(
-        object["type"].as_str(),
-        Some("Person" | "Group" | "Organization" | "Application" | "Service")
-    ) {
-        // An actor's profile update: only by itself; refetching is how we believe it.
-        if id_of(&object["id"]).as_ref() == Some(&actor.id) {
-            ObjectId::<RemoteActor>::from(actor.id.clone())
-                .dereference_forced(data)
-                .await?;
-        }
+    let object = resolved.object(&actor.id, &raw["object"])?;
+    if is_actor_type(&object) {
+        // A profile update: refetched in `resolve`, which is how we believe it.
         return Ok(());
     }
     apply(data, txn, &actor.id, &object, raw, None).await
@@ -142,7 +240,7 @@ async fn apply(
         tracing::debug!(object = %object_id, "object unrelated to anything here ignored");
         return Ok(());
     };
-    let author_user = author_row(data, txn, &author).await?;
+    let author_user = author_row(txn, &author).await?;
     match kind {
         "Page" | "Article" => {
             let tags = object["tag"]
@@ -167,7 +265,9 @@ async fn apply(
                     body_html: safe_html(&object["content"]),
                     tags,
                     status_key: object["status"].as_str().map(|s| plain_text(s, 64)),
-                    answer_html: object["officialAnswer"].as_str().map(|a| safe_html(&json!(a))),
+                    answer_html: object["officialAnswer"]
+                        .as_str()
+                        .map(|a| safe_html(&json!(a))),
                     published_at: published_of(object),
                 },
                 Utc::now(),
@@ -243,7 +343,9 @@ async fn store_question(
     remote_content::upsert_poll(
         txn,
         RemotePoll {
-            ap_id: id_of(&object["id"]).map(|u| u.to_string()).unwrap_or_default(),
+            ap_id: id_of(&object["id"])
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
             consultation_id: copy.id.clone(),
             question: plain_text(object["name"].as_str().unwrap_or_default(), 300),
             multiple,
@@ -273,17 +375,30 @@ async fn vote(
     let name = object["name"].as_str().unwrap_or_default().trim();
     let with_options = polls::find(txn, &poll.id).await?;
     let Some(option) = with_options.options.iter().find(|o| o.label.trim() == name) else {
-        return Err(FederationError::Invalid(format!("no option named {name:?}")));
+        return Err(FederationError::Invalid(format!(
+            "no option named {name:?}"
+        )));
     };
-    if !poll.multiple && !fediverse::votes_of(txn, &poll.id, voter.as_str()).await?.is_empty() {
+    if !poll.multiple
+        && !fediverse::votes_of(txn, &poll.id, voter.as_str())
+            .await?
+            .is_empty()
+    {
         return Ok(());
     }
-    let vote_id = id_of(&object["id"]).map(|u| u.to_string()).unwrap_or_default();
-    if fediverse::add_vote(txn, &poll.id, &option.id, voter.as_str(), &vote_id, Utc::now()).await? {
-        // Make sure the voter is stored, so the Update reaches it.
-        ObjectId::<RemoteActor>::from(voter.clone())
-            .dereference(data)
-            .await?;
+    let vote_id = id_of(&object["id"])
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    if fediverse::add_vote(
+        txn,
+        &poll.id,
+        &option.id,
+        voter.as_str(),
+        &vote_id,
+        Utc::now(),
+    )
+    .await?
+    {
         publish::poll_changed(txn, data, poll, Change::Updated).await?;
     }
     Ok(())
@@ -300,13 +415,17 @@ async fn reply_on_ours(
     activity: &Value,
     parent: Option<Found>,
 ) -> Result<(), FederationError> {
-    let object_id = id_of(&object["id"]).map(|u| u.to_string()).unwrap_or_default();
+    let object_id = id_of(&object["id"])
+        .map(|u| u.to_string())
+        .unwrap_or_default();
     let existing = remote_content::find_by_ap_id(txn, &object_id).await?;
-    let author_user = author_row(data, txn, author).await?;
+    let author_user = author_row(txn, author).await?;
     if let Some(Found::Comment(existing)) = &existing
         && existing.author_id != author_user.id
     {
-        return Err(FederationError::Forbidden("only its author may change a comment".into()));
+        return Err(FederationError::Forbidden(
+            "only its author may change a comment".into(),
+        ));
     }
     let (proposal_id, parent_id, depth) = match &parent {
         Some(Found::Comment(p)) => (
@@ -389,16 +508,18 @@ pub async fn announce(
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
     raw: &Value,
+    resolved: &Resolved,
 ) -> Result<(), FederationError> {
     let organization = actors::organization_id(&data.base)?;
     if !follows::follows_host(txn, organization.as_str(), &actor.row.host).await? {
         tracing::debug!(actor = %actor.id, "announce from a host we do not follow ignored");
         return Ok(());
     }
-    let inner = object_of(data, &actor.id, &raw["object"]).await?;
+    let inner = resolved.object(&actor.id, &raw["object"])?;
     match inner["type"].as_str().unwrap_or_default() {
         "Group" => {
-            let group = id_of(&inner["id"]).ok_or_else(|| FederationError::Invalid("group without id".into()))?;
+            let group = id_of(&inner["id"])
+                .ok_or_else(|| FederationError::Invalid("group without id".into()))?;
             if !same_origin(&group, &actor.id) {
                 return Err(FederationError::Forbidden("a group of another host".into()));
             }
@@ -406,25 +527,32 @@ pub async fn announce(
             Ok(())
         }
         "Create" | "Update" | "Delete" => {
-            let inner_actor = id_of(&inner["actor"])
-                .ok_or_else(|| FederationError::Invalid("announced activity without actor".into()))?;
+            let inner_actor = id_of(&inner["actor"]).ok_or_else(|| {
+                FederationError::Invalid("announced activity without actor".into())
+            })?;
             let inner_id = id_of(&inner["id"])
                 .ok_or_else(|| FederationError::Invalid("announced activity without id".into()))?;
             if !same_origin(&inner_id, &inner_actor) {
-                return Err(FederationError::Forbidden("announced activity off its actor's host".into()));
+                return Err(FederationError::Forbidden(
+                    "announced activity off its actor's host".into(),
+                ));
             }
-            let group = ensure_group(data, txn, actor).await?;
+            let group = ensure_group(txn, actor, resolved).await?;
             if inner["type"] == "Delete" {
-                let sender = ObjectId::<RemoteActor>::from(inner_actor)
-                    .dereference(data)
-                    .await?;
+                let row = remote_actors::find(txn, inner_actor.as_str())
+                    .await?
+                    .ok_or_else(|| FederationError::Invalid("unknown actor".into()))?;
+                let sender = RemoteActor {
+                    id: inner_actor,
+                    row,
+                };
                 return delete(data, txn, &sender, &inner).await;
             }
-            let object = object_of(data, &inner_actor, &inner["object"]).await?;
+            let object = resolved.object(&inner_actor, &inner["object"])?;
             apply(data, txn, &inner_actor, &object, &inner, Some(&group)).await
         }
         "Page" | "Article" | "Note" | "Question" => {
-            let group = ensure_group(data, txn, actor).await?;
+            let group = ensure_group(txn, actor, resolved).await?;
             let author = id_of(&inner["attributedTo"]).unwrap_or_else(|| actor.id.clone());
             apply(data, txn, &author, &inner, raw, Some(&group)).await
         }
@@ -435,17 +563,20 @@ pub async fn announce(
     }
 }
 
-/// The local copy of a followed group, made from its document when missing.
+/// The local copy of a followed group, made from its document (fetched in `resolve`).
 async fn ensure_group(
-    data: &Fed,
     txn: &DatabaseTransaction,
     group: &RemoteActor,
+    resolved: &Resolved,
 ) -> Result<consultation::Model, FederationError> {
     if let Some(copy) = remote_content::find_consultation(txn, group.id.as_str()).await? {
         return Ok(copy);
     }
-    let document = fetch_object_http::<_, Value>(&group.id, data).await?.object;
-    store_group(txn, &document).await
+    let document = resolved
+        .objects
+        .get(group.id.as_str())
+        .ok_or_else(|| FederationError::Invalid("the group could not be fetched".into()))?;
+    store_group(txn, document).await
 }
 
 /// Stores a remote `Group` as a consultation copy.
@@ -453,7 +584,8 @@ async fn store_group(
     txn: &DatabaseTransaction,
     document: &Value,
 ) -> Result<consultation::Model, FederationError> {
-    let id = id_of(&document["id"]).ok_or_else(|| FederationError::Invalid("group without id".into()))?;
+    let id = id_of(&document["id"])
+        .ok_or_else(|| FederationError::Invalid("group without id".into()))?;
     let title = plain_text(
         document["name"]
             .as_str()

@@ -59,7 +59,10 @@ impl TryFrom<Value> for Inbound {
 pub fn id_of(value: &Value) -> Option<Url> {
     match value {
         Value::String(s) => Url::parse(s).ok(),
-        Value::Object(o) => o.get("id").and_then(Value::as_str).and_then(|s| Url::parse(s).ok()),
+        Value::Object(o) => o
+            .get("id")
+            .and_then(Value::as_str)
+            .and_then(|s| Url::parse(s).ok()),
         Value::Array(items) if items.len() == 1 => id_of(&items[0]),
         _ => None,
     }
@@ -126,15 +129,22 @@ impl Activity for Inbound {
     }
 
     async fn receive(self, data: &Fed) -> Result<(), FederationError> {
-        let txn = data.db.begin().await.map_err(inspraak_db::DbError::from)?;
-        if !received::first_arrival(&txn, self.id.as_str(), Utc::now()).await? {
+        if received::seen(&data.db, self.id.as_str()).await? {
             tracing::debug!(activity = %self.id, "replayed activity ignored");
             return Ok(());
         }
         let actor = ObjectId::<RemoteActor>::from(self.actor.clone())
             .dereference(data)
             .await?;
-        let outcome = dispatch(data, &txn, &actor, &self).await;
+        // Network work first; then one short transaction applies the activity and records
+        // its id (a concurrent duplicate loses the race on the unique id and changes nothing).
+        let resolved = content::resolve(data, &actor, &self.kind, &self.raw).await?;
+        let txn = data.db.begin().await.map_err(inspraak_db::DbError::from)?;
+        if !received::first_arrival(&txn, self.id.as_str(), Utc::now()).await? {
+            tracing::debug!(activity = %self.id, "replayed activity ignored");
+            return Ok(());
+        }
+        let outcome = dispatch(data, &txn, &actor, &self, &resolved).await;
         match outcome {
             Ok(()) => {
                 txn.commit().await.map_err(inspraak_db::DbError::from)?;
@@ -152,6 +162,7 @@ async fn dispatch(
     txn: &sea_orm::DatabaseTransaction,
     actor: &RemoteActor,
     activity: &Inbound,
+    resolved: &content::Resolved,
 ) -> Result<(), FederationError> {
     let raw = &activity.raw;
     match activity.kind.as_str() {
@@ -161,9 +172,9 @@ async fn dispatch(
         "Reject" => social::reject(txn, actor, raw).await,
         "Like" => social::like(txn, actor, raw).await,
         "Flag" => social::flag(data, txn, actor, raw).await,
-        "Create" | "Update" => content::create_or_update(data, txn, actor, raw).await,
+        "Create" | "Update" => content::create_or_update(data, txn, actor, raw, resolved).await,
         "Delete" => content::delete(data, txn, actor, raw).await,
-        "Announce" => content::announce(data, txn, actor, raw).await,
+        "Announce" => content::announce(data, txn, actor, raw, resolved).await,
         other => {
             tracing::debug!(kind = other, id = %activity.id, "unsupported activity ignored");
             Ok(())
@@ -191,14 +202,18 @@ pub async fn receive(
         .as_ref()
         .is_some_and(|row| Utc::now() - row.fetched_at > chrono::Duration::seconds(60));
     if !stale {
-        return Err(FederationError::Protocol(ApfError::ActivitySignatureInvalid));
+        return Err(FederationError::Protocol(
+            ApfError::ActivitySignatureInvalid,
+        ));
     }
     let before = stored.map(|row| row.public_key_pem);
     let fresh = ObjectId::<RemoteActor>::from(actor_id.clone())
         .dereference_forced(data)
         .await?;
     if before.as_deref() == Some(fresh.row.public_key_pem.as_str()) {
-        return Err(FederationError::Protocol(ApfError::ActivitySignatureInvalid));
+        return Err(FederationError::Protocol(
+            ApfError::ActivitySignatureInvalid,
+        ));
     }
     receive_activity::<Inbound, RemoteActor, FederationData>(retry, data).await
 }

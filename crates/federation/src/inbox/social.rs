@@ -31,7 +31,9 @@ pub async fn follow(
             .await?
             .is_some_and(|c| c.local && c.published_at.is_some());
     if !followable {
-        return Err(FederationError::Invalid(format!("{target} cannot be followed")));
+        return Err(FederationError::Invalid(format!(
+            "{target} cannot be followed"
+        )));
     }
     let inbox = actor.shared_inbox_or_inbox().to_string();
     follows::upsert(
@@ -58,12 +60,14 @@ pub async fn undo(
     raw: &Value,
 ) -> Result<(), FederationError> {
     let object = &raw["object"];
-    let undone = id_of(object)
-        .ok_or_else(|| FederationError::Invalid("Undo without an object".into()))?;
+    let undone =
+        id_of(object).ok_or_else(|| FederationError::Invalid("Undo without an object".into()))?;
     if let Some(owner) = id_of(&object["actor"])
         && owner.as_str() != actor.row.ap_id
     {
-        return Err(FederationError::Forbidden("cannot undo another actor's activity".into()));
+        return Err(FederationError::Forbidden(
+            "cannot undo another actor's activity".into(),
+        ));
     }
     let follower = actor.row.ap_id.as_str();
     match object["type"].as_str() {

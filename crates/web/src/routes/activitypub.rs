@@ -54,7 +54,12 @@ fn is_activity_media_type(headers: &HeaderMap) -> bool {
     let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let media = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let media = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     media == ACTIVITY_JSON || media == "application/ld+json"
 }
 
@@ -173,7 +178,9 @@ pub async fn object_response(state: &AppState, found: Found) -> Result<Response,
     match found {
         Found::Proposal(p) if !p.local => Ok(Redirect::to(&p.ap_id).into_response()),
         Found::Proposal(p) => match proposals::state_of(&p) {
-            inspraak_domain::proposal::ProposalState::Pending => Err(WebError::NotFound("proposal")),
+            inspraak_domain::proposal::ProposalState::Pending => {
+                Err(WebError::NotFound("proposal"))
+            }
             _ if p.hidden_at.is_some() => Ok(gone(&p.ap_id, "Page")),
             _ => Ok(object_json(render::proposal_page(db, data, &p).await?)),
         },
@@ -220,12 +227,19 @@ async fn poll(
         return object_response(&state, Found::Poll(p)).await;
     }
     let consultation = consultations::find(&state.db.conn, &p.consultation_id).await?;
-    Ok(Redirect::to(&format!("/consultations/{}#poll-{}", consultation.slug, p.id)).into_response())
+    Ok(Redirect::to(&format!(
+        "/consultations/{}#poll-{}",
+        consultation.slug, p.id
+    ))
+    .into_response())
 }
 
 /// A stored activity at its id, so receivers can dereference it (Mastodon does, for
 /// announced activities).
-async fn activity(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn activity(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let ap_id = state.config.url(&format!("/activities/{id}"));
     let stored = outbox::find_by_ap_id(&state.db.conn, &ap_id)
         .await?
@@ -233,11 +247,14 @@ async fn activity(State(state): State<AppState>, Path(id): Path<String>) -> Resu
     // The object may have been removed since; then the activity is gone too.
     if let Some(object) = &stored.object_id
         && matches!(stored.kind.as_str(), "Create" | "Update")
-        && remote_content::find_by_ap_id(&state.db.conn, object).await?.is_none()
+        && remote_content::find_by_ap_id(&state.db.conn, object)
+            .await?
+            .is_none()
     {
         return Ok(gone(&ap_id, &stored.kind));
     }
-    let value: Value = serde_json::from_str(&stored.data).map_err(|e| WebError::internal(e.to_string()))?;
+    let value: Value =
+        serde_json::from_str(&stored.data).map_err(|e| WebError::internal(e.to_string()))?;
     let mut response = Json(value).into_response();
     response
         .headers_mut()

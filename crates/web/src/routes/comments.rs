@@ -1,12 +1,10 @@
 //! Comments and replies on consultations and proposals: writing, editing within the window,
 //! deleting, and the thread as pages show it.
 
-use crate::federate;
-use inspraak_domain::moderation::ContentKind;
-use inspraak_federation::publish::Change;
 use super::proposals::hidden_text;
 use crate::actions::{self, CommentOn};
 use crate::csrf::CsrfForm;
+use crate::federate;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
 use crate::participation::{ConsultationContext, is_staff};
@@ -23,9 +21,11 @@ use inspraak_db::entity::comment;
 use inspraak_db::{comments, proposals, users};
 use inspraak_domain::ValidationErrors;
 use inspraak_domain::comment::{Stance, validate_comment, within_edit_window};
+use inspraak_domain::moderation::ContentKind;
 use inspraak_domain::participation::Action;
 use inspraak_domain::proposal::ItemRefusal;
 use inspraak_domain::text::markdown_to_safe_html;
+use inspraak_federation::publish::Change;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {

@@ -1,10 +1,9 @@
 //! Reporting content, the moderators' queue, their decisions, and blocking accounts.
 
-use crate::federate;
-use inspraak_federation::publish::Change;
 use super::proposals::hidden_text;
 use crate::actions;
 use crate::csrf::CsrfForm;
+use crate::federate;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
 use crate::participation::require_staff;
@@ -21,6 +20,7 @@ use inspraak_db::moderation::{self, Decision};
 use inspraak_db::{audit, comments, proposals, users};
 use inspraak_domain::moderation::{ContentKind, ReportReason};
 use inspraak_domain::{Problem, Role, ValidationErrors};
+use inspraak_federation::publish::Change;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 

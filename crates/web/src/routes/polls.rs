@@ -1,9 +1,8 @@
 //! Polls: voting, changing one's ballot, and results as the poll allows; staff create them.
 
-use crate::federate;
-use inspraak_federation::publish::{self, Change};
 use crate::actions;
 use crate::csrf::CsrfForm;
+use crate::federate;
 use crate::form::FormData;
 use crate::open_data::open_poll;
 use crate::page::{Page, render, render_status};
@@ -22,6 +21,7 @@ use inspraak_db::{audit, new_id, polls};
 use inspraak_domain::participation::Action;
 use inspraak_domain::poll::{PollInput, ResultsVisibility};
 use inspraak_domain::{Problem, ValidationErrors};
+use inspraak_federation::publish::{self, Change};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -1,11 +1,9 @@
 //! Proposals: submitting, reading, supporting, withdrawing, and the official answer.
 
-use crate::federate;
-use inspraak_domain::moderation::ContentKind;
-use inspraak_federation::publish::Change;
 use super::comments::{self, CommentView};
 use crate::actions;
 use crate::csrf::CsrfForm;
+use crate::federate;
 use crate::form::FormData;
 use crate::open_data::status_label;
 use crate::page::{Page, render, render_status};
@@ -22,12 +20,14 @@ use chrono::Utc;
 use inspraak_db::entity::{custom_status, proposal};
 use inspraak_db::{audit, moderation, proposals, users};
 use inspraak_domain::ValidationErrors;
+use inspraak_domain::moderation::ContentKind;
 use inspraak_domain::participation::Action;
 use inspraak_domain::proposal::{
     AnswerStatus, ProposalInput, ProposalState, SupportProgress, open_for_participation,
     validate_answer,
 };
 use inspraak_domain::text::markdown_to_safe_html;
+use inspraak_federation::publish::Change;
 use serde::Deserialize;
 use std::collections::HashSet;
 

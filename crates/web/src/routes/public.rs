@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/consultations", get(list))
+        .route("/nearby", get(nearby))
         .route("/consultations/{slug}", get(detail))
         .route("/media/{file}", get(media))
 }
@@ -54,6 +55,31 @@ async fn home(
         .map(|c| views::consultation(&page, c, today))
         .partition(|c| c.state == "active");
     render(&Home { page, open, other })
+}
+
+#[derive(Template)]
+#[template(path = "consultations/nearby.html")]
+struct Nearby {
+    page: Page,
+    items: Vec<ConsultationView>,
+}
+
+/// Other instances' consultations that this one follows, marked with their origin.
+async fn nearby(State(state): State<AppState>, session: Session) -> Result<Response, WebError> {
+    let page = Page::new(&state, &session, "/nearby");
+    let rows = consultations::list_remote(&state.db.conn, 100).await?;
+    let today = today();
+    let items = rows
+        .into_iter()
+        .map(|consultation| {
+            let item = consultations::ConsultationWithPhases {
+                consultation,
+                timeline: Default::default(),
+            };
+            views::consultation(&page, &item, today)
+        })
+        .collect();
+    render(&Nearby { page, items })
 }
 
 /// Consultations per page of the public list.

@@ -51,6 +51,8 @@ pub struct ConsultationView {
     pub state_text: String,
     /// The phases in date order.
     pub phases: Vec<PhaseView>,
+    /// For another instance's consultation: "From host" and the link to the original.
+    pub origin: Option<(String, String)>,
 }
 
 /// The name of a phase: its own title, or its kind's name in the page's language.
@@ -111,7 +113,18 @@ pub fn consultation(
         },
         PhaseState::Finished => page.t("state.finished").to_owned(),
     };
+    let origin = (!c.local).then(|| {
+        let host = url::Url::parse(&c.ap_id)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        (
+            page.t("federation.origin").replace("{host}", &host),
+            c.ap_id.clone(),
+        )
+    });
     ConsultationView {
+        origin,
         id: c.id.clone(),
         slug: c.slug.clone(),
         title: c.title.clone(),

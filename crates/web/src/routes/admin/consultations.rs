@@ -1,8 +1,8 @@
 //! Creating and editing consultations: texts, phases, publication and cover image.
 
-use crate::federate;
 use super::phase_rows::{self, PhaseRow};
 use crate::csrf::{self, CsrfForm};
+use crate::federate;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status, today};
 use crate::routes::views::{self, ConsultationView};

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod consultations;
+mod federation;
 mod phase_rows;
 
 use crate::page::{Page, render};
@@ -27,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit.csv", get(audit_csv))
         .merge(consultations::routes())
         .merge(accounts::routes())
+        .merge(federation::routes())
 }
 
 #[derive(Deserialize)]

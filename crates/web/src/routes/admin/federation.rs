@@ -1,0 +1,279 @@
+//! The admin's view of federation: whom we follow (and following by handle or URL), who
+//! follows us, the delivery queue per remote host, and blocked domains.
+
+use crate::csrf::CsrfForm;
+use crate::page::{Page, render};
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use inspraak_db::{audit, domain_blocks, follows, outbox, remote_actors};
+use inspraak_federation::{actors, follow};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/federation", get(overview))
+        .route("/federation/follow", post(follow_remote))
+        .route("/federation/unfollow", post(unfollow_remote))
+        .route("/federation/block", post(block))
+        .route("/federation/unblock", post(unblock))
+        .route("/federation/retry", post(retry))
+}
+
+struct FollowingRow {
+    ap_id: String,
+    name: String,
+    handle: String,
+    kind: String,
+    accepted: bool,
+}
+
+struct QueueRow {
+    host: String,
+    pending: u64,
+    failing: u64,
+    dead: u64,
+    delivered: u64,
+    next_attempt: String,
+    last_error: String,
+}
+
+struct BlockRow {
+    host: String,
+    reason: String,
+    since: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/federation.html")]
+struct FederationPage {
+    page: Page,
+    lead: String,
+    following: Vec<FollowingRow>,
+    followers: Vec<(String, i64)>,
+    queue: Vec<QueueRow>,
+    blocks: Vec<BlockRow>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OverviewQuery {
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<OverviewQuery>,
+) -> Result<Response, WebError> {
+    session.require_admin()?;
+    let db = &state.db.conn;
+    let page = Page::new(&state, &session, "/admin/federation").with_notice(q.notice.as_deref());
+    let organization = actors::organization_id(&state.config.public_url)?;
+    let mut following = Vec::new();
+    for f in follows::following(db, organization.as_str()).await? {
+        let remote = remote_actors::find(db, &f.followed).await?;
+        following.push(FollowingRow {
+            name: remote
+                .as_ref()
+                .map(|r| r.display_name.clone())
+                .unwrap_or_else(|| f.followed.clone()),
+            handle: remote
+                .as_ref()
+                .map(|r| format!("@{}@{}", r.username, r.host))
+                .unwrap_or_default(),
+            kind: remote.map(|r| r.kind).unwrap_or_default(),
+            accepted: f.accepted_at.is_some(),
+            ap_id: f.followed,
+        });
+    }
+    let queue = outbox::queue_by_host(db)
+        .await?
+        .into_iter()
+        .map(|h| QueueRow {
+            next_attempt: h
+                .next_attempt_at
+                .map(|at| page.moment(at))
+                .unwrap_or_default(),
+            last_error: h.last_error.unwrap_or_default(),
+            host: h.host,
+            pending: h.pending,
+            failing: h.failing,
+            dead: h.dead,
+            delivered: h.delivered,
+        })
+        .collect();
+    let blocks = domain_blocks::list(db)
+        .await?
+        .into_iter()
+        .map(|b| BlockRow {
+            since: page.moment(b.created_at),
+            host: b.host,
+            reason: b.reason,
+        })
+        .collect();
+    let host = state
+        .config
+        .public_url
+        .host_str()
+        .unwrap_or_default()
+        .to_owned();
+    let handle = format!(
+        "@{}@{}",
+        actors::organization_username(&state.config.instance_kind),
+        match state.config.public_url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        }
+    );
+    let view = FederationPage {
+        lead: page.t("federation.lead").replace("{handle}", &handle),
+        following,
+        followers: follows::follower_counts(db, organization.as_str()).await?,
+        queue,
+        blocks,
+        error: q.error.filter(|e| e.len() < 300),
+        page,
+    };
+    render(&view)
+}
+
+fn back(notice: &str) -> Response {
+    Redirect::to(&format!("/admin/federation?notice={notice}")).into_response()
+}
+
+fn back_with_error(message: &str) -> Response {
+    let encoded: String = url::form_urlencoded::byte_serialize(message.as_bytes()).collect();
+    Redirect::to(&format!("/admin/federation?error={encoded}")).into_response()
+}
+
+async fn follow_remote(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let target = form.get("target").trim().to_owned();
+    if target.is_empty() || target.len() > 500 {
+        return Ok(back_with_error(
+            "Geef een handle (@naam@domein) of een adres.",
+        ));
+    }
+    let fed = state.fed();
+    let remote = match follow::resolve(&fed, &target).await {
+        Ok(remote) => remote,
+        Err(err) => {
+            tracing::warn!(%target, error = %err, "cannot resolve an actor to follow");
+            return Ok(back_with_error(&format!("{target}: {err}")));
+        }
+    };
+    if let Err(err) = follow::follow(&fed, &remote).await {
+        tracing::warn!(%target, error = %err, "cannot follow");
+        return Ok(back_with_error(&format!("{target}: {err}")));
+    }
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "federation.follow",
+        ("actor", &remote.row.ap_id),
+        &target,
+        Utc::now(),
+    )
+    .await?;
+    Ok(back("followed"))
+}
+
+async fn unfollow_remote(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let ap_id = form.get("actor").to_owned();
+    follow::unfollow(&state.fed(), &ap_id).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "federation.unfollow",
+        ("actor", &ap_id),
+        "",
+        Utc::now(),
+    )
+    .await?;
+    Ok(back("unfollowed"))
+}
+
+/// A host as admins type it: lower case, no scheme, path or trailing dot.
+fn clean_host(input: &str) -> Option<String> {
+    let host = input
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .split('/')
+        .next()?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    valid.then_some(host)
+}
+
+async fn block(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let Some(host) = clean_host(form.get("host")) else {
+        return Ok(back_with_error(
+            "Geef een geldige domeinnaam, bijvoorbeeld spam.example.",
+        ));
+    };
+    let reason: String = form.get("reason").trim().chars().take(500).collect();
+    domain_blocks::block(&state.db.conn, &host, &reason, Utc::now()).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "federation.block",
+        ("domain", &host),
+        &reason,
+        Utc::now(),
+    )
+    .await?;
+    Ok(back("domain_blocked"))
+}
+
+async fn unblock(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let host = form.get("host").to_owned();
+    domain_blocks::unblock(&state.db.conn, &host).await?;
+    audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "federation.unblock",
+        ("domain", &host),
+        "",
+        Utc::now(),
+    )
+    .await?;
+    Ok(back("domain_unblocked"))
+}
+
+async fn retry(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    session.require_admin()?;
+    outbox::retry_host(&state.db.conn, form.get("host"), Utc::now()).await?;
+    state.federation.outbox_signal.notify_one();
+    Ok(back("retrying"))
+}
