@@ -8,6 +8,7 @@ mod concurrency;
 mod consultations;
 mod discovery;
 mod federation;
+mod fedify;
 mod moderation;
 mod open_data;
 mod participation;

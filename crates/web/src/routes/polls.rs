@@ -68,6 +68,36 @@ pub struct PollView {
     pub refusal: Option<String>,
     /// Results come after closing.
     pub results_later: bool,
+    /// Votes from fediverse accounts per option, counted apart (our polls only).
+    pub fediverse: Vec<(String, u64)>,
+    /// Another instance's poll: the caption and counts as its origin reports them.
+    pub remote: Option<(String, Vec<(String, u64)>)>,
+}
+
+/// The counts of another instance's poll, from what its origin last sent.
+fn remote_tally(
+    page: &Page,
+    poll: &inspraak_db::entity::poll::Model,
+) -> Option<(String, Vec<(String, u64)>)> {
+    if poll.local {
+        return None;
+    }
+    let tally: serde_json::Value = serde_json::from_str(poll.remote_tally.as_deref()?).ok()?;
+    let host = url::Url::parse(&poll.ap_id).ok()?.host_str()?.to_owned();
+    let rows = tally["options"]
+        .as_array()?
+        .iter()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap_or_default().to_owned(),
+                o["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    Some((
+        page.t("federation.remote_votes").replace("{host}", &host),
+        rows,
+    ))
 }
 
 /// The consultation's polls for a page.
@@ -94,7 +124,23 @@ pub async fn views(
             _ => None,
         };
         let voters = open_data.voters;
+        let fediverse = if item.poll.local && open_data.results_visible {
+            let (counts, _) = inspraak_db::fediverse::tally(&state.db.conn, &item.poll.id).await?;
+            if counts.is_empty() {
+                Vec::new()
+            } else {
+                item.options
+                    .iter()
+                    .map(|o| (o.label.clone(), counts.get(&o.id).copied().unwrap_or(0)))
+                    .collect()
+            }
+        } else {
+            Vec::new()
+        };
+        let remote = remote_tally(page, &item.poll);
         out.push(PollView {
+            fediverse,
+            remote,
             id: item.poll.id.clone(),
             question: item.poll.question.clone(),
             multiple: item.poll.multiple,

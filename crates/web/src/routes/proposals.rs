@@ -72,6 +72,8 @@ pub struct ProposalView {
     pub own: bool,
     /// Submitted, formatted.
     pub created: String,
+    /// Likes from fediverse accounts: shown apart, never counted as support.
+    pub fediverse_likes: u64,
 }
 
 /// The words shown for a hidden item's reason.
@@ -96,6 +98,7 @@ pub async fn views(
 ) -> Result<Vec<ProposalView>, WebError> {
     let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
     let counts = proposals::support_counts(&state.db.conn, &ids).await?;
+    let likes = inspraak_db::fediverse::like_counts(&state.db.conn, &ids).await?;
     let authors =
         users::display_names(&state.db.conn, rows.iter().map(|p| p.author_id.clone())).await?;
     let supported: HashSet<String> = match &session.user {
@@ -129,6 +132,7 @@ pub async fn views(
             supported: supported.contains(&p.id),
             own: session.user.as_ref().is_some_and(|u| u.id == p.author_id),
             created: page.moment(p.created_at),
+            fediverse_likes: likes.get(&p.id).copied().unwrap_or(0),
         })
         .collect())
 }
