@@ -9,6 +9,7 @@ mod consultations;
 mod discovery;
 mod federation;
 mod fedify;
+mod inbox_security;
 mod moderation;
 mod open_data;
 mod participation;
