@@ -248,24 +248,7 @@ impl TestInstance {
 
     /// Creates an admin the way `inspraak admin create` does.
     pub async fn create_admin(&self, username: &str, password: &str) {
-        let db = self.database().await;
-        let hash = inspraak_web::hash_password(password.to_owned())
-            .await
-            .expect("hash");
-        inspraak_db::users::create(
-            &db.conn,
-            inspraak_db::users::NewUser {
-                username: username.into(),
-                display_name: format!("Admin {username}"),
-                email: None,
-                password_hash: hash,
-                role: inspraak_domain::Role::Admin,
-                ap_id: format!("{}/users/{username}", self.base),
-            },
-            chrono::Utc::now(),
-        )
-        .await
-        .expect("create admin");
+        create_admin_in(&self.database().await, &self.base, username, password).await;
     }
 
     /// A new browser for this instance, with no cookies.
@@ -509,4 +492,161 @@ impl Browser {
     pub fn cookie(&self, name: &str) -> Option<&str> {
         self.cookies.get(name).map(String::as_str)
     }
+}
+
+/// An instance running as its own `inspraak serve` process, so a test can kill it with
+/// SIGKILL and start it again on the same port and data.
+pub struct ProcessInstance {
+    /// `http://HOST:PORT`.
+    pub base: String,
+    /// Its host name.
+    pub host: String,
+    /// Its port.
+    pub port: u16,
+    /// The database URL (empty for SQLite in `dir`).
+    pub database_url: String,
+    dir: tempfile::TempDir,
+    child: Option<std::process::Child>,
+}
+
+/// The `inspraak` binary that `cargo test` builds next to the test binaries.
+fn inspraak_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target folder");
+    let binary = dir.join("inspraak");
+    assert!(
+        binary.is_file(),
+        "{} is missing: build it with `cargo build -p inspraak-server` (cargo test --workspace and scripts/test do)",
+        binary.display()
+    );
+    binary
+}
+
+impl ProcessInstance {
+    /// Starts `inspraak serve` under `host` on a free port with a fresh database.
+    pub async fn start(host: &str) -> ProcessInstance {
+        inspraak_server::install_crypto_provider();
+        init_test_log();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let database_url = match std::env::var(DATABASE_ENV) {
+            Ok(url) if url.starts_with("postgres") => fresh_postgres_database(&url).await,
+            _ => String::new(),
+        };
+        let mut instance = ProcessInstance {
+            base: format!("http://{host}:{port}"),
+            host: host.to_owned(),
+            port,
+            database_url,
+            dir: tempfile::tempdir().expect("tempdir"),
+            child: None,
+        };
+        instance.run().await;
+        instance
+    }
+
+    /// Starts the process and waits until it answers.
+    async fn run(&mut self) {
+        let config = self.dir.path().join("test.toml");
+        std::fs::write(&config, test_config(Limits::default())).expect("config");
+        let log = if std::env::var("INSPRAAK_TEST_LOG").is_ok() {
+            std::process::Stdio::inherit()
+        } else {
+            std::process::Stdio::null()
+        };
+        let child = std::process::Command::new(inspraak_binary())
+            .args(["serve", "--config"])
+            .arg(&config)
+            .env("INSPRAAK_LISTEN", format!("127.0.0.1:{}", self.port))
+            .env("INSPRAAK_PUBLIC_URL", &self.base)
+            .env("INSPRAAK_DATA_DIR", self.dir.path())
+            .env("DATABASE_URL", &self.database_url)
+            .env(
+                "INSPRAAK_LOG",
+                std::env::var("INSPRAAK_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .stdout(std::process::Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start inspraak");
+        self.child = Some(child);
+        let mut browser = self.browser();
+        for _ in 0..300 {
+            if let Ok(response) = browser
+                .client
+                .get(format!("{}/healthz", self.base))
+                .send()
+                .await
+                && response.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let _ = browser.get("/").await;
+        panic!("inspraak did not start on {}", self.base);
+    }
+
+    /// Kills the process with SIGKILL: no shutdown, no flushing, like a power cut.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("SIGKILL");
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the process again on the same port with the same data.
+    pub async fn restart(&mut self) {
+        self.kill();
+        self.run().await;
+    }
+
+    /// A browser for this instance.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// Opens this instance's database.
+    pub async fn database(&self) -> inspraak_db::Database {
+        inspraak_db::Database::connect(&self.database_url, self.dir.path(), 2)
+            .await
+            .expect("open test database")
+    }
+
+    /// Creates an admin the way `inspraak admin create` does.
+    pub async fn create_admin(&self, username: &str, password: &str) {
+        create_admin_in(&self.database().await, &self.base, username, password).await;
+    }
+}
+
+impl Drop for ProcessInstance {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Stores an admin account in `db`.
+async fn create_admin_in(db: &inspraak_db::Database, base: &str, username: &str, password: &str) {
+    let hash = inspraak_web::hash_password(password.to_owned())
+        .await
+        .expect("hash");
+    inspraak_db::users::create(
+        &db.conn,
+        inspraak_db::users::NewUser {
+            username: username.into(),
+            display_name: format!("Admin {username}"),
+            email: None,
+            password_hash: hash,
+            role: inspraak_domain::Role::Admin,
+            ap_id: format!("{base}/users/{username}"),
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("create admin");
 }

@@ -59,19 +59,24 @@ async fn post_signed(
     let date = chrono::Utc::now()
         .format("%a, %d %b %Y %H:%M:%S GMT")
         .to_string();
-    let digest = digest.map(str::to_owned).unwrap_or_else(|| {
-        format!("SHA-256={}", BASE64.encode(Sha256::digest(body)))
-    });
-    let signing_string = format!(
-        "(request-target): post {path}\nhost: {host}\ndate: {date}\ndigest: {digest}"
-    );
+    let digest = digest
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("SHA-256={}", BASE64.encode(Sha256::digest(body))));
+    let signing_string =
+        format!("(request-target): post {path}\nhost: {host}\ndate: {date}\ndigest: {digest}");
     let signer = SigningKey::<Sha256>::new(sender.key.clone());
     let signature = BASE64.encode(signer.sign(signing_string.as_bytes()).to_bytes());
     let header = format!(
         "keyId=\"{}\",algorithm=\"rsa-sha256\",headers=\"(request-target) host date digest\",signature=\"{signature}\"",
         sender.key_id
     );
-    send(target, path, body, &[("date", &date), ("digest", &digest), ("signature", &header)]).await
+    send(
+        target,
+        path,
+        body,
+        &[("date", &date), ("digest", &digest), ("signature", &header)],
+    )
+    .await
 }
 
 /// Posts `body` with the ActivityPub media type and extra headers.
@@ -82,7 +87,10 @@ async fn send(
     headers: &[(&str, &str)],
 ) -> (u16, String) {
     let client = reqwest::Client::builder()
-        .resolve(&target.host, std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .resolve(
+            &target.host,
+            std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
         .build()
         .expect("client");
     let mut request = client
@@ -131,7 +139,14 @@ async fn the_inbox_refuses_bad_input_with_the_right_status_and_changes_nothing()
     let comments = || {
         let mut browser = a.browser();
         let path = format!("/proposals/{proposal}");
-        async move { browser.get(&path).await.body.matches("<li class=\"comment ").count() }
+        async move {
+            browser
+                .get(&path)
+                .await
+                .body
+                .matches("<li class=\"comment ")
+                .count()
+        }
     };
     let before = comments().await;
 
@@ -150,7 +165,12 @@ async fn the_inbox_refuses_bad_input_with_the_right_status_and_changes_nothing()
     assert_eq!(status, 401, "key of another actor");
 
     // An object on another host than its actor: 403.
-    let forged = reply(&sender, &proposal_ap, "<p>Vervalst</p>", "http://elders.test:1");
+    let forged = reply(
+        &sender,
+        &proposal_ap,
+        "<p>Vervalst</p>",
+        "http://elders.test:1",
+    );
     let forged = serde_json::to_vec(&forged).expect("json");
     let (status, _) = post_signed(&a, "/inbox", &forged, &sender, None).await;
     assert_eq!(status, 403, "object off its actor's host");
@@ -196,7 +216,11 @@ async fn the_inbox_refuses_bad_input_with_the_right_status_and_changes_nothing()
     let blocked = serde_json::to_vec(&blocked).expect("json");
     let (status, _) = post_signed(&a, "/inbox", &blocked, &sender, None).await;
     assert_eq!(status, 403, "blocked domain");
-    assert_eq!(comments().await, before + 1, "nothing from a blocked domain");
+    assert_eq!(
+        comments().await,
+        before + 1,
+        "nothing from a blocked domain"
+    );
     eventually("the block is listed", || {
         let mut admin = admin_a.fork();
         async move {

@@ -6,6 +6,7 @@ mod accounts;
 mod api;
 mod concurrency;
 mod consultations;
+mod delivery;
 mod discovery;
 mod federation;
 mod fedify;
@@ -148,4 +149,20 @@ pub async fn post_from(
     fields: &[(&str, &str)],
 ) -> inspraak_tests::Page {
     browser.submit(page, action, fields).await
+}
+
+/// A registered, verified resident of an instance reached by `visitor`'s address.
+pub async fn resident_of(visitor: &Browser, admin: &mut Browser, name: &str) -> Browser {
+    let mut browser = visitor.fork();
+    browser.register(name, RESIDENT_PASSWORD).await.expect(303);
+    let id = account_id(admin, name).await;
+    let token = admin.get("/admin/accounts").await.csrf();
+    admin
+        .post(
+            &format!("/admin/accounts/{id}/verify"),
+            &[("csrf_token", &token)],
+        )
+        .await
+        .expect(303);
+    browser
 }
