@@ -421,7 +421,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(Polls::Table)
-                    .add_column(&mut optional_text(Polls::RemoteTally))
+                    .add_column(optional_text(Polls::RemoteTally))
                     .to_owned(),
             )
             .await

@@ -249,9 +249,12 @@ pub struct HostQueue {
     pub last_error: Option<String>,
 }
 
+/// One group of the queue count: host, state, failed before, count, soonest next attempt.
+type QueueCount = (String, String, bool, i64, Option<DateTime<Utc>>);
+
 /// Counts per host and state.
 pub async fn queue_by_host(db: &impl ConnectionTrait) -> Result<Vec<HostQueue>, DbError> {
-    let rows: Vec<(String, String, bool, i64, Option<DateTime<Utc>>)> = delivery::Entity::find()
+    let rows: Vec<QueueCount> = delivery::Entity::find()
         .select_only()
         .column(delivery::Column::Host)
         .column(delivery::Column::State)

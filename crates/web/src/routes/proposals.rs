@@ -401,8 +401,7 @@ async fn withdraw(
         ));
     }
     let txn = federate::begin(&state).await?;
-    let withdrawn = proposals::withdraw(&txn, &id, Utc::now()).await?;
-    let _ = withdrawn;
+    proposals::withdraw(&txn, &id, Utc::now()).await?;
     federate::item_changed(&txn, &state, ContentKind::Proposal, &id, Change::Updated).await?;
     federate::commit(&state, txn).await?;
     tracing::info!(proposal = %id, "proposal withdrawn by its author");
