@@ -2,6 +2,8 @@
 //! fresh database (SQLite in a temporary folder, or a new PostgreSQL database when
 //! `INSPRAAK_TEST_DATABASE` holds a `postgres://` URL), and a small cookie-keeping browser.
 
+pub mod signing;
+
 use inspraak_server::Instance;
 use inspraak_server::config::Config;
 use sea_orm::ConnectionTrait;

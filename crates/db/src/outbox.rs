@@ -6,7 +6,7 @@ use crate::DbError;
 use crate::entity::delivery;
 use crate::entity::outbox_activity::{ActiveModel, Column, Entity, Model};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -249,8 +249,8 @@ pub struct HostQueue {
     pub last_error: Option<String>,
 }
 
-/// One group of the queue count: host, state, failed before, count, soonest next attempt.
-type QueueCount = (String, String, bool, i64, Option<DateTime<Utc>>);
+/// One group of the queue count: host, state, failed attempts, count, soonest next attempt.
+type QueueCount = (String, String, i32, i64, Option<DateTime<Utc>>);
 
 /// Counts per host and state.
 pub async fn queue_by_host(db: &impl ConnectionTrait) -> Result<Vec<HostQueue>, DbError> {
@@ -258,17 +258,18 @@ pub async fn queue_by_host(db: &impl ConnectionTrait) -> Result<Vec<HostQueue>, 
         .select_only()
         .column(delivery::Column::Host)
         .column(delivery::Column::State)
-        .column_as(Expr::col(delivery::Column::Attempts).gt(0), "failed_before")
+        .column(delivery::Column::Attempts)
         .column_as(delivery::Column::Id.count(), "n")
         .column_as(delivery::Column::NextAttemptAt.min(), "next")
         .group_by(delivery::Column::Host)
         .group_by(delivery::Column::State)
-        .group_by(Expr::col(delivery::Column::Attempts).gt(0))
+        .group_by(delivery::Column::Attempts)
         .into_tuple()
         .all(db)
         .await?;
     let mut hosts: BTreeMap<String, HostQueue> = BTreeMap::new();
-    for (host, state_name, failed_before, n, next) in rows {
+    for (host, state_name, attempts, n, next) in rows {
+        let failed_before = attempts > 0;
         let entry = hosts.entry(host.clone()).or_insert_with(|| HostQueue {
             host,
             ..Default::default()

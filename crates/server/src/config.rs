@@ -176,6 +176,19 @@ impl Config {
         if let Some(v) = env("INSPRAAK_INSTANCE_NAME") {
             self.instance.name = v;
         }
+        if let Some(v) = env("INSPRAAK_FEDERATION_TEST_MODE") {
+            self.federation.test_mode = match v.as_str() {
+                "true" | "1" => true,
+                "false" | "0" | "" => false,
+                _ => {
+                    return Err(invalid(
+                        "federation.test_mode",
+                        Some("INSPRAAK_FEDERATION_TEST_MODE"),
+                        "must be true or false",
+                    ));
+                }
+            };
+        }
         Ok(())
     }
 

@@ -88,6 +88,11 @@ impl Instance {
             auto_hide_after_reports: settings.config.moderation.auto_hide_after_reports,
         };
         let federation = settings_for_federation(settings);
+        if federation.debug {
+            tracing::warn!(
+                "federation test mode is on: plain http, ports and private addresses are allowed; never use this for a public instance"
+            );
+        }
         let data = inspraak_federation::FederationData {
             db: db.conn.clone(),
             base: settings.public_url.clone(),
