@@ -76,6 +76,7 @@ test('public pages', async () => {
     ['/consultations/herinrichting-stationsplein', 'consultation with proposals and comments'],
     ['/consultations/begroting-2027-waar-gaat-het-geld-heen', 'consultation with a poll'],
     [`/proposals/${await firstProposal()}`, 'proposal'],
+    ['/nearby', 'nearby consultations of other instances'],
     ['/login', 'log-in form'],
     ['/register', 'registration form'],
     ['/bestaat-niet', 'error page'],
@@ -119,6 +120,7 @@ test('staff pages', async () => {
     ['/admin/accounts', 'accounts'],
     ['/admin/verification-codes', 'verification codes'],
     ['/admin/audit', 'audit log'],
+    ['/admin/federation', 'federation: following, queue, blocks'],
     ['/moderation', 'moderation queue'],
   ]) {
     await scan(context, path, label);

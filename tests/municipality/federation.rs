@@ -219,6 +219,44 @@ async fn a_neighbour_follows_a_consultation_and_sees_and_answers_what_happens_th
         }
     })
     .await;
-    drop(b);
-    drop(a);
+
+    // A renames the consultation; B's copy follows. A withdraws it; B's copy goes.
+    admin_a
+        .submit(
+            &format!("/admin/consultations/{id}/edit"),
+            &format!("/admin/consultations/{id}"),
+            &[
+                ("title", "Stationsplein en omgeving"),
+                ("summary", "Denk mee."),
+                ("body", "Tekst"),
+            ],
+        )
+        .await
+        .expect(303);
+    eventually("the new title appears on B", || {
+        let mut v = visitor_b.fork();
+        async move {
+            v.get("/nearby")
+                .await
+                .body
+                .contains("Stationsplein en omgeving")
+                .then_some(())
+        }
+    })
+    .await;
+    admin_a
+        .submit(
+            &format!("/admin/consultations/{id}/edit"),
+            &format!("/admin/consultations/{id}/publish"),
+            &[],
+        )
+        .await
+        .expect(303);
+    eventually("the withdrawn consultation disappears from B", || {
+        let mut v = visitor_b.fork();
+        async move {
+            (!v.get("/nearby").await.body.contains("Stationsplein en omgeving")).then_some(())
+        }
+    })
+    .await;
 }

@@ -106,6 +106,21 @@ async fn the_inbox_refuses_bad_input_with_the_right_status_and_changes_nothing()
     assert!(!page.body.contains("<script>alert"), "script removed");
     assert_eq!(comments().await, before + 1);
 
+    // A report from the fediverse enters the moderation queue.
+    let flag = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/flags/{}", m.base, uuid::Uuid::new_v4()),
+        "type": "Flag",
+        "actor": sender.actor,
+        "object": [proposal_ap],
+        "content": "Dit lijkt reclame.",
+    });
+    let flag = serde_json::to_vec(&flag).expect("json");
+    let (status, text) = post_signed(&a, "/inbox", &flag, &sender, None).await;
+    assert_eq!(status, 202, "flag: {text}");
+    let queue = admin_a.get("/moderation").await;
+    assert!(queue.body.contains("Dit lijkt reclame."), "{}", queue.body);
+
     // After the admin blocks the sender's domain, its activities are refused.
     admin_a
         .submit(

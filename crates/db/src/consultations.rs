@@ -6,7 +6,7 @@ use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::consultation::ValidConsultation;
 use inspraak_domain::{Phase, PhaseKind, PhaseRules, Timeline};
-use sea_orm::{
+use sea_orm::{TransactionSession,
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
@@ -91,7 +91,7 @@ pub async fn update_settings(
 
 /// Stores a consultation and its phases in one transaction; `Conflict("slug")` when taken.
 pub async fn create(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     new: NewConsultation,
     now: DateTime<Utc>,
 ) -> Result<Model, DbError> {

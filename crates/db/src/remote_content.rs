@@ -383,3 +383,14 @@ pub async fn delete_copy(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool,
         .rows_affected;
     Ok(removed > 0)
 }
+
+/// Removes the copy of another instance's consultation (with everything in it).
+pub async fn delete_consultation_copy(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool, DbError> {
+    Ok(consultation::Entity::delete_many()
+        .filter(consultation::Column::ApId.eq(ap_id))
+        .filter(consultation::Column::Local.eq(false))
+        .exec(db)
+        .await?
+        .rows_affected
+        > 0)
+}

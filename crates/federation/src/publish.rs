@@ -358,3 +358,57 @@ pub async fn announce_received(
     record(db, announce, targets).await?;
     Ok(())
 }
+
+/// A published consultation's texts changed: its group sends an `Update` of itself to its
+/// followers and the organization's. `group` is its current `Group` document.
+pub async fn consultation_updated(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    c: &consultation::Model,
+    group: Value,
+) -> Result<(), FederationError> {
+    if !render::is_public_local(c) {
+        return Ok(());
+    }
+    let organization = actors::organization_id(&data.base)?;
+    let targets = followers_of(db, &[c.ap_id.as_str(), organization.as_str()]).await?;
+    let mut group = group;
+    if let Value::Object(map) = &mut group {
+        map.remove("@context");
+    }
+    let update = json!({
+        "id": new_activity_id(data),
+        "type": "Update",
+        "actor": c.ap_id,
+        "object": group,
+        "to": [PUBLIC],
+        "cc": [Audience::of_group(&c.ap_id).followers],
+        "published": Utc::now(),
+    });
+    record(db, update, targets).await?;
+    Ok(())
+}
+
+/// A consultation went back to draft: its group tells followers it is gone, so their copies
+/// are removed. Call before the change, while it is still published.
+pub async fn consultation_withdrawn(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    c: &consultation::Model,
+) -> Result<(), FederationError> {
+    if !render::is_public_local(c) {
+        return Ok(());
+    }
+    let organization = actors::organization_id(&data.base)?;
+    let targets = followers_of(db, &[c.ap_id.as_str(), organization.as_str()]).await?;
+    let delete = json!({
+        "id": new_activity_id(data),
+        "type": "Delete",
+        "actor": c.ap_id,
+        "object": c.ap_id,
+        "to": [PUBLIC],
+        "cc": [Audience::of_group(&c.ap_id).followers],
+    });
+    record(db, delete, targets).await?;
+    Ok(())
+}

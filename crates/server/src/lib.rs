@@ -144,7 +144,8 @@ impl Instance {
     }
 }
 
-/// Expired sessions are refused on sight; this only keeps the table small.
+/// Expired sessions are refused on sight, and received activity ids older than a week can no
+/// longer be replayed (signatures expire after an hour); this only keeps the tables small.
 async fn purge_sessions_periodically(db: Database) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -153,6 +154,10 @@ async fn purge_sessions_periodically(db: Database) {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "expired sessions removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired sessions"),
+        }
+        let week_ago = Utc::now() - chrono::Duration::days(7);
+        if let Err(err) = inspraak_db::received::purge_before(&db.conn, week_ago).await {
+            tracing::warn!(%err, "could not remove old received activity ids");
         }
     }
 }

@@ -177,7 +177,15 @@ pub async fn create_or_update(
 ) -> Result<(), FederationError> {
     let object = resolved.object(&actor.id, &raw["object"])?;
     if is_actor_type(&object) {
-        // A profile update: refetched in `resolve`, which is how we believe it.
+        // A profile update, refetched in `resolve`; a followed consultation's new texts.
+        if object["type"] == "Group"
+            && id_of(&object["id"]).as_ref() == Some(&actor.id)
+            && remote_content::find_consultation(txn, actor.id.as_str())
+                .await?
+                .is_some_and(|c| !c.local)
+        {
+            store_group(txn, &object).await?;
+        }
         return Ok(());
     }
     apply(data, txn, &actor.id, &object, raw, None).await
@@ -476,7 +484,9 @@ pub async fn delete(
     let object = id_of(&raw["object"])
         .ok_or_else(|| FederationError::Invalid("Delete without an object".into()))?;
     if object == actor.id {
+        // An actor is gone: its follows go, and so does our copy when it was a consultation.
         follows::remove_follower(txn, &actor.row.ap_id).await?;
+        remote_content::delete_consultation_copy(txn, actor.id.as_str()).await?;
         return Ok(());
     }
     if !same_origin(&object, &actor.id) {

@@ -123,8 +123,16 @@ async fn create(
         settings,
     };
     let now = Utc::now();
-    let created = match consultations::create(&state.db.conn, new, now).await {
-        Ok(created) => created,
+    // The group's keys are made first: on SQLite a second writer would wait on the transaction.
+    inspraak_federation::keys::for_local_actor(&state.db.conn, &new.ap_id).await?;
+    let txn = federate::begin(&state).await?;
+    let created = match consultations::create(&txn, new, now).await {
+        Ok(created) => {
+            inspraak_federation::publish::consultation_published(&txn, &state.federation, &created)
+                .await?;
+            federate::commit(&state, txn).await?;
+            created
+        }
         Err(DbError::Conflict(field)) => {
             errors.add(field, Problem::Taken);
             return refuse_new(&state, &session, form, errors);
@@ -308,7 +316,23 @@ async fn update_texts(
         Ok(fields) => {
             let html = markdown_to_safe_html(&fields.body);
             let now = Utc::now();
-            consultations::update_texts(&state.db.conn, &id, fields, html, now).await?;
+            let txn = federate::begin(&state).await?;
+            consultations::update_texts(&txn, &id, fields, html, now).await?;
+            let updated = consultations::find(&txn, &id).await?;
+            if updated.published_at.is_some() {
+                // The group's keys exist already: it was announced when published.
+                let group = crate::routes::federation::group_document(&state, &updated).await?;
+                let group = serde_json::to_value(&group)
+                    .map_err(|e| WebError::internal(e.to_string()))?;
+                inspraak_federation::publish::consultation_updated(
+                    &txn,
+                    &state.federation,
+                    &updated,
+                    group,
+                )
+                .await?;
+            }
+            federate::commit(&state, txn).await?;
             audit::record(
                 &state.db.conn,
                 Some(&admin.id),
@@ -429,7 +453,14 @@ async fn publish(
     let admin = session.require_admin()?.clone();
     let now = Utc::now();
     let publish = form.checked("publish");
+    // The group's keys are made before the transaction (on SQLite a second writer would wait).
+    let before = consultations::find(&state.db.conn, &id).await?;
+    inspraak_federation::keys::for_local_actor(&state.db.conn, &before.ap_id).await?;
     let txn = federate::begin(&state).await?;
+    if !publish {
+        inspraak_federation::publish::consultation_withdrawn(&txn, &state.federation, &before)
+            .await?;
+    }
     consultations::set_published(&txn, &id, publish.then_some(now)).await?;
     if publish {
         let c = consultations::find(&txn, &id).await?;
