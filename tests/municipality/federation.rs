@@ -255,7 +255,11 @@ async fn a_neighbour_follows_a_consultation_and_sees_and_answers_what_happens_th
     eventually("the withdrawn consultation disappears from B", || {
         let mut v = visitor_b.fork();
         async move {
-            (!v.get("/nearby").await.body.contains("Stationsplein en omgeving")).then_some(())
+            (!v.get("/nearby")
+                .await
+                .body
+                .contains("Stationsplein en omgeving"))
+            .then_some(())
         }
     })
     .await;

@@ -6,9 +6,10 @@ use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::consultation::ValidConsultation;
 use inspraak_domain::{Phase, PhaseKind, PhaseRules, Timeline};
-use sea_orm::{TransactionSession,
+use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    TransactionTrait,
 };
 use std::collections::HashMap;
 

@@ -385,7 +385,10 @@ pub async fn delete_copy(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool,
 }
 
 /// Removes the copy of another instance's consultation (with everything in it).
-pub async fn delete_consultation_copy(db: &impl ConnectionTrait, ap_id: &str) -> Result<bool, DbError> {
+pub async fn delete_consultation_copy(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<bool, DbError> {
     Ok(consultation::Entity::delete_many()
         .filter(consultation::Column::ApId.eq(ap_id))
         .filter(consultation::Column::Local.eq(false))

@@ -322,8 +322,8 @@ async fn update_texts(
             if updated.published_at.is_some() {
                 // The group's keys exist already: it was announced when published.
                 let group = crate::routes::federation::group_document(&state, &updated).await?;
-                let group = serde_json::to_value(&group)
-                    .map_err(|e| WebError::internal(e.to_string()))?;
+                let group =
+                    serde_json::to_value(&group).map_err(|e| WebError::internal(e.to_string()))?;
                 inspraak_federation::publish::consultation_updated(
                     &txn,
                     &state.federation,
