@@ -264,3 +264,58 @@ async fn a_neighbour_follows_a_consultation_and_sees_and_answers_what_happens_th
     })
     .await;
 }
+
+#[tokio::test]
+async fn following_a_municipality_by_handle_brings_its_new_consultations() {
+    let (a, mut admin_a) = named_with_admin("gemeente-a.test").await;
+    let (b, mut admin_b) = named_with_admin("gemeente-b.test").await;
+    follow(&mut admin_b, &format!("@gemeente@{}:{}", a.host, a.port)).await;
+    let visitor_a = a.browser();
+    eventually("A counts B as a follower of the municipality", || {
+        let mut v = visitor_a.fork();
+        async move { (followers(&mut v, "/organization/followers").await == 1).then_some(()) }
+    })
+    .await;
+    let (_, slug) = consultation(&mut admin_a, "Zwembad De Vennen", "proposals", &[]).await;
+    let visitor_b = b.browser();
+    let copy = eventually("the new consultation appears on B", || {
+        let mut v = visitor_b.fork();
+        async move {
+            let page = v.get("/nearby").await;
+            page.body
+                .contains("Zwembad De Vennen")
+                .then(|| extract_between(&page.body, "<a href=\"/consultations/", "\""))
+                .flatten()
+        }
+    })
+    .await;
+    // Following the municipality brings what happens in its consultations too.
+    let mut anna = resident(&a, &mut admin_a, "anna", true).await;
+    propose(&mut anna, &slug, "Langere openingstijden").await;
+    eventually("the proposal appears on B", || {
+        let mut v = visitor_b.fork();
+        let path = format!("/consultations/{copy}");
+        async move {
+            v.get(&path)
+                .await
+                .body
+                .contains("Langere openingstijden")
+                .then_some(())
+        }
+    })
+    .await;
+    // A handle that does not resolve is explained, not an error page.
+    let page = admin_b
+        .submit(
+            "/admin/federation",
+            "/admin/federation/follow",
+            &[("target", "@niemand@gemeente-a.test")],
+        )
+        .await;
+    assert!(
+        page.location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("/admin/federation?error=")),
+        "{page:?}"
+    );
+}
