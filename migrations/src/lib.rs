@@ -10,6 +10,7 @@ mod m20261130_000002_participation;
 mod m20261130_000003_api_tokens;
 mod m20261130_000004_actor_keys;
 mod m20261130_000005_federation;
+mod m20261130_000006_fediverse_visibility;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_api_tokens::Migration),
             Box::new(m20261130_000004_actor_keys::Migration),
             Box::new(m20261130_000005_federation::Migration),
+            Box::new(m20261130_000006_fediverse_visibility::Migration),
         ]
     }
 }

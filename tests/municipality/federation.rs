@@ -176,6 +176,29 @@ async fn a_neighbour_follows_a_consultation_and_sees_and_answers_what_happens_th
     // A resident of B answers on B; the comment reaches A, attributed to them.
     let mut bram = b.browser();
     bram.register("bram", RESIDENT_PASSWORD).await.expect(303);
+    // Only under their own name: by default a resident does not appear in the fediverse.
+    let refused = bram
+        .submit(
+            &copy_proposal_path,
+            &format!("{copy_proposal_path}/comments"),
+            &[("body", "Anoniem elders?"), ("stance", "for")],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.body.contains("zichtbaar bent in het fediverse"));
+    bram.submit(
+        "/account",
+        "/account/fediverse",
+        &[("fediverse_visible", "on")],
+    )
+    .await
+    .expect(303);
+    let account = bram.get("/account").await;
+    assert!(
+        account.body.contains("@bram@gemeente-b.test"),
+        "{}",
+        account.body
+    );
     let posted = bram
         .submit(
             &copy_proposal_path,

@@ -81,6 +81,7 @@ pub async fn user_for(
         blocked_at: Set(None),
         blocked_reason: Set(None),
         blocked_by: Set(None),
+        fediverse_visible: Set(true),
     };
     let inserted = user::Entity::insert(row.clone())
         .on_conflict(

@@ -51,6 +51,7 @@ pub async fn create(
         blocked_at: Set(None),
         blocked_reason: Set(None),
         blocked_by: Set(None),
+        fediverse_visible: Set(false),
     };
     row.insert(db).await.map_err(|err| match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(message)) if message.contains("email") => {
@@ -256,4 +257,31 @@ pub async fn list_blocked(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr
         .order_by_desc(Column::BlockedAt)
         .all(db)
         .await?)
+}
+
+/// Sets whether a resident appears by name in the fediverse.
+pub async fn set_fediverse_visible(
+    db: &impl ConnectionTrait,
+    id: &str,
+    visible: bool,
+) -> Result<(), DbError> {
+    Entity::update_many()
+        .col_expr(
+            Column::FediverseVisible,
+            sea_orm::sea_query::Expr::value(visible),
+        )
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The id under which a user's contributions appear in the fediverse: their own `Person` when
+/// they chose so (remote accounts always are), otherwise `fallback` (the consultation's group).
+pub fn fediverse_author<'a>(user: &'a Model, fallback: &'a str) -> &'a str {
+    if user.fediverse_visible || !user.local {
+        &user.ap_id
+    } else {
+        fallback
+    }
 }

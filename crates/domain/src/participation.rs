@@ -93,6 +93,10 @@ pub enum Refusal {
     /// The current phase does not allow it.
     #[error("the current phase does not allow this")]
     NotInThisPhase,
+    /// Taking part in another instance's consultation needs the resident to appear by name in
+    /// the fediverse.
+    #[error("appear by name in the fediverse to take part in another municipality's consultation")]
+    NotVisibleInFediverse,
 }
 
 impl Refusal {
@@ -103,6 +107,7 @@ impl Refusal {
             Refusal::Blocked => "blocked",
             Refusal::VerificationRequired => "verification_required",
             Refusal::NotInThisPhase => "not_in_this_phase",
+            Refusal::NotVisibleInFediverse => "fediverse_hidden",
         }
     }
 }

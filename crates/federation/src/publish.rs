@@ -154,7 +154,8 @@ pub async fn proposal_changed(
     }
     let author = users::find(db, &p.author_id).await?;
     let page = render::proposal_page(db, data, p).await?;
-    let activity = activity_for(data, change, &author.ap_id, page);
+    let actor = users::fediverse_author(&author, &c.ap_id);
+    let activity = activity_for(data, change, actor, page);
     announce_in_group(db, data, &c.ap_id, activity, Vec::new()).await
 }
 
@@ -174,6 +175,10 @@ pub async fn comment_changed(
         return Ok(());
     }
     let author = users::find(db, &comment_row.author_id).await?;
+    if !c.local && !author.fediverse_visible {
+        // Only a resident who appears by name can speak on another instance's consultation.
+        return Ok(());
+    }
     let note = render::comment_note(db, comment_row).await?;
     let mut extra = Vec::new();
     // Whoever is answered gets a copy when they are elsewhere (a Mastodon user, say).
@@ -187,7 +192,12 @@ pub async fn comment_changed(
             actor.shared_inbox.as_deref().unwrap_or(&actor.inbox),
         ));
     }
-    let activity = activity_for(data, change, &author.ap_id, note);
+    let activity = activity_for(
+        data,
+        change,
+        users::fediverse_author(&author, &c.ap_id),
+        note,
+    );
     if c.local {
         return announce_in_group(db, data, &c.ap_id, activity, extra).await;
     }

@@ -46,7 +46,7 @@ pub async fn proposal_page(
     let tags = proposals::tags_of(p);
     let facts = PageFacts {
         id: &p.ap_id,
-        author: &author.ap_id,
+        author: users::fediverse_author(&author, &c.ap_id),
         title: &p.title,
         summary: &p.summary,
         body_html: &p.body_html,
@@ -63,6 +63,11 @@ pub async fn proposal_page(
     ))
 }
 
+/// Whether a user appears by name in the fediverse.
+fn visible(user: &inspraak_db::entity::user::Model) -> bool {
+    user.fediverse_visible || !user.local
+}
+
 /// The id of what a comment answers, and that item's author when it is not the commenter.
 async fn reply_target(
     db: &impl ConnectionTrait,
@@ -71,13 +76,13 @@ async fn reply_target(
     if let Some(parent) = &c.parent_id {
         let parent = comments::find(db, parent).await?;
         let author = users::find(db, &parent.author_id).await?;
-        let other = (parent.author_id != c.author_id).then_some(author.ap_id);
+        let other = (parent.author_id != c.author_id && visible(&author)).then_some(author.ap_id);
         return Ok((Some(parent.ap_id), other));
     }
     if let Some(proposal_id) = &c.proposal_id {
         let p = proposals::find(db, proposal_id).await?;
         let author = users::find(db, &p.author_id).await?;
-        let other = (p.author_id != c.author_id).then_some(author.ap_id);
+        let other = (p.author_id != c.author_id && visible(&author)).then_some(author.ap_id);
         return Ok((Some(p.ap_id), other));
     }
     Ok((None, None))
@@ -93,7 +98,7 @@ pub async fn comment_note(
     let (in_reply_to, reply_to_author) = reply_target(db, c).await?;
     let facts = NoteFacts {
         id: &c.ap_id,
-        author: &author.ap_id,
+        author: users::fediverse_author(&author, &consultation.ap_id),
         content_html: &c.body_html,
         in_reply_to: in_reply_to.as_deref(),
         reply_to_author: reply_to_author.as_deref(),

@@ -51,7 +51,15 @@ impl ConsultationContext {
             self.rules,
             self.settings.participation(),
         )
-        .map_err(WebError::Refused)
+        .map_err(WebError::Refused)?;
+        // A comment on another instance's consultation goes there under the resident's name.
+        let visible = session.user.as_ref().is_some_and(|u| u.fediverse_visible);
+        if !self.item.consultation.local && !visible {
+            return Err(WebError::Refused(
+                inspraak_domain::participation::Refusal::NotVisibleInFediverse,
+            ));
+        }
+        Ok(())
     }
 
     /// Like `check`, as a yes/no for showing or hiding a form.

@@ -41,6 +41,8 @@ pub struct Model {
     pub blocked_reason: Option<String>,
     /// The moderator.
     pub blocked_by: Option<String>,
+    /// The resident chose to appear by name in the fediverse (as a `Person`).
+    pub fediverse_visible: bool,
 }
 
 /// No relations are navigated through sea-orm; queries join explicitly.

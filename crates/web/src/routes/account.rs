@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(account_page))
         .route("/account/verify", post(verify_code))
         .route("/account/tokens", post(create_token))
+        .route("/account/fediverse", post(set_fediverse))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
 
@@ -249,6 +250,7 @@ struct AccountPage {
     verified_on: Option<String>,
     verified_how: Option<String>,
     code_error: Option<String>,
+    fediverse_status: String,
 }
 
 #[derive(Deserialize)]
@@ -291,7 +293,19 @@ async fn account_view(
             name: t.name,
         })
         .collect();
+    let fediverse_status = if user.fediverse_visible {
+        let url = &state.config.public_url;
+        let host = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_owned(),
+        };
+        page.t("fediverse.on")
+            .replace("{handle}", &format!("@{}@{host}", user.username))
+    } else {
+        page.t("fediverse.off").to_owned()
+    };
     Ok(AccountPage {
+        fediverse_status,
         tokens,
         new_token,
         page,
@@ -356,6 +370,23 @@ async fn verify_code(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// Turns appearing by name in the fediverse on or off. Contributions published earlier keep
+/// the author they were published with.
+async fn set_fediverse(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let user = session.user()?.clone();
+    let visible = form.checked("fediverse_visible");
+    users::set_fediverse_visible(&state.db.conn, &user.id, visible).await?;
+    let notice = if visible {
+        "fediverse_on"
+    } else {
+        "fediverse_off"
+    };
+    Ok(Redirect::to(&format!("/account?notice={notice}")).into_response())
 }
 
 /// Makes a personal API token and shows it once; only its hash is kept.

@@ -268,8 +268,10 @@ async fn person(
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Result<Response, WebError> {
+    // Only residents who chose to appear by name in the fediverse have a `Person`.
     let user = users::find_local_by_username(&state.db.conn, &name)
         .await?
+        .filter(|u| u.fediverse_visible)
         .ok_or(WebError::NotFound("account"))?;
     if !accepts_activity_json(&headers) {
         return Ok(Redirect::to("/").into_response());

@@ -142,7 +142,10 @@ async fn webfinger(
             "Group",
             page(&format!("/consultations/{}", c.slug))?,
         )
-    } else if let Some(user) = users::find_local_by_username(&state.db.conn, name).await? {
+    } else if let Some(user) = users::find_local_by_username(&state.db.conn, name)
+        .await?
+        .filter(|u| u.fediverse_visible)
+    {
         let id = url::Url::parse(&user.ap_id).map_err(|e| WebError::internal(e.to_string()))?;
         discovery::webfinger(name, base, id, "Person", page("/")?)
     } else {
