@@ -3,7 +3,9 @@
 //! - inbox: signed `Create(Note)` replies from another instance, verified (digest, signature,
 //!   origin), stored as comments with their group `Announce`, per second, on SQLite;
 //! - fan-out: one proposal announced to 10,000 followers on 200 instances through their shared
-//!   inboxes, delivered to 200 local sink servers; time until every sink has it.
+//!   inboxes, delivered to 200 local sink servers; time until every sink has it;
+//! - one far host: 60 proposals to one follower whose server answers after 150 ms; activities
+//!   per second to that one host (bounded by the requests in flight per host).
 //!
 //! Run: `cargo bench -p inspraak-tests --bench federation` (release build). Environment:
 //! `BENCH_INBOX` (activities, default 2000), `BENCH_CONCURRENCY` (default 16),
@@ -42,6 +44,7 @@ fn main() {
         );
         inbox().await;
         fan_out().await;
+        one_far_host().await;
     });
 }
 
@@ -256,4 +259,50 @@ async fn fan_out() {
             delay.as_millis()
         );
     }
+}
+
+async fn one_far_host() {
+    let delay = Duration::from_millis(150);
+    let count = 60u64;
+    let (origin, mut admin, slug) = instance_with_consultation("far-origin.test").await;
+    let received = Arc::new(AtomicU64::new(0));
+    let port = sink(received.clone(), delay).await;
+    let db = origin.database().await;
+    let host = format!("far-sink.test:{port}");
+    inspraak_db::follows::upsert(
+        &db.conn,
+        inspraak_db::follows::NewFollow {
+            follower: format!("http://{host}/users/u"),
+            followed: format!("{}/consultations/{slug}", origin.base),
+            inbox: format!("http://{host}/inbox"),
+            host,
+            activity_id: "http://far-sink.test/follows/1".into(),
+            accepted: true,
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("follow");
+    // Store all activities first (no delivery happens while the sink has nothing due yet
+    // would be unrealistic, so they are created back to back and timed from the first).
+    let started = Instant::now();
+    for n in 0..count {
+        proposal(&origin, &mut admin, &slug, &format!("Ver weg {n}")).await;
+    }
+    let created = started.elapsed();
+    while received.load(Ordering::Relaxed) < count {
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "delivery did not finish"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let done = started.elapsed();
+    println!(
+        "one far host: {count} activities (created in {:.2} s) delivered to one server answering after {} ms in {:.2} s = {:.1} activities/s",
+        created.as_secs_f64(),
+        delay.as_millis(),
+        done.as_secs_f64(),
+        count as f64 / done.as_secs_f64()
+    );
 }

@@ -1,5 +1,5 @@
-//! Delivery: one task per remote host sends that host's due deliveries in order, signed by the
-//! activity's actor. A failure postpones the host's queue with exponential backoff (from
+//! Delivery: one task per remote host sends that host's due deliveries in order, up to eight
+//! at a time (never two about the same object at once), signed by the activity's actor. A failure postpones the host's queue with exponential backoff (from
 //! `retry_base`, four times longer each attempt, capped at three days) until the attempts run
 //! out and the delivery is dead. Everything is read from and written to the database, so a
 //! restart resumes where it stopped; a crash between sending and recording resends, and
@@ -87,7 +87,28 @@ pub async fn run(config: FederationConfig<FederationData>) {
     }
 }
 
-/// Sends `host`'s due deliveries, oldest first, until none is due or one fails.
+/// Requests in flight to one host at a time: with 150 ms to a far server, one at a time would
+/// cap a host at about 7 activities per second.
+const WINDOW: usize = 8;
+
+/// The next window: up to [`WINDOW`] due deliveries from the front, ending before the first
+/// one whose subject is already in it (those must arrive in order).
+fn window(due: &[(delivery::Model, outbox_activity::Model)]) -> usize {
+    let mut subjects = HashSet::new();
+    let mut taken = 0;
+    for (_, activity) in due.iter().take(WINDOW) {
+        if let Some(subject) = &activity.object_id
+            && !subjects.insert(subject.as_str())
+        {
+            break;
+        }
+        taken += 1;
+    }
+    taken.max(1)
+}
+
+/// Sends `host`'s due deliveries, oldest first and several at a time, until none is due or
+/// one fails.
 pub async fn deliver_host(data: &Fed, host: &str) {
     loop {
         let due = match outbox::due_for_host(&data.db, host, Utc::now(), BATCH).await {
@@ -100,42 +121,63 @@ pub async fn deliver_host(data: &Fed, host: &str) {
         if due.is_empty() {
             return;
         }
-        for (row, activity) in due {
-            match send(data, &row, &activity).await {
-                Ok(()) => {
-                    if let Err(err) = outbox::mark_delivered(&data.db, row.id, Utc::now()).await {
-                        tracing::warn!(%err, "cannot record a delivery");
-                    }
-                }
-                Err(failure) => {
-                    let settings = &data.settings;
-                    let (err, retry) = match failure {
-                        Failure::Retry(err) => (
-                            err,
-                            next_attempt(
-                                settings.retry_base,
-                                settings.max_attempts,
-                                row.attempts + 1,
-                                Utc::now(),
-                            ),
-                        ),
-                        Failure::GiveUp(err) => (err, None),
-                    };
-                    tracing::info!(
-                        activity = %activity.ap_id, inbox = %row.inbox, attempt = row.attempts + 1,
-                        retry_at = ?retry, error = %err, "delivery failed"
-                    );
-                    if let Err(db_err) = outbox::mark_failed(&data.db, &row, &err, retry).await {
-                        tracing::warn!(%db_err, "cannot record a failed delivery");
-                    }
-                    // The host is probably down: its other deliveries wait for the retry.
-                    if retry.is_some() {
-                        return;
-                    }
-                }
+        let mut rest = due.as_slice();
+        while !rest.is_empty() {
+            let (now, later) = rest.split_at(window(rest));
+            rest = later;
+            let results = futures::future::join_all(
+                now.iter().map(|(row, activity)| send(data, row, activity)),
+            )
+            .await;
+            let mut host_failed = false;
+            for ((row, activity), result) in now.iter().zip(results) {
+                host_failed |= record_outcome(data, row, activity, result).await;
+            }
+            // The host is probably down: its other deliveries wait for the retry.
+            if host_failed {
+                return;
             }
         }
     }
+}
+
+/// Records how a delivery went; `true` when it will be retried (the host seems down).
+async fn record_outcome(
+    data: &Fed,
+    row: &delivery::Model,
+    activity: &outbox_activity::Model,
+    result: Result<(), Failure>,
+) -> bool {
+    let failure = match result {
+        Ok(()) => {
+            if let Err(err) = outbox::mark_delivered(&data.db, row.id, Utc::now()).await {
+                tracing::warn!(%err, "cannot record a delivery");
+            }
+            return false;
+        }
+        Err(failure) => failure,
+    };
+    let settings = &data.settings;
+    let (err, retry) = match failure {
+        Failure::Retry(err) => (
+            err,
+            next_attempt(
+                settings.retry_base,
+                settings.max_attempts,
+                row.attempts + 1,
+                Utc::now(),
+            ),
+        ),
+        Failure::GiveUp(err) => (err, None),
+    };
+    tracing::info!(
+        activity = %activity.ap_id, inbox = %row.inbox, attempt = row.attempts + 1,
+        retry_at = ?retry, error = %err, "delivery failed"
+    );
+    if let Err(db_err) = outbox::mark_failed(&data.db, row, &err, retry).await {
+        tracing::warn!(%db_err, "cannot record a failed delivery");
+    }
+    retry.is_some()
 }
 
 /// A stored activity, ready to be signed and sent.
@@ -221,6 +263,52 @@ async fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn due(subjects: &[&str]) -> Vec<(delivery::Model, outbox_activity::Model)> {
+        subjects
+            .iter()
+            .enumerate()
+            .map(|(n, subject)| {
+                let n = i32::try_from(n).unwrap_or(0);
+                (
+                    delivery::Model {
+                        id: n,
+                        activity_id: n,
+                        inbox: "https://b.example/inbox".into(),
+                        host: "b.example".into(),
+                        state: "pending".into(),
+                        attempts: 0,
+                        next_attempt_at: Utc::now(),
+                        last_error: None,
+                        delivered_at: None,
+                    },
+                    outbox_activity::Model {
+                        id: n,
+                        ap_id: format!("https://a.example/activities/{n}"),
+                        kind: "Announce".into(),
+                        actor: "https://a.example/consultations/x".into(),
+                        object_id: Some((*subject).to_owned()),
+                        data: "{}".into(),
+                        created_at: Utc::now(),
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_window_never_holds_two_deliveries_about_one_object() {
+        assert_eq!(window(&due(&["p1", "p2", "p3"])), 3);
+        assert_eq!(
+            window(&due(&["p1", "p2", "p1", "p3"])),
+            2,
+            "the second p1 waits"
+        );
+        assert_eq!(window(&due(&["p1"; 4])), 1);
+        let many: Vec<String> = (0..20).map(|n| format!("p{n}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(window(&due(&many)), WINDOW);
+    }
 
     #[test]
     fn backoff_grows_from_a_minute_to_days_then_stops() {

@@ -60,6 +60,28 @@ async fn followers_of(
         .collect())
 }
 
+/// What an activity is finally about: the object inside any announced activity. Deliveries
+/// about the same subject are never sent to one host at the same time, so they keep their
+/// order (a `Create` arrives before its `Delete`).
+fn subject(activity: &Value) -> Option<String> {
+    let mut object = &activity["object"];
+    while let Value::Object(inner) = object {
+        let is_activity = matches!(
+            inner.get("type").and_then(Value::as_str),
+            Some("Create" | "Update" | "Delete" | "Announce" | "Undo" | "Accept")
+        );
+        if !is_activity {
+            break;
+        }
+        object = &object["object"];
+    }
+    match object {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+}
+
 /// Stores an activity and its deliveries; returns its id.
 pub async fn record(
     db: &impl ConnectionTrait,
@@ -69,11 +91,7 @@ pub async fn record(
     targets.sort();
     targets.dedup();
     let id = activity["id"].as_str().unwrap_or_default().to_owned();
-    let object_id = match &activity["object"] {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_owned),
-        _ => None,
-    };
+    let object_id = subject(&activity);
     let new = NewActivity {
         ap_id: id.clone(),
         kind: activity["type"].as_str().unwrap_or("Activity").to_owned(),
