@@ -21,6 +21,9 @@ use serde_json::{Value, json};
 /// Largest inbox body we read (Mastodon's limit too).
 pub const INBOX_LIMIT: usize = 1024 * 1024;
 
+/// Longest an incoming activity may take to verify and apply, fetches included.
+const INBOX_DEADLINE: std::time::Duration = std::time::Duration::from_secs(9);
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/inbox", post(receive))
@@ -119,7 +122,14 @@ async fn receive(State(state): State<AppState>, request: Request) -> Response {
     let (Ok(first), Ok(second)) = (first, second) else {
         return inbox_answer(400, "unreadable request");
     };
-    let outcome = inbox::receive(&fed, &actor, first, second).await;
+    // A deadline for the whole verification and processing (fetches included); on expiry the
+    // transaction is rolled back and the sender retries later.
+    let Ok(outcome) =
+        tokio::time::timeout(INBOX_DEADLINE, inbox::receive(&fed, &actor, first, second)).await
+    else {
+        tracing::warn!(activity = %id, actor = %actor, "inbox processing took too long");
+        return inbox_answer(503, "processing took too long; try again later");
+    };
     match outcome {
         Ok(()) => {
             tracing::debug!(activity = %id, kind = %json["type"], "activity received");
