@@ -1,0 +1,42 @@
+//! Which participants count for the opinion groups ("in-conv").
+
+use crate::matrix::VoteMatrix;
+use std::collections::BTreeSet;
+
+/// How many comments each row voted on (passes and moderated-out comments included).
+pub fn user_vote_counts(matrix: &VoteMatrix) -> Vec<usize> {
+    (0..matrix.rows())
+        .map(|row| matrix.row(row).count())
+        .collect()
+}
+
+/// The participants in the conversation: everyone before (membership is sticky), everyone
+/// with at least `min(7, m)` votes, and while fewer than 15, the most active others (ties to
+/// the lower participant id).
+pub fn in_conversation(
+    pids: &[u64],
+    counts: &[usize],
+    columns: usize,
+    previous: &BTreeSet<u64>,
+) -> BTreeSet<u64> {
+    let threshold = columns.min(7);
+    let mut included = previous.clone();
+    for (pid, &count) in pids.iter().zip(counts) {
+        if count >= threshold && count > 0 {
+            included.insert(*pid);
+        }
+    }
+    if included.len() < 15 {
+        let mut others: Vec<(usize, u64)> = pids
+            .iter()
+            .zip(counts)
+            .filter(|(pid, count)| !included.contains(pid) && **count > 0)
+            .map(|(pid, &count)| (count, *pid))
+            .collect();
+        others.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, pid) in others.into_iter().take(15 - included.len()) {
+            included.insert(pid);
+        }
+    }
+    included
+}

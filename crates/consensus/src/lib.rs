@@ -1,0 +1,33 @@
+//! Opinion mapping as pol.is does it (../shared/docs/consensus-math.md), in pure Rust with no
+//! I/O: the vote matrix with moderation, PCA by power iteration on the sparse matrix, the
+//! sparsity-aware participant projection, comment projection and extremity, and participant
+//! inclusion.
+//!
+//! Signs: inside this crate, as in pol.is, agree is −1, disagree +1 and pass 0. Convert at the
+//! boundary with [`Vote::internal`].
+//!
+//! Still to come (issue 5): base and group clustering with the k smoother, group votes,
+//! representativeness, consensus, group-aware consensus and comment priorities.
+
+mod inclusion;
+mod matrix;
+mod pca;
+mod projection;
+
+pub use inclusion::{in_conversation, user_vote_counts};
+pub use matrix::{Vote, VoteEvent, VoteMatrix};
+pub use pca::{Pca, PcaOptions, pca};
+pub use projection::{comment_extremity, comment_projection, participant_projection};
+
+/// What can go wrong in the math.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsensusError {
+    /// A warm-start state does not fit the matrix.
+    #[error("the previous state has {found} columns, the matrix {expected}")]
+    StateMismatch {
+        /// Columns in the matrix.
+        expected: usize,
+        /// Columns in the state.
+        found: usize,
+    },
+}

@@ -1,0 +1,207 @@
+//! The rating matrix: one row per participant who voted, one column per comment with at least
+//! one vote (ascending comment id), stored sparsely because real conversations leave most cells
+//! empty. Moderated-out columns count as voted (0) in every row, as in pol.is.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A vote as people cast it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Vote {
+    /// Agree.
+    Agree,
+    /// Disagree.
+    Disagree,
+    /// Pass (seen, no opinion).
+    Pass,
+}
+
+impl Vote {
+    /// pol.is's internal value: agree −1, disagree +1, pass 0.
+    pub fn internal(self) -> f64 {
+        match self {
+            Vote::Agree => -1.0,
+            Vote::Disagree => 1.0,
+            Vote::Pass => 0.0,
+        }
+    }
+
+    /// From the export convention (agree +1, disagree −1, pass 0); `None` for anything else.
+    pub fn from_export(value: i64) -> Option<Vote> {
+        match value {
+            1 => Some(Vote::Agree),
+            -1 => Some(Vote::Disagree),
+            0 => Some(Vote::Pass),
+            _ => None,
+        }
+    }
+}
+
+/// One vote event: later events on the same cell replace earlier ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoteEvent {
+    /// The participant.
+    pub pid: u64,
+    /// The comment.
+    pub tid: u64,
+    /// The vote.
+    pub vote: Vote,
+    /// When (any increasing number, e.g. milliseconds).
+    pub at: i64,
+}
+
+/// The participants × comments matrix of the latest votes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoteMatrix {
+    /// Participant id of each row, ascending.
+    pub pids: Vec<u64>,
+    /// Comment id of each column, ascending.
+    pub tids: Vec<u64>,
+    /// Whether each column is moderated out (or meta): then it is 0 in every row.
+    pub moderated_out: Vec<bool>,
+    /// Row starts into `cols` and `values` (length rows + 1).
+    row_start: Vec<usize>,
+    /// Column of each stored vote.
+    cols: Vec<u32>,
+    /// Internal-sign value of each stored vote (the raw vote, also for moderated-out columns).
+    values: Vec<f64>,
+}
+
+impl VoteMatrix {
+    /// Builds the matrix from vote events (applied in time order, the latest per cell wins;
+    /// equal times keep their given order) and the ids of moderated-out or meta comments.
+    pub fn from_events(events: &[VoteEvent], moderated_out: &BTreeSet<u64>) -> VoteMatrix {
+        let mut order: Vec<usize> = (0..events.len()).collect();
+        order.sort_by_key(|&i| events[i].at);
+        let mut latest: HashMap<(u64, u64), Vote> = HashMap::with_capacity(events.len());
+        for i in order {
+            let e = events[i];
+            latest.insert((e.pid, e.tid), e.vote);
+        }
+        let tids: Vec<u64> = latest
+            .keys()
+            .map(|&(_, tid)| tid)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let column: HashMap<u64, u32> = tids
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (t, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let mut rows: BTreeMap<u64, Vec<(u32, f64)>> = BTreeMap::new();
+        for (&(pid, tid), vote) in &latest {
+            if let Some(&col) = column.get(&tid) {
+                rows.entry(pid).or_default().push((col, vote.internal()));
+            }
+        }
+        let mut matrix = VoteMatrix {
+            pids: Vec::with_capacity(rows.len()),
+            moderated_out: tids.iter().map(|t| moderated_out.contains(t)).collect(),
+            tids,
+            row_start: Vec::with_capacity(rows.len() + 1),
+            cols: Vec::with_capacity(latest.len()),
+            values: Vec::with_capacity(latest.len()),
+        };
+        matrix.row_start.push(0);
+        for (pid, mut cells) in rows {
+            cells.sort_by_key(|&(col, _)| col);
+            matrix.pids.push(pid);
+            for (col, value) in cells {
+                matrix.cols.push(col);
+                matrix.values.push(value);
+            }
+            matrix.row_start.push(matrix.cols.len());
+        }
+        matrix
+    }
+
+    /// Number of rows (participants who voted).
+    pub fn rows(&self) -> usize {
+        self.pids.len()
+    }
+
+    /// Number of columns (`m`: comments with at least one vote).
+    pub fn columns(&self) -> usize {
+        self.tids.len()
+    }
+
+    /// Number of stored votes.
+    pub fn votes(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The raw votes of a row: (column, internal value).
+    pub fn row(&self, row: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let range = self.row_start[row]..self.row_start[row + 1];
+        self.cols[range.clone()]
+            .iter()
+            .zip(&self.values[range])
+            .map(|(&c, &v)| (c as usize, v))
+    }
+
+    /// The rating-matrix votes of a row: moderated-out columns left out (they are 0, which
+    /// after centring on their mean of 0 contributes nothing).
+    pub fn rated_row(&self, row: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.row(row).filter(|&(c, _)| !self.moderated_out[c])
+    }
+
+    /// How many cells of a row count as voted in the rating matrix: its votes plus every
+    /// moderated-out column it did not vote on (those are 0, not empty).
+    pub fn rated_count(&self, row: usize) -> usize {
+        let voted_out = self
+            .row(row)
+            .filter(|&(c, _)| self.moderated_out[c])
+            .count();
+        let all_out = self.moderated_out.iter().filter(|&&out| out).count();
+        self.row_start[row + 1] - self.row_start[row] - voted_out + all_out
+    }
+
+    /// The column means of the rating matrix over its non-empty cells (0 for moderated-out
+    /// columns, which are 0 everywhere).
+    pub fn column_means(&self) -> Vec<f64> {
+        let mut sums = vec![0.0; self.columns()];
+        let mut counts = vec![0u64; self.columns()];
+        for row in 0..self.rows() {
+            for (c, v) in self.rated_row(row) {
+                sums[c] += v;
+                counts[c] += 1;
+            }
+        }
+        sums.iter()
+            .zip(&counts)
+            .map(|(&s, &n)| if n == 0 { 0.0 } else { s / n as f64 })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(pid: u64, tid: u64, vote: Vote, at: i64) -> VoteEvent {
+        VoteEvent { pid, tid, vote, at }
+    }
+
+    #[test]
+    fn the_latest_vote_wins_and_moderated_columns_are_zero_everywhere() {
+        let events = [
+            event(7, 3, Vote::Agree, 2),
+            event(7, 3, Vote::Disagree, 1),
+            event(2, 3, Vote::Disagree, 3),
+            event(2, 9, Vote::Pass, 4),
+            event(5, 9, Vote::Agree, 5),
+        ];
+        let m = VoteMatrix::from_events(&events, &BTreeSet::from([9]));
+        assert_eq!(m.pids, vec![2, 5, 7]);
+        assert_eq!(m.tids, vec![3, 9]);
+        assert_eq!(
+            m.row(2).collect::<Vec<_>>(),
+            vec![(0, -1.0)],
+            "agree at t=2 wins"
+        );
+        assert_eq!(m.column_means(), vec![0.0, 0.0]);
+        // Participant 7 never saw comment 9, yet it counts: it is 0, not empty.
+        assert_eq!(m.rated_count(2), 2);
+        assert_eq!(m.rated_count(1), 1);
+    }
+}
