@@ -6,18 +6,29 @@
 //! Signs: inside this crate, as in pol.is, agree is −1, disagree +1 and pass 0. Convert at the
 //! boundary with [`Vote::internal`].
 //!
-//! Still to come (issue 5): base and group clustering with the k smoother, group votes,
-//! representativeness, consensus, group-aware consensus and comment priorities.
+//! Also: base and group clustering with the k smoother (`groups`, `cluster`), group vote
+//! counts and group-aware consensus, representativeness and consensus (`repness`), and comment
+//! priorities (`priority`).
 
+mod cluster;
+mod groups;
 mod inclusion;
 mod matrix;
 mod pca;
+mod priority;
 mod projection;
+mod repness;
+mod stats;
 
+pub use cluster::{Cluster, kmeans, silhouette};
+pub use groups::{ClusterState, IdCluster, Tally, cluster, group_aware_consensus, group_votes};
 pub use inclusion::{in_conversation, user_vote_counts};
 pub use matrix::{Vote, VoteEvent, VoteMatrix};
 pub use pca::{Pca, PcaOptions, pca};
+pub use priority::comment_priorities;
 pub use projection::{comment_extremity, comment_projection, participant_projection};
+pub use repness::{Consensus, Representative, Side, consensus, representatives};
+pub use stats::{Z_90, prop_test, significant, two_prop_test};
 
 /// What can go wrong in the math.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,8 +3,9 @@
 //! Components have an arbitrary sign, so each is aligned to pol.is's before comparing.
 
 use inspraak_consensus::{
-    Pca, PcaOptions, Vote, VoteEvent, VoteMatrix, comment_extremity, comment_projection,
-    in_conversation, participant_projection, pca, user_vote_counts,
+    Pca, PcaOptions, Side, Vote, VoteEvent, VoteMatrix, comment_extremity, comment_priorities,
+    comment_projection, consensus, group_aware_consensus, group_votes, in_conversation,
+    participant_projection, pca, representatives, user_vote_counts,
 };
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -266,5 +267,235 @@ fn participant_inclusion_replayed_vote_by_vote_matches_where_history_allows() {
         } else {
             assert_eq!(included, theirs, "{name}: in-conv");
         }
+    }
+}
+
+/// pol.is's groups as matrix rows: group id → rows of the members of its base clusters.
+fn polis_groups(matrix: &VoteMatrix, math: &Value) -> Vec<(u64, Vec<usize>)> {
+    let base = &math["base-clusters"];
+    let ids: Vec<u64> = base["id"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
+    let members: Vec<Vec<u64>> = base["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| {
+            m.as_array()
+                .expect("pids")
+                .iter()
+                .filter_map(Value::as_u64)
+                .collect()
+        })
+        .collect();
+    let base_members: HashMap<u64, &Vec<u64>> = ids.iter().copied().zip(members.iter()).collect();
+    let row_of: HashMap<u64, usize> = matrix
+        .pids
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| (p, i))
+        .collect();
+    math["group-clusters"]
+        .as_array()
+        .expect("group clusters")
+        .iter()
+        .map(|g| {
+            let rows = g["members"]
+                .as_array()
+                .expect("base ids")
+                .iter()
+                .filter_map(Value::as_u64)
+                .flat_map(|b| base_members[&b].iter().map(|pid| row_of[pid]))
+                .collect();
+            (g["id"].as_u64().expect("group id"), rows)
+        })
+        .collect()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    // pol.is prints some statistics with 7 to 8 significant digits.
+    (a - b).abs() <= 1e-7 * b.abs().max(1.0)
+}
+
+#[test]
+fn group_votes_and_group_aware_consensus_match_polis_given_its_groups() {
+    for name in FIXTURES {
+        let c = conversation(name);
+        let matrix = VoteMatrix::from_events(&c.events, &c.moderated_out);
+        let groups = polis_groups(&matrix, &c.math);
+        let rows: Vec<Vec<usize>> = groups.iter().map(|(_, r)| r.clone()).collect();
+        let votes = group_votes(&matrix, &rows);
+        for ((gid, members), tallies) in groups.iter().zip(&votes) {
+            let theirs = &c.math["group-votes"][gid.to_string()];
+            assert_eq!(
+                theirs["n-members"].as_u64(),
+                Some(members.len() as u64),
+                "{name} group {gid}"
+            );
+            for (col, tid) in matrix.tids.iter().enumerate() {
+                let t = &theirs["votes"][tid.to_string()];
+                let (a, d, s) = (
+                    t["A"].as_u64().unwrap_or(0),
+                    t["D"].as_u64().unwrap_or(0),
+                    t["S"].as_u64().unwrap_or(0),
+                );
+                assert_eq!(
+                    (tallies[col].agree, tallies[col].disagree, tallies[col].seen),
+                    (a, d, s),
+                    "{name} group {gid} comment {tid}"
+                );
+            }
+        }
+        let gac = group_aware_consensus(&votes, matrix.columns(), false);
+        for (col, tid) in matrix.tids.iter().enumerate() {
+            let theirs = number(&c.math["group-aware-consensus"][tid.to_string()]);
+            assert!(
+                (gac[col] - theirs).abs() < PRECISION,
+                "{name} GAC of {tid}: {} vs {theirs}",
+                gac[col]
+            );
+        }
+    }
+}
+
+#[test]
+fn representative_comments_match_polis_given_its_groups() {
+    for name in FIXTURES {
+        let c = conversation(name);
+        let matrix = VoteMatrix::from_events(&c.events, &c.moderated_out);
+        let groups = polis_groups(&matrix, &c.math);
+        let rows: Vec<Vec<usize>> = groups.iter().map(|(_, r)| r.clone()).collect();
+        let votes = group_votes(&matrix, &rows);
+        for (g, (gid, _)) in groups.iter().enumerate() {
+            let ours = representatives(&votes, g, &matrix.moderated_out);
+            let theirs = c.math["repness"][gid.to_string()]
+                .as_array()
+                .expect("repness");
+            let our_tids: Vec<u64> = ours.iter().map(|r| matrix.tids[r.column]).collect();
+            let their_tids: Vec<u64> = theirs.iter().filter_map(|r| r["tid"].as_u64()).collect();
+            assert_eq!(
+                our_tids, their_tids,
+                "{name} group {gid}: representative comments"
+            );
+            for (r, t) in ours.iter().zip(theirs) {
+                let side = match r.side {
+                    Side::Agree => "agree",
+                    Side::Disagree => "disagree",
+                };
+                assert_eq!(t["repful-for"], side, "{name} group {gid} tid {}", t["tid"]);
+                assert_eq!(t["n-success"].as_u64(), Some(r.n_success));
+                assert_eq!(t["n-trials"].as_u64(), Some(r.n_trials));
+                assert_eq!(
+                    t["best-agree"] == true,
+                    r.best_agree,
+                    "{name} group {gid} best-agree"
+                );
+                for (field, value) in [
+                    ("p-success", r.p_success),
+                    ("p-test", r.p_test),
+                    ("repness", r.repness),
+                    ("repness-test", r.repness_test),
+                ] {
+                    assert!(
+                        close(value, number(&t[field])),
+                        "{name} group {gid} tid {} {field}: {value} vs {}",
+                        t["tid"],
+                        t[field]
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn consensus_comments_match_polis() {
+    for name in FIXTURES {
+        let c = conversation(name);
+        let matrix = VoteMatrix::from_events(&c.events, &c.moderated_out);
+        let everyone = vec![(0..matrix.rows()).collect::<Vec<usize>>()];
+        let all = group_votes(&matrix, &everyone).remove(0);
+        let (agree, disagree) = consensus(&all, &matrix.moderated_out);
+        for (ours, key) in [(agree, "agree"), (disagree, "disagree")] {
+            let theirs = c.math["consensus"][key].as_array().expect("consensus");
+            let our_tids: Vec<u64> = ours.iter().map(|x| matrix.tids[x.column]).collect();
+            let their_tids: Vec<u64> = theirs.iter().filter_map(|x| x["tid"].as_u64()).collect();
+            assert_eq!(our_tids, their_tids, "{name}: consensus {key}");
+            for (x, t) in ours.iter().zip(theirs) {
+                assert_eq!(t["n-success"].as_u64(), Some(x.n_success));
+                assert_eq!(t["n-trials"].as_u64(), Some(x.n_trials));
+                assert!(close(x.p_success, number(&t["p-success"])));
+                assert!(close(x.p_test, number(&t["p-test"])));
+            }
+        }
+    }
+}
+
+#[test]
+fn comment_priorities_match_polis_given_its_group_votes() {
+    for name in FIXTURES {
+        let c = conversation(name);
+        let matrix = VoteMatrix::from_events(&c.events, &c.moderated_out);
+        // pol.is reads the group votes of the update before; the fixture's are what it had.
+        let groups = polis_groups(&matrix, &c.math);
+        let rows: Vec<Vec<usize>> = groups.iter().map(|(_, r)| r.clone()).collect();
+        let votes = group_votes(&matrix, &rows);
+        let extremity = numbers(&c.math["pca"]["comment-extremity"]);
+        let meta_tids: BTreeSet<u64> = c.math["meta-tids"]
+            .as_array()
+            .expect("meta")
+            .iter()
+            .filter_map(Value::as_u64)
+            .collect();
+        let meta: Vec<bool> = matrix.tids.iter().map(|t| meta_tids.contains(t)).collect();
+        let ours = comment_priorities(&votes, &extremity, &meta);
+        let mut worst: f64 = 0.0;
+        for (col, tid) in matrix.tids.iter().enumerate() {
+            let theirs = number(&c.math["comment-priorities"][tid.to_string()]);
+            worst = worst.max((ours[col] - theirs).abs() / theirs.abs().max(1.0));
+        }
+        assert!(
+            worst < PRECISION,
+            "{name}: priorities off by {worst} (relative)"
+        );
+    }
+}
+
+#[test]
+fn a_cold_run_finds_as_many_groups_as_polis() {
+    for name in FIXTURES {
+        let c = conversation(name);
+        let matrix = VoteMatrix::from_events(&c.events, &c.moderated_out);
+        let ours = pca(&matrix, None, PcaOptions::default());
+        let positions = participant_projection(&matrix, &ours);
+        let in_conv: BTreeSet<u64> = c.math["in-conv"]
+            .as_array()
+            .expect("in-conv")
+            .iter()
+            .filter_map(Value::as_u64)
+            .collect();
+        // pol.is meets participants in the order they first voted; its base clusters follow it.
+        let mut first_vote: HashMap<u64, i64> = HashMap::new();
+        for e in &c.events {
+            let t = first_vote.entry(e.pid).or_insert(e.at);
+            *t = (*t).min(e.at);
+        }
+        let mut rows: Vec<usize> = (0..matrix.rows())
+            .filter(|&r| in_conv.contains(&matrix.pids[r]))
+            .collect();
+        rows.sort_by_key(|&r| first_vote[&matrix.pids[r]]);
+        let (pids, points): (Vec<u64>, Vec<[f64; 2]>) =
+            rows.iter().map(|&r| (matrix.pids[r], positions[r])).unzip();
+        let (groups, state) = inspraak_consensus::cluster(&pids, &points, &Default::default());
+        let theirs = c.math["group-clusters"].as_array().expect("groups").len();
+        assert_eq!(
+            groups.len(),
+            theirs,
+            "{name}: number of groups (silhouette choice {:?})",
+            state.last_k
+        );
     }
 }
