@@ -10,16 +10,22 @@
 //! counts and group-aware consensus, representativeness and consensus (`repness`), and comment
 //! priorities (`priority`).
 
+mod analysis;
 mod cluster;
 mod groups;
 mod inclusion;
 mod matrix;
+pub mod opendata;
 mod pca;
 mod priority;
 mod projection;
 mod repness;
 mod stats;
 
+pub use analysis::{
+    Analysis, CommentResult, ConversationState, Group, Participant, adjusted_rand_index, analyze,
+    replay,
+};
 pub use cluster::{Cluster, kmeans, silhouette};
 pub use groups::{ClusterState, IdCluster, Tally, cluster, group_aware_consensus, group_votes};
 pub use inclusion::{in_conversation, user_vote_counts};
