@@ -171,11 +171,12 @@ pub fn parse_votes(text: &str) -> Result<Vec<VoteEvent>, FormatError> {
         .collect()
 }
 
+/// pol.is's group per participant (`None`: not clustered).
+pub type PolisGroups = BTreeMap<u64, Option<u64>>;
+
 /// Parses `participants-votes.csv`: pol.is's group per participant, and the final votes (used
 /// as events when there is no `votes.csv`, in participant order).
-pub fn parse_participants_votes(
-    text: &str,
-) -> Result<(BTreeMap<u64, Option<u64>>, Vec<VoteEvent>), FormatError> {
+pub fn parse_participants_votes(text: &str) -> Result<(PolisGroups, Vec<VoteEvent>), FormatError> {
     const FILE: &str = "participants-votes.csv";
     let mut r = reader(text);
     let h = headers(FILE, &mut r)?;

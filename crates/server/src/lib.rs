@@ -2,6 +2,7 @@
 //! the binary and the end-to-end tests start instances the same way.
 
 pub mod config;
+pub mod conversation;
 pub mod demo;
 
 use axum::Router;

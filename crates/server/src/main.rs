@@ -36,6 +36,29 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Opinion-mapping tools for analysts.
+    Conversation {
+        #[command(subcommand)]
+        command: ConversationCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConversationCommand {
+    /// Analyse a conversation in the pol.is openData format (a folder with comments.csv,
+    /// participants-votes.csv and, when present, votes.csv).
+    Analyze {
+        /// The folder.
+        dir: PathBuf,
+        /// Print JSON: each participant's group, representative and consensus statements,
+        /// group-aware consensus per comment.
+        #[arg(long)]
+        json: bool,
+        /// Replay votes.csv in updates of this many seconds, as pol.is computed it while votes
+        /// came in (0: one update of everything).
+        #[arg(long, default_value_t = 600)]
+        tick_seconds: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -64,6 +87,26 @@ fn main() -> Result<()> {
             }),
         )
         .init();
+    if let Command::Conversation {
+        command:
+            ConversationCommand::Analyze {
+                dir,
+                json,
+                tick_seconds,
+            },
+    } = &cli.command
+    {
+        match inspraak_server::conversation::analyze_dir(dir, *json, *tick_seconds) {
+            Ok(output) => {
+                println!("{output}");
+                return Ok(());
+            }
+            Err(err) => {
+                eprintln!("inspraak: {err}");
+                std::process::exit(2);
+            }
+        }
+    }
     let settings = match Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()) {
         Ok(settings) => settings,
         Err(err) => {
@@ -91,6 +134,7 @@ fn main() -> Result<()> {
                         email,
                     },
             } => create_admin(&settings, &username, &display_name, email.as_deref()).await,
+            Command::Conversation { .. } => Ok(()),
         }
     })
 }

@@ -167,3 +167,75 @@ async fn serve_demo_shows_a_dutch_municipality_with_consultations_in_different_p
         "four published demo consultations (the fifth is a draft)"
     );
 }
+
+#[test]
+fn an_analyst_analyses_an_opendata_conversation_and_bad_files_are_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let seattle = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/polis/15-per-hour-seattle");
+    assert!(
+        seattle.is_dir(),
+        "the shared openData folder is required at {}",
+        seattle.display()
+    );
+    let out = inspraak(dir.path())
+        .args(["conversation", "analyze", "--json"])
+        .arg(&seattle)
+        .output()
+        .expect("run analyze");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["group_count"], 2, "pol.is found two groups");
+    assert_eq!(json["participants"].as_object().map(|p| p.len()), Some(339));
+    assert!(
+        json["consensus"]["agree"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+    assert!(json["group_aware_consensus"]["12"]["agree"].is_number());
+
+    let summary = inspraak(dir.path())
+        .args(["conversation", "analyze", "--tick-seconds", "0"])
+        .arg(&seattle)
+        .output()
+        .expect("run analyze");
+    let text = String::from_utf8_lossy(&summary.stdout);
+    assert!(
+        text.contains("opinion groups") && text.contains("Consensus"),
+        "{text}"
+    );
+
+    // A broken file is named with its line; a missing one is named too.
+    let broken = dir.path().join("broken");
+    std::fs::create_dir_all(&broken).expect("dir");
+    std::fs::copy(seattle.join("comments.csv"), broken.join("comments.csv")).expect("copy");
+    std::fs::copy(
+        seattle.join("participants-votes.csv"),
+        broken.join("participants-votes.csv"),
+    )
+    .expect("copy");
+    std::fs::write(
+        broken.join("votes.csv"),
+        "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,0,1,twee\n",
+    )
+    .expect("write");
+    let out = inspraak(dir.path())
+        .args(["conversation", "analyze"])
+        .arg(&broken)
+        .output()
+        .expect("run analyze");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("votes.csv") && err.contains("line 3"), "{err}");
+    std::fs::remove_file(broken.join("comments.csv")).expect("remove");
+    let out = inspraak(dir.path())
+        .args(["conversation", "analyze"])
+        .arg(&broken)
+        .output()
+        .expect("run analyze");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("comments.csv"));
+}
