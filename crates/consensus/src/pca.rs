@@ -1,14 +1,15 @@
-//! Two-component PCA by power iteration on the sparse, centred rating matrix.
+//! Two-component PCA on the sparse, centred rating matrix.
 //!
 //! Missing cells are imputed with their column mean, so after centring they are exactly 0 and
-//! the centred matrix stays as sparse as the votes. `XᵀX v` is computed row by row from the
-//! stored votes. The second component is found on the deflated matrix `X(I − v₁v₁ᵀ)` without
-//! materialising it: `(I − v₁v₁ᵀ) XᵀX (I − v₁v₁ᵀ) v`.
+//! the centred matrix stays as sparse as the votes. `XᵀX V` is computed row by row from the
+//! stored votes, for a block of four vectors at once.
 //!
-//! pol.is stops when the eigenvalue estimate repeats, which leaves the vectors at about 1e-8
-//! and, on a cold start with close eigenvalues, at 1e-5 after its 100-iteration cap. We stop
-//! when the vector itself no longer moves (default 1e-14), which reaches pol.is's converged,
-//! warm-started values to about 1e-13 on its own fixtures.
+//! pol.is finds the same two directions by power iteration with deflation and stops when the
+//! eigenvalue estimate repeats, which leaves the vectors at about 1e-8 and, on a cold start
+//! with close eigenvalues, at 1e-5 after its 100-iteration cap. We use subspace iteration with
+//! Rayleigh-Ritz (the same fixed point, reached much faster when the second and third
+//! eigenvalues are close) and stop when the vectors no longer move (default 1e-14), which
+//! reaches pol.is's converged, warm-started values to about 1e-13 on its own fixtures.
 
 use crate::matrix::VoteMatrix;
 use serde::{Deserialize, Serialize};
@@ -45,78 +46,187 @@ impl Default for PcaOptions {
     }
 }
 
-/// `XᵀX v` for the centred rating matrix.
-fn gram_times(matrix: &VoteMatrix, center: &[f64], v: &[f64]) -> Vec<f64> {
-    let mut w = vec![0.0; v.len()];
+/// `XᵀX V` for a block of vectors (`block[b]` is vector b), in one pass over the votes.
+fn gram_times_block(matrix: &VoteMatrix, center: &[f64], block: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let k = block.len();
+    let m = center.len();
+    let mut out = vec![vec![0.0; m]; k];
+    let mut s = vec![0.0; k];
     for row in 0..matrix.rows() {
-        let s: f64 = matrix
-            .rated_row(row)
-            .map(|(c, x)| (x - center[c]) * v[c])
-            .sum();
-        if s != 0.0 {
-            for (c, x) in matrix.rated_row(row) {
-                w[c] += s * (x - center[c]);
+        s.iter_mut().for_each(|x| *x = 0.0);
+        for (c, x) in matrix.rated_row(row) {
+            let d = x - center[c];
+            for b in 0..k {
+                s[b] += d * block[b][c];
+            }
+        }
+        for (c, x) in matrix.rated_row(row) {
+            let d = x - center[c];
+            for b in 0..k {
+                out[b][c] += s[b] * d;
             }
         }
     }
-    w
+    out
 }
 
-/// Removes the parts of `v` along the (unit) vectors `found`.
-fn orthogonalise(v: &mut [f64], found: &[Vec<f64>]) {
-    for u in found {
-        let dot: f64 = v.iter().zip(u).map(|(a, b)| a * b).sum();
-        for (a, b) in v.iter_mut().zip(u) {
-            *a -= dot * b;
-        }
-    }
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 fn norm(v: &[f64]) -> f64 {
-    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+    dot(v, v).sqrt()
 }
 
-/// One component: power iteration from `start`, deflated against `found`.
-fn component(
-    matrix: &VoteMatrix,
-    center: &[f64],
-    found: &[Vec<f64>],
-    start: Vec<f64>,
-    options: PcaOptions,
-) -> Vec<f64> {
-    let mut v = start;
-    orthogonalise(&mut v, found);
-    let n = norm(&v);
-    if n == 0.0 {
-        return vec![0.0; v.len()];
-    }
-    v.iter_mut().for_each(|x| *x /= n);
-    for _ in 0..options.max_iterations {
-        let mut w = gram_times(matrix, center, &v);
-        orthogonalise(&mut w, found);
-        let n = norm(&w);
-        if n == 0.0 {
-            return vec![0.0; v.len()];
+/// Orthonormalises the vectors in order (modified Gram-Schmidt, twice for accuracy); a vector
+/// that vanishes is replaced by zeros.
+fn orthonormalise(vectors: &mut [Vec<f64>]) {
+    for i in 0..vectors.len() {
+        for _ in 0..2 {
+            for j in 0..i {
+                let (done, rest) = vectors.split_at_mut(i);
+                let p = dot(&rest[0], &done[j]);
+                for (a, b) in rest[0].iter_mut().zip(&done[j]) {
+                    *a -= p * b;
+                }
+            }
         }
-        w.iter_mut().for_each(|x| *x /= n);
-        let moved = w
-            .iter()
-            .zip(&v)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
-        v = w;
-        if moved < options.tolerance {
+        let n = norm(&vectors[i]);
+        if n > 1e-300 {
+            vectors[i].iter_mut().for_each(|x| *x /= n);
+        } else {
+            vectors[i].iter_mut().for_each(|x| *x = 0.0);
+        }
+    }
+}
+
+/// Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations: eigenvalues
+/// descending, with the eigenvectors as columns of the returned matrix (row-major).
+fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let n = a.len();
+    let mut v: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+        .collect();
+    for _ in 0..100 {
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i][j] * a[i][j])
+            .sum();
+        if off < 1e-30 {
             break;
         }
+        for p in 0..n {
+            for q in p + 1..n {
+                if a[p][q].abs() < 1e-300 {
+                    continue;
+                }
+                let theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..n {
+                    let (akp, akq) = (a[k][p], a[k][q]);
+                    a[k][p] = c * akp - s * akq;
+                    a[k][q] = s * akp + c * akq;
+                }
+                for k in 0..n {
+                    let (apk, aqk) = (a[p][k], a[q][k]);
+                    a[p][k] = c * apk - s * aqk;
+                    a[q][k] = s * apk + c * aqk;
+                }
+                for row in v.iter_mut() {
+                    let (vp, vq) = (row[p], row[q]);
+                    row[p] = c * vp - s * vq;
+                    row[q] = s * vp + c * vq;
+                }
+            }
+        }
     }
-    v
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| a[j][j].total_cmp(&a[i][i]));
+    let values = order.iter().map(|&i| a[i][i]).collect();
+    let vectors = (0..n).map(|r| order.iter().map(|&i| v[r][i]).collect()).collect();
+    (values, vectors)
+}
+
+/// Block size of the subspace iteration: two components plus two guard vectors, so that the
+/// convergence rate is set by the fifth eigenvalue rather than the third.
+const BLOCK: usize = 4;
+
+/// The top two eigenvectors of `XᵀX` by subspace iteration with Rayleigh-Ritz, starting from
+/// `start` (two or more vectors; the rest of the block is filled with fixed pseudo-random
+/// vectors). Converged when neither Ritz vector moves more than the tolerance.
+fn top_two(
+    matrix: &VoteMatrix,
+    center: &[f64],
+    start: Vec<Vec<f64>>,
+    options: PcaOptions,
+) -> [Vec<f64>; 2] {
+    let m = center.len();
+    let k = BLOCK.min(m.max(1));
+    let mut block = start;
+    let mut seed = 1u64;
+    while block.len() < k {
+        block.push(cold_start(m, seed));
+        seed += 1;
+    }
+    block.truncate(k);
+    orthonormalise(&mut block);
+    let mut previous: Option<[Vec<f64>; 2]> = None;
+    let mut top: [Vec<f64>; 2] = [vec![0.0; m], vec![0.0; m]];
+    for _ in 0..options.max_iterations {
+        let w = gram_times_block(matrix, center, &block);
+        // Rayleigh-Ritz on the current block: H = Vᵀ XᵀX V.
+        let h: Vec<Vec<f64>> = (0..k).map(|i| (0..k).map(|j| dot(&block[i], &w[j])).collect()).collect();
+        let (values, vectors) = symmetric_eigen(h);
+        let mut next: Vec<Vec<f64>> = (0..k)
+            .map(|e| {
+                let mut v = vec![0.0; m];
+                for (b, wb) in w.iter().enumerate() {
+                    let coefficient = vectors[b][e];
+                    for (x, y) in v.iter_mut().zip(wb) {
+                        *x += coefficient * y;
+                    }
+                }
+                v
+            })
+            .collect();
+        orthonormalise(&mut next);
+        // Ritz vectors of (numerically) zero eigenvalues are not directions of the data.
+        let largest = values.first().copied().unwrap_or(0.0).max(0.0);
+        for (e, v) in next.iter_mut().enumerate().take(2) {
+            if values.get(e).copied().unwrap_or(0.0) <= largest * 1e-12 {
+                v.iter_mut().for_each(|x| *x = 0.0);
+            }
+        }
+        top = [next[0].clone(), next[1].clone()];
+        // Signs of Ritz vectors are arbitrary: keep them facing the previous iteration's.
+        if let Some(prev) = &previous {
+            for c in 0..2 {
+                if dot(&top[c], &prev[c]) < 0.0 {
+                    top[c].iter_mut().for_each(|x| *x = -*x);
+                    next[c].iter_mut().for_each(|x| *x = -*x);
+                }
+            }
+            let moved = (0..2)
+                .flat_map(|c| top[c].iter().zip(&prev[c]).map(|(a, b)| (a - b).abs()))
+                .fold(0.0, f64::max);
+            if moved < options.tolerance {
+                break;
+            }
+        }
+        previous = Some(top.clone());
+        block = next;
+    }
+    top
 }
 
 /// A fixed pseudo-random start in [0.5, 1.5): deterministic, so a cold run is reproducible,
 /// and, unlike all ones, not orthogonal to the answer in symmetric cases (two camps voting
 /// exactly opposite on two comments).
-fn cold_start(m: usize) -> Vec<f64> {
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+fn cold_start(m: usize, seed: u64) -> Vec<f64> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ seed.wrapping_mul(0xD1B5_4A32_D192_ED03);
     (0..m)
         .map(|_| {
             // splitmix64
@@ -149,23 +259,16 @@ pub fn pca(matrix: &VoteMatrix, previous: Option<&Pca>, options: PcaOptions) -> 
                     .iter()
                     .map(|t| old.get(t).copied().unwrap_or(1.0))
                     .collect();
-                if norm(&v) == 0.0 { cold_start(m) } else { v }
+                if norm(&v) == 0.0 { cold_start(m, k as u64 + 100) } else { v }
             }
-            None => cold_start(m),
+            None => cold_start(m, k as u64 + 100),
         }
     };
-    let first = component(matrix, &center, &[], start(0), options);
-    let second = component(
-        matrix,
-        &center,
-        std::slice::from_ref(&first),
-        start(1),
-        options,
-    );
+    let comps = top_two(matrix, &center, vec![start(0), start(1)], options);
     Pca {
         tids: matrix.tids.clone(),
         center,
-        comps: [first, second],
+        comps,
     }
 }
 

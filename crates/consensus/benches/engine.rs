@@ -1,0 +1,139 @@
+//! Opinion-mapping benchmarks (numbers in docs/performance.md).
+//!
+//! `cargo bench -p inspraak-consensus --bench engine` runs the shipped conversations and the
+//! small synthetic case; give sizes to run others, each best in its own process so its peak
+//! memory is its own: `cargo bench -p inspraak-consensus --bench engine -- 100000x10000x10000000`.
+//! Synthetic data: fixed seed; participants in three latent camps, each comment favoured by
+//! one camp; about 62 % agree, 25 % disagree, 13 % pass.
+
+use inspraak_consensus::{ConversationState, Vote, VoteEvent, analyze, opendata, replay};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn peak_memory_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// xorshift64*: small, fast and fixed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn synthetic(participants: u64, comments: u64, votes: u64) -> Vec<VoteEvent> {
+    let mut rng = Rng(0x5EED_1234_ABCD_0001);
+    let camp: Vec<u8> = (0..participants).map(|_| (rng.below(3)) as u8).collect();
+    let favoured: Vec<u8> = (0..comments).map(|_| (rng.below(3)) as u8).collect();
+    (0..votes)
+        .map(|i| {
+            let pid = rng.below(participants);
+            let tid = rng.below(comments);
+            let same = camp[pid as usize] == favoured[tid as usize];
+            let r = rng.unit();
+            let (agree, disagree) = if same { (0.85, 0.05) } else { (0.50, 0.35) };
+            let vote = if r < agree {
+                Vote::Agree
+            } else if r < agree + disagree {
+                Vote::Disagree
+            } else {
+                Vote::Pass
+            };
+            VoteEvent { pid, tid, vote, at: i64::try_from(i).unwrap_or(i64::MAX) }
+        })
+        .collect()
+}
+
+fn run_synthetic(spec: &str) {
+    let parts: Vec<u64> = spec.split('x').filter_map(|p| p.parse().ok()).collect();
+    let [participants, comments, votes] = parts[..] else {
+        eprintln!("sizes are PARTICIPANTSxCOMMENTSxVOTES, not {spec}");
+        std::process::exit(2);
+    };
+    let made = Instant::now();
+    let events = synthetic(participants, comments, votes);
+    let agree = events.iter().filter(|e| e.vote == Vote::Agree).count() as f64 / events.len() as f64;
+    let generated = made.elapsed();
+    let started = Instant::now();
+    let matrix = inspraak_consensus::VoteMatrix::from_events(&events, &BTreeSet::new());
+    let built = started.elapsed();
+    let p = inspraak_consensus::pca(&matrix, None, inspraak_consensus::PcaOptions::default());
+    let pca_time = started.elapsed() - built;
+    let _ = inspraak_consensus::participant_projection(&matrix, &p);
+    eprintln!("  matrix {:.3} s, pca {:.3} s", built.as_secs_f64(), pca_time.as_secs_f64());
+    let started = Instant::now();
+    let (analysis, _) = analyze(&events, &BTreeSet::new(), &BTreeSet::new(), &ConversationState::default());
+    let took = started.elapsed();
+    println!(
+        "synthetic {participants} x {comments}, {votes} votes ({:.0} % agree; generated in {:.1} s): analysis {:.2} s, {} groups, peak memory {:.0} MiB",
+        agree * 100.0,
+        generated.as_secs_f64(),
+        took.as_secs_f64(),
+        analysis.groups.len(),
+        peak_memory_mib()
+    );
+}
+
+fn run_shipped() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/polis");
+    for name in ["15-per-hour-seattle", "london.youth.policing"] {
+        let dir = root.join(name);
+        let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
+        let votes = read("votes.csv");
+        let Ok(data) = opendata::parse(&read("comments.csv"), &read("participants-votes.csv"), Some(&votes)) else {
+            eprintln!("{name}: cannot read the shipped data");
+            continue;
+        };
+        let started = Instant::now();
+        let (once, _) = analyze(&data.events, &data.moderated_out(), &BTreeSet::new(), &ConversationState::default());
+        let single = started.elapsed();
+        let started = Instant::now();
+        let (replayed, _) = replay(&data.events, &data.moderated_out(), &BTreeSet::new(), 600_000);
+        let whole = started.elapsed();
+        println!(
+            "{name}: {} votes; one update {:.1} ms ({} groups); whole history replayed in 10-minute updates {:.0} ms ({} groups)",
+            data.events.len(),
+            single.as_secs_f64() * 1000.0,
+            once.groups.len(),
+            whole.as_secs_f64() * 1000.0,
+            replayed.groups.len()
+        );
+    }
+}
+
+fn main() {
+    let sizes: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a.contains('x') && !a.starts_with('-'))
+        .collect();
+    if sizes.is_empty() {
+        run_shipped();
+        run_synthetic("2000x900x225000");
+    } else {
+        for size in sizes {
+            run_synthetic(&size);
+        }
+    }
+}
