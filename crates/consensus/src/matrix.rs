@@ -2,7 +2,7 @@
 //! one vote (ascending comment id), stored sparsely because real conversations leave most cells
 //! empty. Moderated-out columns count as voted (0) in every row, as in pol.is.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 /// A vote as people cast it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,46 +69,59 @@ pub struct VoteMatrix {
 impl VoteMatrix {
     /// Builds the matrix from vote events (applied in time order, the latest per cell wins;
     /// equal times keep their given order) and the ids of moderated-out or meta comments.
+    ///
+    /// Linear apart from small per-row sorts: participants and comments are numbered through a
+    /// sorted list of their ids, events are bucketed by row (counting sort), and each row's
+    /// few events are sorted by (column, time) to keep the latest per cell.
     pub fn from_events(events: &[VoteEvent], moderated_out: &BTreeSet<u64>) -> VoteMatrix {
-        let mut order: Vec<usize> = (0..events.len()).collect();
-        order.sort_by_key(|&i| events[i].at);
-        let mut latest: HashMap<(u64, u64), Vote> = HashMap::with_capacity(events.len());
-        for i in order {
-            let e = events[i];
-            latest.insert((e.pid, e.tid), e.vote);
+        let index = |ids: Vec<u64>| -> (Vec<u64>, HashMap<u64, u32>) {
+            let mut ids = ids;
+            ids.sort_unstable();
+            ids.dedup();
+            let map = ids
+                .iter()
+                .enumerate()
+                .map(|(i, &id)| (id, u32::try_from(i).unwrap_or(u32::MAX)))
+                .collect();
+            (ids, map)
+        };
+        let (pids, row_of) = index(events.iter().map(|e| e.pid).collect());
+        let (tids, column_of) = index(events.iter().map(|e| e.tid).collect());
+        let rows: Vec<u32> = events.iter().map(|e| row_of[&e.pid]).collect();
+        // Counting sort of the events by row.
+        let mut start = vec![0usize; pids.len() + 1];
+        for &r in &rows {
+            start[r as usize + 1] += 1;
         }
-        let tids: Vec<u64> = latest
-            .keys()
-            .map(|&(_, tid)| tid)
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let column: HashMap<u64, u32> = tids
-            .iter()
-            .enumerate()
-            .map(|(i, &t)| (t, u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
-        let mut rows: BTreeMap<u64, Vec<(u32, f64)>> = BTreeMap::new();
-        for (&(pid, tid), vote) in &latest {
-            if let Some(&col) = column.get(&tid) {
-                rows.entry(pid).or_default().push((col, vote.internal()));
-            }
+        for i in 0..pids.len() {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut bucket: Vec<(u32, i64, u32)> = vec![(0, 0, 0); events.len()];
+        for (i, (e, &r)) in events.iter().zip(&rows).enumerate() {
+            let slot = &mut fill[r as usize];
+            bucket[*slot] = (column_of[&e.tid], e.at, u32::try_from(i).unwrap_or(u32::MAX));
+            *slot += 1;
         }
         let mut matrix = VoteMatrix {
-            pids: Vec::with_capacity(rows.len()),
+            pids,
             moderated_out: tids.iter().map(|t| moderated_out.contains(t)).collect(),
             tids,
-            row_start: Vec::with_capacity(rows.len() + 1),
-            cols: Vec::with_capacity(latest.len()),
-            values: Vec::with_capacity(latest.len()),
+            row_start: Vec::with_capacity(start.len()),
+            cols: Vec::with_capacity(events.len()),
+            values: Vec::with_capacity(events.len()),
         };
         matrix.row_start.push(0);
-        for (pid, mut cells) in rows {
-            cells.sort_by_key(|&(col, _)| col);
-            matrix.pids.push(pid);
-            for (col, value) in cells {
-                matrix.cols.push(col);
-                matrix.values.push(value);
+        for r in 0..matrix.pids.len() {
+            let cells = &mut bucket[start[r]..start[r + 1]];
+            // Stable: equal (column, time) keep their given order, so the later event wins.
+            cells.sort_by_key(|&(col, at, _)| (col, at));
+            for (k, &(col, _, i)) in cells.iter().enumerate() {
+                let last_of_column = cells.get(k + 1).is_none_or(|next| next.0 != col);
+                if last_of_column {
+                    matrix.cols.push(col);
+                    matrix.values.push(events[i as usize].vote.internal());
+                }
             }
             matrix.row_start.push(matrix.cols.len());
         }

@@ -46,13 +46,54 @@ impl Default for PcaOptions {
     }
 }
 
-/// `XᵀX V` for a block of vectors (`block[b]` is vector b), in one pass over the votes.
+/// `XᵀX V` for a block of vectors (`block[b]` is vector b), in one pass over the votes; large
+/// matrices are split by rows over the available cores and the partial sums added.
 fn gram_times_block(matrix: &VoteMatrix, center: &[f64], block: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let rows = matrix.rows();
+    let threads = if matrix.votes() < 200_000 {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
+    };
+    if threads <= 1 {
+        return gram_rows(matrix, center, block, 0..rows);
+    }
+    let chunk = rows.div_ceil(threads);
+    let parts: Vec<Vec<Vec<f64>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let range = (t * chunk).min(rows)..((t + 1) * chunk).min(rows);
+                scope.spawn(move || gram_rows(matrix, center, block, range))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| h.join().ok())
+            .collect()
+    });
+    let mut out = vec![vec![0.0; center.len()]; block.len()];
+    for part in parts {
+        for (o, p) in out.iter_mut().zip(part) {
+            for (a, b) in o.iter_mut().zip(p) {
+                *a += b;
+            }
+        }
+    }
+    out
+}
+
+/// `XᵀX V` restricted to some rows.
+fn gram_rows(
+    matrix: &VoteMatrix,
+    center: &[f64],
+    block: &[Vec<f64>],
+    rows: std::ops::Range<usize>,
+) -> Vec<Vec<f64>> {
     let k = block.len();
     let m = center.len();
     let mut out = vec![vec![0.0; m]; k];
     let mut s = vec![0.0; k];
-    for row in 0..matrix.rows() {
+    for row in rows {
         s.iter_mut().for_each(|x| *x = 0.0);
         for (c, x) in matrix.rated_row(row) {
             let d = x - center[c];
