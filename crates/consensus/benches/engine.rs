@@ -61,7 +61,12 @@ fn synthetic(participants: u64, comments: u64, votes: u64) -> Vec<VoteEvent> {
             } else {
                 Vote::Pass
             };
-            VoteEvent { pid, tid, vote, at: i64::try_from(i).unwrap_or(i64::MAX) }
+            VoteEvent {
+                pid,
+                tid,
+                vote,
+                at: i64::try_from(i).unwrap_or(i64::MAX),
+            }
         })
         .collect()
 }
@@ -74,7 +79,8 @@ fn run_synthetic(spec: &str) {
     };
     let made = Instant::now();
     let events = synthetic(participants, comments, votes);
-    let agree = events.iter().filter(|e| e.vote == Vote::Agree).count() as f64 / events.len() as f64;
+    let agree =
+        events.iter().filter(|e| e.vote == Vote::Agree).count() as f64 / events.len() as f64;
     let generated = made.elapsed();
     let started = Instant::now();
     let matrix = inspraak_consensus::VoteMatrix::from_events(&events, &BTreeSet::new());
@@ -82,9 +88,18 @@ fn run_synthetic(spec: &str) {
     let p = inspraak_consensus::pca(&matrix, None, inspraak_consensus::PcaOptions::default());
     let pca_time = started.elapsed() - built;
     let _ = inspraak_consensus::participant_projection(&matrix, &p);
-    eprintln!("  matrix {:.3} s, pca {:.3} s", built.as_secs_f64(), pca_time.as_secs_f64());
+    eprintln!(
+        "  matrix {:.3} s, pca {:.3} s",
+        built.as_secs_f64(),
+        pca_time.as_secs_f64()
+    );
     let started = Instant::now();
-    let (analysis, _) = analyze(&events, &BTreeSet::new(), &BTreeSet::new(), &ConversationState::default());
+    let (analysis, _) = analyze(
+        &events,
+        &BTreeSet::new(),
+        &BTreeSet::new(),
+        &ConversationState::default(),
+    );
     let took = started.elapsed();
     println!(
         "synthetic {participants} x {comments}, {votes} votes ({:.0} % agree; generated in {:.1} s): analysis {:.2} s, {} groups, peak memory {:.0} MiB",
@@ -102,15 +117,29 @@ fn run_shipped() {
         let dir = root.join(name);
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
         let votes = read("votes.csv");
-        let Ok(data) = opendata::parse(&read("comments.csv"), &read("participants-votes.csv"), Some(&votes)) else {
+        let Ok(data) = opendata::parse(
+            &read("comments.csv"),
+            &read("participants-votes.csv"),
+            Some(&votes),
+        ) else {
             eprintln!("{name}: cannot read the shipped data");
             continue;
         };
         let started = Instant::now();
-        let (once, _) = analyze(&data.events, &data.moderated_out(), &BTreeSet::new(), &ConversationState::default());
+        let (once, _) = analyze(
+            &data.events,
+            &data.moderated_out(),
+            &BTreeSet::new(),
+            &ConversationState::default(),
+        );
         let single = started.elapsed();
         let started = Instant::now();
-        let (replayed, _) = replay(&data.events, &data.moderated_out(), &BTreeSet::new(), 600_000);
+        let (replayed, _) = replay(
+            &data.events,
+            &data.moderated_out(),
+            &BTreeSet::new(),
+            600_000,
+        );
         let whole = started.elapsed();
         println!(
             "{name}: {} votes; one update {:.1} ms ({} groups); whole history replayed in 10-minute updates {:.0} ms ({} groups)",

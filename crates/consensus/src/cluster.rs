@@ -55,8 +55,7 @@ fn initial(points: &[[f64; 2]], k: usize) -> Vec<Cluster> {
 /// Assigns every point to its nearest centre (the last one on a tie, as pol.is's `min-key`
 /// does), drops empty clusters, and recentres.
 fn step(points: &[[f64; 2]], weights: Option<&[f64]>, clusters: &[Cluster]) -> Vec<Cluster> {
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
-    for (i, &p) in points.iter().enumerate() {
+    let nearest = |p: [f64; 2]| {
         let mut best = 0;
         let mut best_distance = f64::INFINITY;
         for (c, cluster) in clusters.iter().enumerate() {
@@ -66,8 +65,37 @@ fn step(points: &[[f64; 2]], weights: Option<&[f64]>, clusters: &[Cluster]) -> V
                 best_distance = d;
             }
         }
-        if !clusters.is_empty() {
-            members[best].push(i);
+        best
+    };
+    // Large point sets are assigned on all cores; the result does not depend on the split.
+    let threads = if points.len() < 50_000 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+    };
+    let labels: Vec<usize> = if threads <= 1 {
+        points.iter().map(|&p| nearest(p)).collect()
+    } else {
+        let chunk = points.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = points
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || part.iter().map(|&p| nearest(p)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+    if !clusters.is_empty() {
+        for (i, &label) in labels.iter().enumerate() {
+            members[label].push(i);
         }
     }
     clusters

@@ -100,7 +100,8 @@ pub fn cluster(
         // get k-means' default of 20 iterations.
         let groups = kmeans(&centres, Some(&weights), k, last.as_deref(), 20);
         let score = silhouette(&centres, &groups);
-        if best.is_none_or(|(_, s)| score > s) {
+        // On a tie the larger k wins, as pol.is's `max-key` returns the last.
+        if best.is_none_or(|(_, s)| score >= s) {
             best = Some((k, score));
         }
         groups_by_k.push((k, to_ids(&groups, &base_ids)));

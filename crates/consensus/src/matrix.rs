@@ -49,6 +49,40 @@ pub struct VoteEvent {
     pub at: i64,
 }
 
+/// Numbers ids 0.. in ascending id order: the sorted distinct ids, and each input's number.
+/// Ids of real conversations are small and dense, so a lookup table is used when it is at
+/// most a few times larger than the input; otherwise a hash map.
+fn number(ids: impl Iterator<Item = u64> + Clone) -> (Vec<u64>, Vec<u32>) {
+    let count = ids.clone().count();
+    let max = ids.clone().max().unwrap_or(0);
+    let to_u32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    if max < (count as u64).saturating_mul(4).saturating_add(1024) {
+        let mut table = vec![u32::MAX; usize::try_from(max).unwrap_or(0) + 1];
+        for id in ids.clone() {
+            table[id as usize] = 0;
+        }
+        let mut distinct = Vec::new();
+        for (id, slot) in table.iter_mut().enumerate() {
+            if *slot == 0 {
+                *slot = to_u32(distinct.len());
+                distinct.push(id as u64);
+            }
+        }
+        let numbered = ids.map(|id| table[id as usize]).collect();
+        return (distinct, numbered);
+    }
+    let mut distinct: Vec<u64> = ids.clone().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let map: HashMap<u64, u32> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, to_u32(i)))
+        .collect();
+    let numbered = ids.map(|id| map[&id]).collect();
+    (distinct, numbered)
+}
+
 /// The participants × comments matrix of the latest votes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VoteMatrix {
@@ -74,20 +108,8 @@ impl VoteMatrix {
     /// sorted list of their ids, events are bucketed by row (counting sort), and each row's
     /// few events are sorted by (column, time) to keep the latest per cell.
     pub fn from_events(events: &[VoteEvent], moderated_out: &BTreeSet<u64>) -> VoteMatrix {
-        let index = |ids: Vec<u64>| -> (Vec<u64>, HashMap<u64, u32>) {
-            let mut ids = ids;
-            ids.sort_unstable();
-            ids.dedup();
-            let map = ids
-                .iter()
-                .enumerate()
-                .map(|(i, &id)| (id, u32::try_from(i).unwrap_or(u32::MAX)))
-                .collect();
-            (ids, map)
-        };
-        let (pids, row_of) = index(events.iter().map(|e| e.pid).collect());
-        let (tids, column_of) = index(events.iter().map(|e| e.tid).collect());
-        let rows: Vec<u32> = events.iter().map(|e| row_of[&e.pid]).collect();
+        let (pids, rows) = number(events.iter().map(|e| e.pid));
+        let (tids, columns) = number(events.iter().map(|e| e.tid));
         // Counting sort of the events by row.
         let mut start = vec![0usize; pids.len() + 1];
         for &r in &rows {
@@ -98,9 +120,13 @@ impl VoteMatrix {
         }
         let mut fill = start.clone();
         let mut bucket: Vec<(u32, i64, u32)> = vec![(0, 0, 0); events.len()];
-        for (i, (e, &r)) in events.iter().zip(&rows).enumerate() {
+        for (i, &r) in rows.iter().enumerate() {
             let slot = &mut fill[r as usize];
-            bucket[*slot] = (column_of[&e.tid], e.at, u32::try_from(i).unwrap_or(u32::MAX));
+            bucket[*slot] = (
+                columns[i],
+                events[i].at,
+                u32::try_from(i).unwrap_or(u32::MAX),
+            );
             *slot += 1;
         }
         let mut matrix = VoteMatrix {

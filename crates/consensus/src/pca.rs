@@ -53,7 +53,9 @@ fn gram_times_block(matrix: &VoteMatrix, center: &[f64], block: &[Vec<f64>]) -> 
     let threads = if matrix.votes() < 200_000 {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).min(8)
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
     };
     if threads <= 1 {
         return gram_rows(matrix, center, block, 0..rows);
@@ -66,10 +68,7 @@ fn gram_times_block(matrix: &VoteMatrix, center: &[f64], block: &[Vec<f64>]) -> 
                 scope.spawn(move || gram_rows(matrix, center, block, range))
             })
             .collect();
-        handles
-            .into_iter()
-            .filter_map(|h| h.join().ok())
-            .collect()
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
     });
     let mut out = vec![vec![0.0; center.len()]; block.len()];
     for part in parts {
@@ -166,13 +165,13 @@ fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
                 let t = if theta == 0.0 { 1.0 } else { t };
                 let c = 1.0 / (t * t + 1.0).sqrt();
                 let s = t * c;
-                for k in 0..n {
-                    let (akp, akq) = (a[k][p], a[k][q]);
-                    a[k][p] = c * akp - s * akq;
-                    a[k][q] = s * akp + c * akq;
+                for row in a.iter_mut() {
+                    let (akp, akq) = (row[p], row[q]);
+                    row[p] = c * akp - s * akq;
+                    row[q] = s * akp + c * akq;
                 }
-                for k in 0..n {
-                    let (apk, aqk) = (a[p][k], a[q][k]);
+                let (row_p, row_q) = (a[p].clone(), a[q].clone());
+                for (k, (apk, aqk)) in row_p.into_iter().zip(row_q).enumerate() {
                     a[p][k] = c * apk - s * aqk;
                     a[q][k] = s * apk + c * aqk;
                 }
@@ -187,7 +186,9 @@ fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&i, &j| a[j][j].total_cmp(&a[i][i]));
     let values = order.iter().map(|&i| a[i][i]).collect();
-    let vectors = (0..n).map(|r| order.iter().map(|&i| v[r][i]).collect()).collect();
+    let vectors = (0..n)
+        .map(|r| order.iter().map(|&i| v[r][i]).collect())
+        .collect();
     (values, vectors)
 }
 
@@ -219,7 +220,9 @@ fn top_two(
     for _ in 0..options.max_iterations {
         let w = gram_times_block(matrix, center, &block);
         // Rayleigh-Ritz on the current block: H = Vᵀ XᵀX V.
-        let h: Vec<Vec<f64>> = (0..k).map(|i| (0..k).map(|j| dot(&block[i], &w[j])).collect()).collect();
+        let h: Vec<Vec<f64>> = (0..k)
+            .map(|i| (0..k).map(|j| dot(&block[i], &w[j])).collect())
+            .collect();
         let (values, vectors) = symmetric_eigen(h);
         let mut next: Vec<Vec<f64>> = (0..k)
             .map(|e| {
@@ -300,7 +303,11 @@ pub fn pca(matrix: &VoteMatrix, previous: Option<&Pca>, options: PcaOptions) -> 
                     .iter()
                     .map(|t| old.get(t).copied().unwrap_or(1.0))
                     .collect();
-                if norm(&v) == 0.0 { cold_start(m, k as u64 + 100) } else { v }
+                if norm(&v) == 0.0 {
+                    cold_start(m, k as u64 + 100)
+                } else {
+                    v
+                }
             }
             None => cold_start(m, k as u64 + 100),
         }

@@ -91,7 +91,8 @@ fn finalize(s: &Stats, best_agree: bool) -> Representative {
         p_success: if agree { s.pa } else { s.pd },
         p_test: if agree { s.pat } else { s.pdt },
         repness: if agree { s.ra } else { s.rd },
-        repness_test: if agree { s.rat } else { s.rdt },
+        // pol.is keeps this one as a 32-bit float, and compares and sorts with that value.
+        repness_test: f64::from((if agree { s.rat } else { s.rdt }) as f32),
         best_agree,
     }
 }
@@ -133,7 +134,7 @@ pub fn representatives(
         if sufficient.is_empty() && !passes {
             let better = best
                 .as_ref()
-                .is_none_or(|b| s.rat.max(s.rdt) > b.rat.max(b.rdt));
+                .is_none_or(|b| s.rat.max(s.rdt) > finalize(b, false).repness_test);
             if better {
                 best = Some(stats(c, own, rest));
             }
