@@ -152,9 +152,37 @@ fn run_shipped() {
     }
 }
 
+/// Writes the synthetic votes as CSV (export sign) for the red-dwarf comparison.
+fn export(spec: &str, path: &str) {
+    let parts: Vec<u64> = spec.split('x').filter_map(|p| p.parse().ok()).collect();
+    let [participants, comments, votes] = parts[..] else {
+        eprintln!("sizes are PARTICIPANTSxCOMMENTSxVOTES, not {spec}");
+        std::process::exit(2);
+    };
+    let mut out = String::from("participant_id,statement_id,vote,modified\n");
+    for e in synthetic(participants, comments, votes) {
+        let v = match e.vote {
+            Vote::Agree => 1,
+            Vote::Disagree => -1,
+            Vote::Pass => 0,
+        };
+        out.push_str(&format!("{},{},{v},{}\n", e.pid, e.tid, e.at));
+    }
+    if let Err(err) = std::fs::write(path, out) {
+        eprintln!("cannot write {path}: {err}");
+        std::process::exit(1);
+    }
+}
+
 fn main() {
-    let sizes: Vec<String> = std::env::args()
-        .skip(1)
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(path) = args.iter().find_map(|a| a.strip_prefix("--export=")) {
+        let spec = args.iter().find(|a| a.contains('x') && !a.starts_with('-'));
+        export(spec.map_or("2000x900x225000", String::as_str), path);
+        return;
+    }
+    let sizes: Vec<String> = args
+        .into_iter()
         .filter(|a| a.contains('x') && !a.starts_with('-'))
         .collect();
     if sizes.is_empty() {
