@@ -112,7 +112,10 @@ fn run_synthetic(spec: &str) {
 }
 
 fn run_shipped() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/polis");
+    let root = std::env::var_os("INSPRAAK_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+        .join("data/polis");
     for name in ["15-per-hour-seattle", "london.youth.policing"] {
         let dir = root.join(name);
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
