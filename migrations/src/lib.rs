@@ -11,6 +11,7 @@ mod m20261130_000003_api_tokens;
 mod m20261130_000004_actor_keys;
 mod m20261130_000005_federation;
 mod m20261130_000006_fediverse_visibility;
+mod m20261130_000007_conversations;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_actor_keys::Migration),
             Box::new(m20261130_000005_federation::Migration),
             Box::new(m20261130_000006_fediverse_visibility::Migration),
+            Box::new(m20261130_000007_conversations::Migration),
         ]
     }
 }

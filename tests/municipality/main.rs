@@ -6,6 +6,7 @@ mod accounts;
 mod api;
 mod concurrency;
 mod consultations;
+mod conversations;
 mod delivery;
 mod discovery;
 mod federation;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod comments;
 mod connect;
 pub mod consultations;
+pub mod conversations;
 pub mod domain_blocks;
 pub mod entity;
 mod error;

@@ -133,6 +133,10 @@ impl Instance {
         let delivery = tokio::spawn(inspraak_federation::delivery::run(
             self.state.federation.clone(),
         ));
+        let analysis = tokio::spawn(inspraak_web::conversation_analysis::run(
+            self.state.db.conn.clone(),
+            Duration::from_secs(2),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -141,6 +145,7 @@ impl Instance {
             .await;
         housekeeping.abort();
         delivery.abort();
+        analysis.abort();
         Ok(result?)
     }
 }

@@ -4,6 +4,7 @@
 mod actions;
 mod api;
 mod api_write;
+pub mod conversation_analysis;
 mod csrf;
 mod csv;
 mod error;

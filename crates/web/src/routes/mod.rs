@@ -4,6 +4,7 @@ mod account;
 pub(crate) mod activitypub;
 mod admin;
 mod comments;
+mod conversations;
 mod exports;
 mod federation;
 mod moderation;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::routes())
         .merge(proposals::routes())
         .merge(comments::routes())
+        .merge(conversations::routes())
         .merge(polls::routes())
         .merge(moderation::routes())
         .merge(exports::routes())

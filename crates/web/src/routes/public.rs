@@ -127,6 +127,8 @@ struct Detail {
     can_edit: bool,
     proposals: Vec<ProposalView>,
     polls: Vec<PollView>,
+    /// Opinion-mapping conversations: id and question.
+    conversations: Vec<(String, String)>,
     comments: Vec<CommentView>,
     can_propose: bool,
     propose_refusal: Option<String>,
@@ -205,6 +207,11 @@ async fn detail(
         )
     });
     let polls = polls::views(&state, &session, &page, &ctx).await?;
+    let conversations = inspraak_db::conversations::list_for_consultation(&state.db.conn, ctx.id())
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.question))
+        .collect();
     let comments = comments::thread_views(&state, &session, &page, &ctx, None).await?;
     let refusal = |action: Action| match ctx.check(&session, action) {
         Err(WebError::Refused(r)) => Some(page.t(&format!("refusal.{}", r.code())).to_owned()),
@@ -224,6 +231,7 @@ async fn detail(
         can_edit,
         proposals,
         polls,
+        conversations,
         comments,
         stances,
         tag,

@@ -1,0 +1,331 @@
+//! Opinion-mapping conversations: statements, votes, and stored analyses.
+
+use crate::entity::conversation::{ActiveModel, Column, Entity, Model};
+use crate::entity::{conversation_analysis, statement, statement_vote};
+use crate::{DbError, new_id};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+
+/// Statement states.
+pub mod state {
+    /// Shown and voted on.
+    pub const PUBLISHED: &str = "published";
+    /// Waiting for a moderator.
+    pub const PENDING: &str = "pending";
+}
+
+/// A new conversation.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    /// Its id.
+    pub id: String,
+    /// The consultation.
+    pub consultation_id: String,
+    /// The question.
+    pub question: String,
+    /// Participants' statements wait for a moderator.
+    pub premoderation: bool,
+    /// Its ActivityPub id.
+    pub ap_id: String,
+}
+
+/// Stores a conversation with its seed statements (numbered from 0), in one transaction.
+/// `statement_ap_id` makes a statement's ActivityPub id from its id.
+pub async fn create(
+    db: &impl TransactionTrait,
+    new: NewConversation,
+    seeds: &[String],
+    author_id: &str,
+    statement_ap_id: impl Fn(&str) -> String,
+    now: DateTime<Utc>,
+) -> Result<Model, DbError> {
+    let txn = db.begin().await?;
+    let created = ActiveModel {
+        id: Set(new.id.clone()),
+        consultation_id: Set(new.consultation_id),
+        question: Set(new.question),
+        premoderation: Set(new.premoderation),
+        created_at: Set(now),
+        ap_id: Set(new.ap_id),
+        local: Set(true),
+    }
+    .insert(&txn)
+    .await?;
+    for (number, body) in seeds.iter().enumerate() {
+        let id = new_id();
+        statement::ActiveModel {
+            ap_id: Set(statement_ap_id(&id)),
+            id: Set(id),
+            conversation_id: Set(new.id.clone()),
+            number: Set(i32::try_from(number).unwrap_or(i32::MAX)),
+            body: Set(body.clone()),
+            author_id: Set(Some(author_id.to_owned())),
+            seed: Set(true),
+            state: Set(state::PUBLISHED.into()),
+            created_at: Set(now),
+            local: Set(true),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// The conversation with this id.
+pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Model, DbError> {
+    Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound("conversation"))
+}
+
+/// A consultation's conversations, oldest first.
+pub async fn list_for_consultation(
+    db: &impl ConnectionTrait,
+    consultation_id: &str,
+) -> Result<Vec<Model>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::ConsultationId.eq(consultation_id))
+        .order_by_asc(Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// A conversation's statements, by number.
+pub async fn statements(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+) -> Result<Vec<statement::Model>, DbError> {
+    Ok(statement::Entity::find()
+        .filter(statement::Column::ConversationId.eq(conversation_id))
+        .order_by_asc(statement::Column::Number)
+        .all(db)
+        .await?)
+}
+
+/// Adds a participant's statement with the next number; `pending` when pre-moderated.
+pub async fn add_statement(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+    body: &str,
+    author_id: &str,
+    pending: bool,
+    statement_ap_id: impl Fn(&str) -> String,
+    now: DateTime<Utc>,
+) -> Result<statement::Model, DbError> {
+    // Two statements at the same moment race for a number; the unique index decides and the
+    // loser takes the next one.
+    for _ in 0..5 {
+        let next: Option<i32> = statement::Entity::find()
+            .select_only()
+            .column_as(statement::Column::Number.max(), "n")
+            .filter(statement::Column::ConversationId.eq(conversation_id))
+            .into_tuple::<Option<i32>>()
+            .one(db)
+            .await?
+            .flatten();
+        let id = new_id();
+        let row = statement::ActiveModel {
+            ap_id: Set(statement_ap_id(&id)),
+            id: Set(id),
+            conversation_id: Set(conversation_id.to_owned()),
+            number: Set(next.map_or(0, |n| n + 1)),
+            body: Set(body.to_owned()),
+            author_id: Set(Some(author_id.to_owned())),
+            seed: Set(false),
+            state: Set(if pending {
+                state::PENDING
+            } else {
+                state::PUBLISHED
+            }
+            .into()),
+            created_at: Set(now),
+            local: Set(true),
+        };
+        match row.insert(db).await {
+            Ok(saved) => return Ok(saved),
+            Err(err)
+                if matches!(
+                    err.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) =>
+            {
+                continue;
+            }
+            Err(err) => return Err(DbError::Sql(err)),
+        }
+    }
+    Err(DbError::Conflict("number"))
+}
+
+/// Records (or changes) a vote: 1 agree, −1 disagree, 0 pass.
+pub async fn vote(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+    statement_id: &str,
+    user_id: &str,
+    vote: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = statement_vote::ActiveModel {
+        id: Set(new_id()),
+        conversation_id: Set(conversation_id.to_owned()),
+        statement_id: Set(statement_id.to_owned()),
+        user_id: Set(user_id.to_owned()),
+        vote: Set(vote),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    statement_vote::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                statement_vote::Column::StatementId,
+                statement_vote::Column::UserId,
+            ])
+            .update_columns([
+                statement_vote::Column::Vote,
+                statement_vote::Column::UpdatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The statements a user has voted on in a conversation.
+pub async fn voted_by(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+    user_id: &str,
+) -> Result<Vec<String>, DbError> {
+    Ok(statement_vote::Entity::find()
+        .select_only()
+        .column(statement_vote::Column::StatementId)
+        .filter(statement_vote::Column::ConversationId.eq(conversation_id))
+        .filter(statement_vote::Column::UserId.eq(user_id))
+        .into_tuple::<String>()
+        .all(db)
+        .await?)
+}
+
+/// Every vote of a conversation: (user, statement number, vote, first voted, last changed).
+pub async fn all_votes(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+) -> Result<Vec<(String, i32, i32, DateTime<Utc>, DateTime<Utc>)>, DbError> {
+    let numbers: std::collections::HashMap<String, i32> = statements(db, conversation_id)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.number))
+        .collect();
+    Ok(statement_vote::Entity::find()
+        .filter(statement_vote::Column::ConversationId.eq(conversation_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            numbers
+                .get(&v.statement_id)
+                .map(|&n| (v.user_id, n, v.vote, v.created_at, v.updated_at))
+        })
+        .collect())
+}
+
+/// How many votes a conversation has (a changed vote counts once).
+pub async fn vote_count(db: &impl ConnectionTrait, conversation_id: &str) -> Result<u64, DbError> {
+    Ok(statement_vote::Entity::find()
+        .filter(statement_vote::Column::ConversationId.eq(conversation_id))
+        .count(db)
+        .await?)
+}
+
+/// The latest stored analysis.
+pub async fn analysis(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+) -> Result<Option<conversation_analysis::Model>, DbError> {
+    Ok(conversation_analysis::Entity::find_by_id(conversation_id)
+        .one(db)
+        .await?)
+}
+
+/// Stores an analysis, replacing the previous one.
+pub async fn store_analysis(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+    votes_seen: i64,
+    state_json: String,
+    analysis_json: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let row = conversation_analysis::ActiveModel {
+        conversation_id: Set(conversation_id.to_owned()),
+        votes_seen: Set(votes_seen),
+        state_json: Set(state_json),
+        analysis_json: Set(analysis_json),
+        updated_at: Set(now),
+    };
+    conversation_analysis::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(conversation_analysis::Column::ConversationId)
+                .update_columns([
+                    conversation_analysis::Column::VotesSeen,
+                    conversation_analysis::Column::StateJson,
+                    conversation_analysis::Column::AnalysisJson,
+                    conversation_analysis::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Conversations whose votes changed since their last analysis (votes changed in place are
+/// seen through the latest change time).
+pub async fn stale(db: &impl ConnectionTrait) -> Result<Vec<String>, DbError> {
+    let mut out = Vec::new();
+    for c in Entity::find()
+        .filter(Column::Local.eq(true))
+        .all(db)
+        .await?
+    {
+        let count = vote_count(db, &c.id).await?;
+        if count == 0 {
+            continue;
+        }
+        let last_change: Option<DateTime<Utc>> = statement_vote::Entity::find()
+            .select_only()
+            .column_as(statement_vote::Column::UpdatedAt.max(), "at")
+            .filter(statement_vote::Column::ConversationId.eq(c.id.as_str()))
+            .into_tuple::<Option<DateTime<Utc>>>()
+            .one(db)
+            .await?
+            .flatten();
+        let stored = analysis(db, &c.id).await?;
+        let fresh = stored.is_some_and(|a| {
+            a.votes_seen == i64::try_from(count).unwrap_or(i64::MAX)
+                && last_change.is_none_or(|at| at <= a.updated_at)
+        });
+        if !fresh {
+            out.push(c.id);
+        }
+    }
+    Ok(out)
+}
+
+/// Publishes a pending statement.
+pub async fn approve_statement(db: &impl ConnectionTrait, id: &str) -> Result<(), DbError> {
+    statement::Entity::update_many()
+        .col_expr(statement::Column::State, Expr::value(state::PUBLISHED))
+        .filter(statement::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

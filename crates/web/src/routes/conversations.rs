@@ -1,0 +1,533 @@
+//! Opinion-mapping conversations (pol.is-style) in a consultation: residents vote agree,
+//! disagree or pass on one statement at a time, chosen by the engine's priorities, and may add
+//! statements; the report shows the opinion groups, what sets each apart and what they share.
+//! The analysis runs in the background (`conversation_analysis`); pages only read its result.
+
+use crate::csrf::CsrfForm;
+use crate::form::FormData;
+use crate::page::{Page, render, render_status};
+use crate::participation::ConsultationContext;
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use inspraak_consensus::Analysis;
+use inspraak_db::entity::statement;
+use inspraak_db::{consultations, conversations, new_id};
+use inspraak_domain::ValidationErrors;
+use inspraak_domain::participation::Action;
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/conversations/{id}", get(show))
+        .route("/conversations/{id}/vote", post(vote))
+        .route("/conversations/{id}/statements", post(add_statement))
+        .route("/conversations/{id}/report", get(report))
+        .route("/admin/consultations/{id}/conversations/new", get(new_form))
+        .route("/admin/consultations/{id}/conversations", post(create))
+}
+
+/// The stored analysis, if any.
+async fn stored_analysis(state: &AppState, id: &str) -> Result<Option<Analysis>, WebError> {
+    Ok(conversations::analysis(&state.db.conn, id)
+        .await?
+        .and_then(|a| serde_json::from_str(&a.analysis_json).ok()))
+}
+
+/// Picks the next statement for a participant: among the published ones they have not voted
+/// on, at random in proportion to the engine's priority (1 for statements it has not seen).
+fn next_statement<'a>(
+    candidates: &'a [statement::Model],
+    priorities: &HashMap<i32, f64>,
+    random: u64,
+) -> Option<&'a statement::Model> {
+    let weight = |s: &statement::Model| priorities.get(&s.number).copied().unwrap_or(1.0).max(1e-9);
+    let total: f64 = candidates.iter().map(weight).sum();
+    if candidates.is_empty() || total <= 0.0 {
+        return candidates.first();
+    }
+    let mut target = (random >> 11) as f64 / (1u64 << 53) as f64 * total;
+    for s in candidates {
+        target -= weight(s);
+        if target < 0.0 {
+            return Some(s);
+        }
+    }
+    candidates.last()
+}
+
+fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    let _ = getrandom::fill(&mut bytes);
+    u64::from_le_bytes(bytes)
+}
+
+#[derive(Template)]
+#[template(path = "conversations/show.html")]
+struct ShowPage {
+    page: Page,
+    id: String,
+    question: String,
+    consultation_slug: String,
+    consultation_title: String,
+    statement: Option<statement::Model>,
+    voted: usize,
+    total: usize,
+    can_take_part: bool,
+    refusal: Option<String>,
+    form: FormData,
+    errors: ValidationErrors,
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn show_page(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    notice: Option<&str>,
+    form: FormData,
+    errors: ValidationErrors,
+) -> Result<ShowPage, WebError> {
+    let conversation = conversations::find(&state.db.conn, id).await?;
+    let ctx = ConsultationContext::load(state, session, &conversation.consultation_id).await?;
+    let page = Page::new(state, session, &format!("/conversations/{id}")).with_notice(notice);
+    let published: Vec<statement::Model> = conversations::statements(&state.db.conn, id)
+        .await?
+        .into_iter()
+        .filter(|s| s.state == conversations::state::PUBLISHED)
+        .collect();
+    let check = ctx.check(session, Action::Comment);
+    let refusal = match &check {
+        Err(WebError::Refused(r)) => Some(page.t(&format!("refusal.{}", r.code())).to_owned()),
+        _ => None,
+    };
+    let voted: HashSet<String> = match &session.user {
+        Some(u) => conversations::voted_by(&state.db.conn, id, &u.id)
+            .await?
+            .into_iter()
+            .collect(),
+        None => HashSet::new(),
+    };
+    let open: Vec<statement::Model> = published
+        .iter()
+        .filter(|s| !voted.contains(&s.id))
+        .cloned()
+        .collect();
+    let priorities: HashMap<i32, f64> = stored_analysis(state, id)
+        .await?
+        .map(|a| {
+            a.comments
+                .iter()
+                .filter_map(|c| i32::try_from(c.tid).ok().map(|n| (n, c.priority)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let statement = next_statement(&open, &priorities, random_u64()).cloned();
+    Ok(ShowPage {
+        id: id.to_owned(),
+        question: conversation.question,
+        consultation_slug: ctx.item.consultation.slug.clone(),
+        consultation_title: ctx.item.consultation.title.clone(),
+        statement,
+        voted: published.len() - open.len(),
+        total: published.len(),
+        can_take_part: check.is_ok(),
+        refusal,
+        form,
+        errors,
+        page,
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    render(
+        &show_page(
+            &state,
+            &session,
+            &id,
+            q.notice.as_deref(),
+            FormData::default(),
+            ValidationErrors::new(),
+        )
+        .await?,
+    )
+}
+
+/// A vote on one statement: agree, disagree or pass. Voting again changes the vote.
+async fn vote(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let conversation = conversations::find(&state.db.conn, &id).await?;
+    let ctx = ConsultationContext::load(&state, &session, &conversation.consultation_id).await?;
+    ctx.check(&session, Action::Comment)?;
+    let user = session.user()?;
+    let value = match form.get("vote") {
+        "agree" => 1,
+        "disagree" => -1,
+        "pass" => 0,
+        _ => {
+            return Err(WebError::BadRequest(
+                "vote must be agree, disagree or pass".into(),
+            ));
+        }
+    };
+    let statement_id = form.get("statement");
+    let known = conversations::statements(&state.db.conn, &id)
+        .await?
+        .into_iter()
+        .any(|s| s.id == statement_id && s.state == conversations::state::PUBLISHED);
+    if !known {
+        return Err(WebError::NotFound("statement"));
+    }
+    conversations::vote(
+        &state.db.conn,
+        &id,
+        statement_id,
+        &user.id,
+        value,
+        Utc::now(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/conversations/{id}?notice=statement_voted")).into_response())
+}
+
+/// A participant adds a statement (waiting for a moderator when the conversation asks so).
+async fn add_statement(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let conversation = conversations::find(&state.db.conn, &id).await?;
+    let ctx = ConsultationContext::load(&state, &session, &conversation.consultation_id).await?;
+    ctx.check(&session, Action::Comment)?;
+    let user = session.user()?.clone();
+    let mut errors = ValidationErrors::new();
+    let body = errors
+        .text("statement", form.get("statement"), 5, 300)
+        .to_owned();
+    if !errors.is_empty() {
+        let page = show_page(&state, &session, &id, None, form, errors).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let base = state.config.url("/statements/");
+    conversations::add_statement(
+        &state.db.conn,
+        &id,
+        &body,
+        &user.id,
+        conversation.premoderation,
+        |sid| format!("{base}{sid}"),
+        Utc::now(),
+    )
+    .await?;
+    let notice = if conversation.premoderation {
+        "statement_pending"
+    } else {
+        "statement_added"
+    };
+    Ok(Redirect::to(&format!("/conversations/{id}?notice={notice}")).into_response())
+}
+
+/// A point on the map, scaled into the picture.
+struct Point {
+    x: f64,
+    y: f64,
+    group: String,
+}
+
+/// A statement with its share of agreement, for the report.
+struct StatementLine {
+    number: u64,
+    text: String,
+    percent: u64,
+    agree: bool,
+}
+
+struct GroupView {
+    name: String,
+    class: String,
+    size: usize,
+    statements: Vec<StatementLine>,
+}
+
+#[derive(Template)]
+#[template(path = "conversations/report.html")]
+struct ReportPage {
+    page: Page,
+    id: String,
+    question: String,
+    analysed: bool,
+    participants: usize,
+    points: Vec<Point>,
+    groups: Vec<GroupView>,
+    consensus: Vec<StatementLine>,
+    ranking: Vec<(u64, String, String)>,
+}
+
+async fn report(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let conversation = conversations::find(&state.db.conn, &id).await?;
+    let _ctx = ConsultationContext::load(&state, &session, &conversation.consultation_id).await?;
+    let page = Page::new(&state, &session, &format!("/conversations/{id}/report"));
+    let texts: HashMap<u64, String> = conversations::statements(&state.db.conn, &id)
+        .await?
+        .into_iter()
+        .filter_map(|s| u64::try_from(s.number).ok().map(|n| (n, s.body)))
+        .collect();
+    let text = |n: &u64| texts.get(n).cloned().unwrap_or_default();
+    let Some(analysis) = stored_analysis(&state, &id).await? else {
+        return render(&ReportPage {
+            page,
+            id,
+            question: conversation.question,
+            analysed: false,
+            participants: 0,
+            points: Vec::new(),
+            groups: Vec::new(),
+            consensus: Vec::new(),
+            ranking: Vec::new(),
+        });
+    };
+    let group_name = |g: usize| {
+        page.t("conversations.group")
+            .replace("{n}", &(g + 1).to_string())
+    };
+    // Scale positions into a 400 × 300 picture with a margin.
+    let (mut min_x, mut max_x, mut min_y, mut max_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for p in &analysis.participants {
+        min_x = min_x.min(p.position[0]);
+        max_x = max_x.max(p.position[0]);
+        min_y = min_y.min(p.position[1]);
+        max_y = max_y.max(p.position[1]);
+    }
+    let scale = |v: f64, lo: f64, hi: f64, size: f64| {
+        if hi - lo < 1e-12 {
+            size / 2.0
+        } else {
+            20.0 + (v - lo) / (hi - lo) * (size - 40.0)
+        }
+    };
+    let points = analysis
+        .participants
+        .iter()
+        .map(|p| Point {
+            x: (scale(p.position[0], min_x, max_x, 400.0) * 10.0).round() / 10.0,
+            y: (scale(p.position[1], min_y, max_y, 300.0) * 10.0).round() / 10.0,
+            group: p.group.map_or("none".to_owned(), |g| format!("g{}", g % 5)),
+        })
+        .collect();
+    let groups = analysis
+        .groups
+        .iter()
+        .map(|g| GroupView {
+            name: group_name(g.id),
+            class: format!("g{}", g.id % 5),
+            size: g.members.len(),
+            statements: g
+                .representatives
+                .iter()
+                .map(|(tid, r)| StatementLine {
+                    number: *tid,
+                    text: text(tid),
+                    percent: (r.n_success * 100).checked_div(r.n_trials).unwrap_or(0),
+                    agree: r.side == inspraak_consensus::Side::Agree,
+                })
+                .collect(),
+        })
+        .collect();
+    let consensus = analysis
+        .consensus_agree
+        .iter()
+        .map(|(tid, c)| (tid, c, true))
+        .chain(
+            analysis
+                .consensus_disagree
+                .iter()
+                .map(|(tid, c)| (tid, c, false)),
+        )
+        .map(|(tid, c, agree)| StatementLine {
+            number: *tid,
+            text: text(tid),
+            percent: (c.n_success * 100).checked_div(c.n_trials).unwrap_or(0),
+            agree,
+        })
+        .collect();
+    let mut ranked: Vec<_> = analysis.comments.iter().collect();
+    ranked.sort_by(|a, b| b.agree_consensus.total_cmp(&a.agree_consensus));
+    let ranking = ranked
+        .iter()
+        .take(10)
+        .map(|c| (c.tid, text(&c.tid), format!("{:.2}", c.agree_consensus)))
+        .collect();
+    render(&ReportPage {
+        page,
+        id,
+        question: conversation.question,
+        analysed: true,
+        participants: analysis.participants.len(),
+        points,
+        groups,
+        consensus,
+        ranking,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "conversations/new.html")]
+struct NewPage {
+    page: Page,
+    consultation_id: String,
+    consultation_title: String,
+    form: FormData,
+    errors: ValidationErrors,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    session.require_admin()?;
+    let c = consultations::find(&state.db.conn, &id).await?;
+    let page = Page::new(
+        &state,
+        &session,
+        &format!("/admin/consultations/{id}/conversations/new"),
+    );
+    render(&NewPage {
+        page,
+        consultation_id: c.id,
+        consultation_title: c.title,
+        form: FormData::default(),
+        errors: ValidationErrors::new(),
+    })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let admin = session.require_admin()?.clone();
+    let c = consultations::find(&state.db.conn, &id).await?;
+    let mut errors = ValidationErrors::new();
+    let question = errors
+        .text("question", form.get("question"), 5, 300)
+        .to_owned();
+    let seeds: Vec<String> = form
+        .get("statements")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if seeds.is_empty() {
+        errors.add("statements", inspraak_domain::Problem::Required);
+    } else if seeds.len() > 100 || seeds.iter().any(|s| s.chars().count() > 300) {
+        errors.add("statements", inspraak_domain::Problem::TooLong { max: 300 });
+    }
+    if !errors.is_empty() {
+        let page = Page::new(
+            &state,
+            &session,
+            &format!("/admin/consultations/{id}/conversations/new"),
+        );
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &NewPage {
+                page,
+                consultation_id: c.id,
+                consultation_title: c.title,
+                form,
+                errors,
+            },
+        );
+    }
+    let conversation_id = new_id();
+    let base = state.config.url("/statements/");
+    conversations::create(
+        &state.db.conn,
+        conversations::NewConversation {
+            ap_id: state
+                .config
+                .url(&format!("/conversations/{conversation_id}")),
+            id: conversation_id.clone(),
+            consultation_id: c.id.clone(),
+            question,
+            premoderation: form.checked("premoderation"),
+        },
+        &seeds,
+        &admin.id,
+        |sid| format!("{base}{sid}"),
+        Utc::now(),
+    )
+    .await?;
+    inspraak_db::audit::record(
+        &state.db.conn,
+        Some(&admin.id),
+        "conversation.create",
+        ("conversation", &conversation_id),
+        form.get("question"),
+        Utc::now(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/conversations/{conversation_id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statement(number: i32) -> statement::Model {
+        statement::Model {
+            id: number.to_string(),
+            conversation_id: "c".into(),
+            number,
+            body: String::new(),
+            author_id: None,
+            seed: true,
+            state: "published".into(),
+            created_at: Utc::now(),
+            ap_id: String::new(),
+            local: true,
+        }
+    }
+
+    #[test]
+    fn higher_priority_statements_come_up_more_often() {
+        let candidates = [statement(0), statement(1)];
+        let priorities = HashMap::from([(0, 1.0), (1, 9.0)]);
+        let picks = (0..1000u64)
+            .filter(|i| {
+                let r = i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                next_statement(&candidates, &priorities, r).map(|s| s.number) == Some(1)
+            })
+            .count();
+        assert!(
+            picks > 800,
+            "statement 1 (priority 9) picked {picks} of 1000 times"
+        );
+        assert!(next_statement(&[], &priorities, 0).is_none());
+    }
+}

@@ -1,0 +1,182 @@
+//! Opinion mapping in a consultation: staff start a conversation with statements, residents
+//! vote agree / disagree / pass one statement at a time (no JavaScript), the analysis runs in
+//! the background, and the report shows the groups, what sets them apart and what they share.
+
+use super::federation::eventually;
+use super::{RESIDENT_PASSWORD, consultation, instance_with_admin};
+use inspraak_tests::{Browser, extract_between};
+
+const STATEMENTS: [&str; 5] = [
+    "Het plein moet autovrij worden",
+    "Er moet meer parkeerruimte komen",
+    "Laat de bus over het plein rijden",
+    "Parkeren moet gratis blijven",
+    "Er moeten meer bankjes en bomen komen",
+];
+
+/// Votes on every statement the page offers, as a resident of `camp` would.
+async fn vote_everything(browser: &mut Browser, id: &str, camp: usize) {
+    for _ in 0..20 {
+        let page = browser.get(&format!("/conversations/{id}")).await;
+        page.expect(200);
+        let Some(statement) = extract_between(&page.body, "name=\"statement\" value=\"", "\"")
+        else {
+            assert!(
+                page.body.contains("op alle stellingen gestemd"),
+                "{}",
+                page.body
+            );
+            return;
+        };
+        let text =
+            extract_between(&page.body, "<p class=\"statement-text\">", "</p>").expect("text");
+        let index = STATEMENTS
+            .iter()
+            .position(|s| *s == text)
+            .expect("a known statement");
+        // Camp 0 wants a car-free square, camp 1 wants parking; everyone wants benches.
+        let vote = match (index, camp) {
+            (4, _) => "agree",
+            (0 | 2, 0) | (1 | 3, 1) => "agree",
+            _ => "disagree",
+        };
+        let token = page.csrf();
+        browser
+            .post(
+                &format!("/conversations/{id}/vote"),
+                &[
+                    ("csrf_token", &token),
+                    ("statement", &statement),
+                    ("vote", vote),
+                ],
+            )
+            .await
+            .expect(303);
+    }
+    panic!("the statements never ran out");
+}
+
+#[tokio::test]
+async fn residents_vote_on_statements_and_the_report_shows_groups_and_consensus() {
+    let (instance, mut admin) = instance_with_admin().await;
+    let (id, slug) = consultation(&mut admin, "Marktplein", "proposals", &[]).await;
+    let new = format!("/admin/consultations/{id}/conversations/new");
+    let action = format!("/admin/consultations/{id}/conversations");
+    let refused = admin
+        .submit(
+            &new,
+            &action,
+            &[
+                ("question", "Wat wil je met het plein?"),
+                ("statements", "  \n "),
+            ],
+        )
+        .await;
+    refused.expect(422);
+    assert!(refused.body.contains("Stellingen om mee te beginnen"));
+    let created = admin
+        .submit(
+            &new,
+            &action,
+            &[
+                ("question", "Wat wil je met het plein?"),
+                ("statements", &STATEMENTS.join("\n")),
+            ],
+        )
+        .await;
+    created.expect(303);
+    let conversation = created
+        .location
+        .as_deref()
+        .and_then(|l| l.strip_prefix("/conversations/"))
+        .expect("conversation url")
+        .to_owned();
+    let page = instance
+        .browser()
+        .get(&format!("/consultations/{slug}"))
+        .await;
+    assert!(
+        page.body.contains("Wat wil je met het plein?"),
+        "listed on the consultation"
+    );
+    let anonymous = instance
+        .browser()
+        .get(&format!("/conversations/{conversation}"))
+        .await;
+    assert!(anonymous.body.contains("/login?next=/conversations/"));
+
+    for n in 0..12 {
+        let mut resident = instance.browser();
+        resident
+            .register(&format!("deelnemer{n}"), RESIDENT_PASSWORD)
+            .await
+            .expect(303);
+        vote_everything(&mut resident, &conversation, n % 2).await;
+    }
+    let report = eventually("the background analysis finds two groups", || {
+        let mut visitor = instance.browser();
+        let path = format!("/conversations/{conversation}/report");
+        async move {
+            let page = visitor.get(&path).await;
+            page.body
+                .contains("12 deelnemers, 2 groepen")
+                .then_some(page.body)
+        }
+    })
+    .await;
+    assert_eq!(
+        report.matches("<circle").count(),
+        12,
+        "one point per participant"
+    );
+    assert!(
+        report.contains("role=\"img\"") && report.contains("<desc"),
+        "the map has a text equivalent"
+    );
+    let consensus =
+        extract_between(&report, "id=\"consensus-title\"", "</section>").expect("consensus");
+    assert!(
+        consensus.contains("Er moeten meer bankjes en bomen komen"),
+        "{consensus}"
+    );
+    let group = extract_between(&report, "id=\"group-1\"", "</section>").expect("group 1");
+    assert!(
+        group.contains("100%"),
+        "each group agrees fully with its own side: {group}"
+    );
+
+    // A resident adds a statement; it can be voted on at once (no pre-moderation here).
+    let mut late = instance.browser();
+    late.register("laatkomer", RESIDENT_PASSWORD)
+        .await
+        .expect(303);
+    let added = late
+        .submit(
+            &format!("/conversations/{conversation}"),
+            &format!("/conversations/{conversation}/statements"),
+            &[("statement", "Maak er op zaterdag een markt")],
+        )
+        .await;
+    added.expect(303);
+    let mut seen = false;
+    for _ in 0..10 {
+        let page = late.get(&format!("/conversations/{conversation}")).await;
+        let Some(statement) = extract_between(&page.body, "name=\"statement\" value=\"", "\"")
+        else {
+            break;
+        };
+        seen |= page.body.contains("Maak er op zaterdag een markt");
+        let token = page.csrf();
+        late.post(
+            &format!("/conversations/{conversation}/vote"),
+            &[
+                ("csrf_token", &token),
+                ("statement", &statement),
+                ("vote", "pass"),
+            ],
+        )
+        .await
+        .expect(303);
+    }
+    assert!(seen, "the new statement is offered for voting");
+}
