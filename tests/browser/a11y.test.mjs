@@ -68,6 +68,14 @@ async function firstProposal() {
   return proposals[0].id;
 }
 
+async function demoConversation() {
+  const response = await fetch(`${base}/consultations/herinrichting-stationsplein`);
+  const html = await response.text();
+  const match = html.match(/\/conversations\/([0-9a-f-]+)/);
+  assert.ok(match, 'the demo consultation has a conversation');
+  return match[1];
+}
+
 test('public pages', async () => {
   const context = await visitor();
   for (const [path, label] of [
@@ -77,6 +85,8 @@ test('public pages', async () => {
     ['/consultations/begroting-2027-waar-gaat-het-geld-heen', 'consultation with a poll'],
     [`/proposals/${await firstProposal()}`, 'proposal'],
     ['/nearby', 'nearby consultations of other instances'],
+    [`/conversations/${await demoConversation()}`, 'conversation (logged out)'],
+    [`/conversations/${await demoConversation()}/report`, 'conversation report with the opinion map'],
     ['/login', 'log-in form'],
     ['/register', 'registration form'],
     ['/bestaat-niet', 'error page'],
@@ -102,6 +112,7 @@ test('a resident taking part', async () => {
   for (const [path, label] of [
     ['/account', 'account page'],
     ['/consultations/herinrichting-stationsplein', 'consultation with comment form'],
+    [`/conversations/${await demoConversation()}`, 'conversation with a statement to vote on'],
     ['/consultations/begroting-2027-waar-gaat-het-geld-heen', 'poll with voting form'],
     [`/proposals/${await firstProposal()}`, 'proposal with support button'],
     ['/consultations/herinrichting-stationsplein/proposals/new', 'new proposal form'],

@@ -7,6 +7,7 @@ use inspraak_db::consultations::{self, ConsultationSettings, NewConsultation, Vi
 use participation::People;
 use std::collections::HashMap;
 
+mod conversation;
 mod participation;
 use inspraak_db::{Database, users, verification};
 use inspraak_domain::text::markdown_to_safe_html;
@@ -254,6 +255,9 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
         moderator: moderator_id,
     };
     participation::seed(db, base, &people, &ids, now).await?;
+    if let Some(stationsplein) = ids.get("Herinrichting Stationsplein") {
+        conversation::seed(db, base, stationsplein, &admin_id, &password_hash, now).await?;
+    }
 
     let mut hashes = Vec::new();
     for _ in 0..5 {
