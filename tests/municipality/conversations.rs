@@ -145,6 +145,36 @@ async fn residents_vote_on_statements_and_the_report_shows_groups_and_consensus(
         "each group agrees fully with its own side: {group}"
     );
 
+    // The openData export reads back in the engine with the same groups, and has no names.
+    let mut visitor = instance.browser();
+    let file = |name: &str| format!("/conversations/{conversation}/export/{name}");
+    let comments = visitor.get(&file("comments.csv")).await;
+    comments.expect(200);
+    let votes = visitor.get(&file("votes.csv")).await.body;
+    let matrix = visitor.get(&file("participants-votes.csv")).await.body;
+    assert!(
+        !votes.contains("deelnemer") && !matrix.contains("deelnemer"),
+        "no account names"
+    );
+    let data = inspraak_consensus::opendata::parse(&comments.body, &matrix, Some(&votes))
+        .expect("our export is valid openData");
+    assert_eq!(data.comments.len(), STATEMENTS.len());
+    let (analysis, _) = inspraak_consensus::analyze(
+        &data.events,
+        &data.moderated_out(),
+        &Default::default(),
+        &Default::default(),
+    );
+    assert_eq!(
+        analysis.groups.len(),
+        2,
+        "the export carries the same opinion groups"
+    );
+    assert_eq!(
+        data.polis_groups.values().filter(|g| g.is_some()).count(),
+        12
+    );
+
     // A resident adds a statement; it can be voted on at once (no pre-moderation here).
     let mut late = instance.browser();
     late.register("laatkomer", RESIDENT_PASSWORD)

@@ -55,9 +55,10 @@ impl OpenData {
 }
 
 fn reader(text: &str) -> csv::Reader<&[u8]> {
+    // Spreadsheet-friendly exports start with a byte-order mark.
     csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(text.as_bytes())
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
 }
 
 fn headers(file: &'static str, r: &mut csv::Reader<&[u8]>) -> Result<Vec<String>, FormatError> {
