@@ -47,6 +47,17 @@ enum StatementVotes {
 }
 
 #[derive(DeriveIden)]
+enum ImportedVotes {
+    Table,
+    Id,
+    ConversationId,
+    Participant,
+    Number,
+    Vote,
+    At,
+}
+
+#[derive(DeriveIden)]
 enum ConversationAnalyses {
     Table,
     ConversationId,
@@ -222,6 +233,37 @@ impl MigrationTrait for Migration {
             "idx_statement_votes_conversation",
             StatementVotes::Table,
             &["conversation_id", "created_at"],
+            false,
+        )
+        .await?;
+        // Votes brought in with an imported pol.is conversation: numbered participants, no
+        // accounts here.
+        manager
+            .create_table(
+                Table::create()
+                    .table(ImportedVotes::Table)
+                    .col(key(ImportedVotes::Id).primary_key())
+                    .col(key(ImportedVotes::ConversationId))
+                    .col(
+                        ColumnDef::new(ImportedVotes::Participant)
+                            .big_integer()
+                            .not_null(),
+                    )
+                    .col(ColumnDef::new(ImportedVotes::Number).integer().not_null())
+                    .col(ColumnDef::new(ImportedVotes::Vote).integer().not_null())
+                    .col(ColumnDef::new(ImportedVotes::At).big_integer().not_null())
+                    .foreign_key(&mut cascade(
+                        (ImportedVotes::Table, ImportedVotes::ConversationId),
+                        (Conversations::Table, Conversations::Id),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "idx_imported_votes_conversation",
+            ImportedVotes::Table,
+            &["conversation_id"],
             false,
         )
         .await?;

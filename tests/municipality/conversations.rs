@@ -210,3 +210,78 @@ async fn residents_vote_on_statements_and_the_report_shows_groups_and_consensus(
     }
     assert!(seen, "the new statement is offered for voting");
 }
+
+/// The shared data folder (../shared next to the repository, or `INSPRAAK_SHARED_DIR`).
+fn shared_dir() -> std::path::PathBuf {
+    [
+        std::env::var_os("INSPRAAK_SHARED_DIR").map(std::path::PathBuf::from),
+        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")),
+        Some(std::path::PathBuf::from("/work/shared")),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|p| p.join("data/polis").is_dir())
+    .expect("the shared data folder (../shared next to the repository) is missing; set INSPRAAK_SHARED_DIR")
+}
+
+#[tokio::test]
+async fn a_polis_conversation_is_imported_from_open_data_and_analysed() {
+    let (instance, mut admin) = instance_with_admin().await;
+    let (id, _) = consultation(&mut admin, "Minimumloon", "proposals", &[]).await;
+    let seattle = shared_dir().join("data/polis/15-per-hour-seattle");
+    let read = |f: &str| std::fs::read_to_string(seattle.join(f)).expect("openData file");
+    let new = format!("/admin/consultations/{id}/conversations/new");
+    let reader = admin.fork();
+    let upload = |votes: String| {
+        let mut reader = reader.fork();
+        let new = new.clone();
+        let token = async move { reader.get(&new).await.csrf() };
+        let comments = read("comments.csv");
+        let matrix = read("participants-votes.csv");
+        async move {
+            reqwest::multipart::Form::new()
+                .text("csrf_token", token.await)
+                .text("question", "Wat doet het minimumloon met Seattle?")
+                .part(
+                    "comments",
+                    reqwest::multipart::Part::text(comments).file_name("comments.csv"),
+                )
+                .part(
+                    "participants_votes",
+                    reqwest::multipart::Part::text(matrix).file_name("participants-votes.csv"),
+                )
+                .part(
+                    "votes",
+                    reqwest::multipart::Part::text(votes).file_name("votes.csv"),
+                )
+        }
+    };
+    let action = format!("/admin/consultations/{id}/conversations/import");
+    let bad =
+        upload("timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n2,x,0,1,twee\n".into())
+            .await;
+    let refused = admin.post_multipart(&action, bad).await;
+    refused.expect(422);
+    assert!(
+        refused.body.contains("votes.csv, line 3"),
+        "{}",
+        refused.body
+    );
+
+    let good = upload(read("votes.csv")).await;
+    let imported = admin.post_multipart(&action, good).await;
+    imported.expect(303);
+    let report = imported.location.clone().expect("report url");
+    let page = eventually("the imported conversation is analysed", || {
+        let mut visitor = instance.browser();
+        let path = report.clone();
+        async move {
+            let page = visitor.get(&path).await;
+            page.body
+                .contains("339 deelnemers, 2 groepen")
+                .then_some(page.body)
+        }
+    })
+    .await;
+    assert!(page.contains("living wage"), "statements keep their text");
+}

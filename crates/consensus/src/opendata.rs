@@ -24,8 +24,8 @@ pub struct Comment {
     pub id: u64,
     /// When it was written (ms).
     pub timestamp: i64,
-    /// Its author's participant id.
-    pub author: u64,
+    /// Its author's participant id (unknown for some imports).
+    pub author: Option<u64>,
     /// 1 accepted, 0 unmoderated, −1 moderated out.
     pub moderated: i64,
     /// The text.
@@ -140,7 +140,10 @@ pub fn parse_comments(text: &str) -> Result<Vec<Comment>, FormatError> {
             Ok(Comment {
                 timestamp: field(FILE, rec, ts, "timestamp")?,
                 id: field(FILE, rec, id, "comment-id")?,
-                author: field(FILE, rec, author, "author-id")?,
+                author: match rec.get(author).unwrap_or("").trim() {
+                    "" => None,
+                    _ => Some(field(FILE, rec, author, "author-id")?),
+                },
                 moderated: field(FILE, rec, moderated, "moderated")?,
                 body: rec.get(body).unwrap_or("").to_owned(),
             })

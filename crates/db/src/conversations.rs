@@ -1,7 +1,7 @@
 //! Opinion-mapping conversations: statements, votes, and stored analyses.
 
 use crate::entity::conversation::{ActiveModel, Column, Entity, Model};
-use crate::entity::{conversation_analysis, statement, statement_vote};
+use crate::entity::{conversation_analysis, imported_vote, statement, statement_vote};
 use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -296,7 +296,7 @@ pub async fn stale(db: &impl ConnectionTrait) -> Result<Vec<String>, DbError> {
         .all(db)
         .await?
     {
-        let count = vote_count(db, &c.id).await?;
+        let count = vote_count(db, &c.id).await? + imported_count(db, &c.id).await?;
         if count == 0 {
             continue;
         }
@@ -328,4 +328,103 @@ pub async fn approve_statement(db: &impl ConnectionTrait, id: &str) -> Result<()
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// A statement of an imported conversation.
+#[derive(Debug, Clone)]
+pub struct ImportedStatement {
+    /// Its number (pol.is comment id).
+    pub number: i32,
+    /// The text.
+    pub body: String,
+    /// `published`, `pending` or `hidden`.
+    pub state: String,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Stores an imported conversation with its statements and votes, in one transaction.
+pub async fn import(
+    db: &impl TransactionTrait,
+    new: NewConversation,
+    statements: &[ImportedStatement],
+    votes: &[(i64, i32, i32, i64)],
+    statement_ap_id: impl Fn(&str) -> String,
+    now: DateTime<Utc>,
+) -> Result<Model, DbError> {
+    let txn = db.begin().await?;
+    let conversation_id = new.id.clone();
+    let created = ActiveModel {
+        id: Set(new.id),
+        consultation_id: Set(new.consultation_id),
+        question: Set(new.question),
+        premoderation: Set(new.premoderation),
+        created_at: Set(now),
+        ap_id: Set(new.ap_id),
+        local: Set(true),
+    }
+    .insert(&txn)
+    .await?;
+    for s in statements {
+        let id = new_id();
+        statement::ActiveModel {
+            ap_id: Set(statement_ap_id(&id)),
+            id: Set(id),
+            conversation_id: Set(conversation_id.clone()),
+            number: Set(s.number),
+            body: Set(s.body.clone()),
+            author_id: Set(None),
+            seed: Set(false),
+            state: Set(s.state.clone()),
+            created_at: Set(s.created_at),
+            local: Set(true),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let rows: Vec<imported_vote::ActiveModel> = votes
+        .iter()
+        .map(
+            |&(participant, number, vote, at)| imported_vote::ActiveModel {
+                id: Set(new_id()),
+                conversation_id: Set(conversation_id.clone()),
+                participant: Set(participant),
+                number: Set(number),
+                vote: Set(vote),
+                at: Set(at),
+            },
+        )
+        .collect();
+    for chunk in rows.chunks(500) {
+        imported_vote::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// The imported votes of a conversation: (participant, statement number, vote, time in ms).
+pub async fn imported_votes(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+) -> Result<Vec<(i64, i32, i32, i64)>, DbError> {
+    Ok(imported_vote::Entity::find()
+        .filter(imported_vote::Column::ConversationId.eq(conversation_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.participant, v.number, v.vote, v.at))
+        .collect())
+}
+
+/// How many imported votes a conversation has.
+pub async fn imported_count(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+) -> Result<u64, DbError> {
+    Ok(imported_vote::Entity::find()
+        .filter(imported_vote::Column::ConversationId.eq(conversation_id))
+        .count(db)
+        .await?)
 }

@@ -5,6 +5,7 @@ mod actions;
 mod api;
 mod api_write;
 pub mod conversation_analysis;
+mod conversation_votes;
 mod csrf;
 mod csv;
 mod error;

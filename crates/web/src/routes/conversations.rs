@@ -3,6 +3,7 @@
 //! statements; the report shows the opinion groups, what sets each apart and what they share.
 //! The analysis runs in the background (`conversation_analysis`); pages only read its result.
 
+use super::conversation_files;
 use crate::csrf::CsrfForm;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
@@ -30,13 +31,25 @@ pub fn routes() -> Router<AppState> {
         .route("/conversations/{id}/vote", post(vote))
         .route("/conversations/{id}/statements", post(add_statement))
         .route("/conversations/{id}/report", get(report))
-        .route("/conversations/{id}/export/{file}", get(export))
+        .route(
+            "/conversations/{id}/export/{file}",
+            get(conversation_files::export),
+        )
         .route("/admin/consultations/{id}/conversations/new", get(new_form))
         .route("/admin/consultations/{id}/conversations", post(create))
+        .route(
+            "/admin/consultations/{id}/conversations/import",
+            post(conversation_files::import).layer(axum::extract::DefaultBodyLimit::max(
+                conversation_files::IMPORT_MAX_BYTES,
+            )),
+        )
 }
 
 /// The stored analysis, if any.
-async fn stored_analysis(state: &AppState, id: &str) -> Result<Option<Analysis>, WebError> {
+pub(super) async fn stored_analysis(
+    state: &AppState,
+    id: &str,
+) -> Result<Option<Analysis>, WebError> {
     Ok(conversations::analysis(&state.db.conn, id)
         .await?
         .and_then(|a| serde_json::from_str(&a.analysis_json).ok()))
@@ -394,184 +407,16 @@ async fn report(
     })
 }
 
-/// The conversation in the pol.is openData format, so any pol.is tool can read it.
-/// Participants are numbered in the order they first took part; no names or accounts.
-async fn export(
-    State(state): State<AppState>,
-    session: Session,
-    Path((id, file)): Path<(String, String)>,
-) -> Result<Response, WebError> {
-    let conversation = conversations::find(&state.db.conn, &id).await?;
-    let _ctx = ConsultationContext::load(&state, &session, &conversation.consultation_id).await?;
-    let statements = conversations::statements(&state.db.conn, &id).await?;
-    let votes = conversations::all_votes(&state.db.conn, &id).await?;
-    // Participant numbers: first activity (a vote or a statement), then account id.
-    let mut first: HashMap<&str, chrono::DateTime<Utc>> = HashMap::new();
-    for (user, _, _, created, _) in &votes {
-        let at = first.entry(user.as_str()).or_insert(*created);
-        *at = (*at).min(*created);
-    }
-    for s in &statements {
-        if let Some(author) = &s.author_id {
-            let at = first.entry(author.as_str()).or_insert(s.created_at);
-            *at = (*at).min(s.created_at);
-        }
-    }
-    let mut order: Vec<(&str, chrono::DateTime<Utc>)> = first.into_iter().collect();
-    order.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
-    let pid: HashMap<&str, usize> = order
-        .iter()
-        .enumerate()
-        .map(|(i, (u, _))| (*u, i))
-        .collect();
-    let moderated = |s: &statement::Model| match s.state.as_str() {
-        conversations::state::PUBLISHED => "1",
-        conversations::state::PENDING => "0",
-        _ => "-1",
-    };
-    let date = |at: chrono::DateTime<Utc>| at.format("%a %b %d %H:%M:%S UTC %Y").to_string();
-    let text = match file.as_str() {
-        "comments.csv" => {
-            let mut csv = crate::csv::Csv::new(&[
-                "timestamp",
-                "datetime",
-                "comment-id",
-                "author-id",
-                "agrees",
-                "disagrees",
-                "moderated",
-                "comment-body",
-            ]);
-            for s in &statements {
-                let on_it = votes.iter().filter(|v| v.1 == s.number);
-                let agrees = on_it.clone().filter(|v| v.2 == 1).count();
-                let disagrees = on_it.filter(|v| v.2 == -1).count();
-                csv.row([
-                    s.created_at.timestamp_millis().to_string(),
-                    date(s.created_at),
-                    s.number.to_string(),
-                    s.author_id
-                        .as_deref()
-                        .and_then(|a| pid.get(a))
-                        .map_or(String::new(), ToString::to_string),
-                    agrees.to_string(),
-                    disagrees.to_string(),
-                    moderated(s).to_owned(),
-                    s.body.clone(),
-                ]);
-            }
-            csv.finish()
-        }
-        "votes.csv" => {
-            let mut csv =
-                crate::csv::Csv::new(&["timestamp", "datetime", "comment-id", "voter-id", "vote"]);
-            let mut sorted: Vec<_> = votes.iter().collect();
-            sorted.sort_by_key(|v| (v.4, pid[v.0.as_str()], v.1));
-            for (user, number, vote, _, changed) in sorted {
-                csv.row([
-                    changed.timestamp_millis().to_string(),
-                    date(*changed),
-                    number.to_string(),
-                    pid[user.as_str()].to_string(),
-                    vote.to_string(),
-                ]);
-            }
-            csv.finish()
-        }
-        "participants-votes.csv" => {
-            let groups: HashMap<u64, usize> = stored_analysis(&state, &id)
-                .await?
-                .map(|a| {
-                    a.participants
-                        .iter()
-                        .filter_map(|p| p.group.map(|g| (p.pid, g)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            // The analysis numbers participants by first vote; map ours onto it.
-            let mut voters: Vec<&str> = order
-                .iter()
-                .map(|(u, _)| *u)
-                .filter(|u| votes.iter().any(|v| v.0 == *u))
-                .collect();
-            voters.sort_by_key(|u| pid[u]);
-            let analysis_pid: HashMap<&str, u64> = voters
-                .iter()
-                .enumerate()
-                .map(|(i, u)| (*u, i as u64))
-                .collect();
-            let numbers: Vec<i32> = statements.iter().map(|s| s.number).collect();
-            let mut header: Vec<String> = [
-                "participant",
-                "group-id",
-                "n-comments",
-                "n-votes",
-                "n-agree",
-                "n-disagree",
-            ]
-            .iter()
-            .map(|h| (*h).to_owned())
-            .collect();
-            header.extend(numbers.iter().map(ToString::to_string));
-            let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-            let mut csv = crate::csv::Csv::new(&header_refs);
-            for (user, _) in &order {
-                let mine: HashMap<i32, i32> = votes
-                    .iter()
-                    .filter(|v| v.0 == *user)
-                    .map(|v| (v.1, v.2))
-                    .collect();
-                let group = analysis_pid
-                    .get(user)
-                    .and_then(|p| groups.get(p))
-                    .map_or(String::new(), ToString::to_string);
-                let mut row = vec![
-                    pid[user].to_string(),
-                    group,
-                    statements
-                        .iter()
-                        .filter(|s| s.author_id.as_deref() == Some(*user))
-                        .count()
-                        .to_string(),
-                    mine.len().to_string(),
-                    mine.values().filter(|v| **v == 1).count().to_string(),
-                    mine.values().filter(|v| **v == -1).count().to_string(),
-                ];
-                row.extend(
-                    numbers
-                        .iter()
-                        .map(|n| mine.get(n).map_or(String::new(), ToString::to_string)),
-                );
-                csv.row(row);
-            }
-            csv.finish()
-        }
-        _ => return Err(WebError::NotFound("file")),
-    };
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        text,
-    )
-        .into_response())
-}
-
+/// The form to start (or import) a conversation.
 #[derive(Template)]
 #[template(path = "conversations/new.html")]
-struct NewPage {
-    page: Page,
-    consultation_id: String,
-    consultation_title: String,
-    form: FormData,
-    errors: ValidationErrors,
+pub(super) struct NewPage {
+    pub(super) page: Page,
+    pub(super) consultation_id: String,
+    pub(super) consultation_title: String,
+    pub(super) form: FormData,
+    pub(super) errors: ValidationErrors,
+    pub(super) import_error: Option<String>,
 }
 
 async fn new_form(
@@ -592,6 +437,7 @@ async fn new_form(
         consultation_title: c.title,
         form: FormData::default(),
         errors: ValidationErrors::new(),
+        import_error: None,
     })
 }
 
@@ -632,6 +478,7 @@ async fn create(
                 consultation_title: c.title,
                 form,
                 errors,
+                import_error: None,
             },
         );
     }

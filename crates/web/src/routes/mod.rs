@@ -4,6 +4,7 @@ mod account;
 pub(crate) mod activitypub;
 mod admin;
 mod comments;
+mod conversation_files;
 mod conversations;
 mod exports;
 mod federation;
