@@ -285,3 +285,81 @@ async fn a_polis_conversation_is_imported_from_open_data_and_analysed() {
     .await;
     assert!(page.contains("living wage"), "statements keep their text");
 }
+
+#[tokio::test]
+async fn pre_moderated_statements_wait_for_a_moderator() {
+    let (instance, mut admin) = instance_with_admin().await;
+    let (id, _) = consultation(&mut admin, "Speeltuin", "proposals", &[]).await;
+    let created = admin
+        .submit(
+            &format!("/admin/consultations/{id}/conversations/new"),
+            &format!("/admin/consultations/{id}/conversations"),
+            &[
+                ("question", "Wat moet er in de speeltuin?"),
+                ("statements", "Een grote glijbaan"),
+                ("premoderation", "on"),
+            ],
+        )
+        .await;
+    created.expect(303);
+    let path = created.location.clone().expect("conversation");
+    let mut resident = instance.browser();
+    resident
+        .register("ouder", RESIDENT_PASSWORD)
+        .await
+        .expect(303);
+    let added = resident
+        .submit(
+            &path,
+            &format!("{path}/statements"),
+            &[("statement", "Een waterspeelplaats")],
+        )
+        .await;
+    assert_eq!(
+        added.location.as_deref(),
+        Some(format!("{path}?notice=statement_pending").as_str())
+    );
+    // Not offered to vote on while it waits.
+    let token = resident.get(&path).await.csrf();
+    let first = resident.get(&path).await;
+    let statement =
+        extract_between(&first.body, "name=\"statement\" value=\"", "\"").expect("seed");
+    resident
+        .post(
+            &format!("{path}/vote"),
+            &[
+                ("csrf_token", &token),
+                ("statement", &statement),
+                ("vote", "agree"),
+            ],
+        )
+        .await
+        .expect(303);
+    assert!(
+        resident
+            .get(&path)
+            .await
+            .body
+            .contains("op alle stellingen gestemd")
+    );
+    // The moderator allows it; then it is offered.
+    let staff_view = admin.get(&path).await;
+    assert!(staff_view.body.contains("Een waterspeelplaats"));
+    let pending = extract_between(
+        &staff_view.body,
+        &format!("action=\"{path}/statements/"),
+        "/approve\"",
+    )
+    .expect("approve button");
+    admin
+        .submit(&path, &format!("{path}/statements/{pending}/approve"), &[])
+        .await
+        .expect(303);
+    assert!(
+        resident
+            .get(&path)
+            .await
+            .body
+            .contains("Een waterspeelplaats")
+    );
+}

@@ -320,14 +320,21 @@ pub async fn stale(db: &impl ConnectionTrait) -> Result<Vec<String>, DbError> {
     Ok(out)
 }
 
-/// Publishes a pending statement.
-pub async fn approve_statement(db: &impl ConnectionTrait, id: &str) -> Result<(), DbError> {
-    statement::Entity::update_many()
-        .col_expr(statement::Column::State, Expr::value(state::PUBLISHED))
+/// Sets a statement's state (a moderator's decision): `published` or `hidden`.
+pub async fn set_statement_state(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+    id: &str,
+    new_state: &str,
+) -> Result<bool, DbError> {
+    Ok(statement::Entity::update_many()
+        .col_expr(statement::Column::State, Expr::value(new_state))
         .filter(statement::Column::Id.eq(id))
+        .filter(statement::Column::ConversationId.eq(conversation_id))
         .exec(db)
-        .await?;
-    Ok(())
+        .await?
+        .rows_affected
+        > 0)
 }
 
 /// A statement of an imported conversation.

@@ -32,6 +32,10 @@ pub fn routes() -> Router<AppState> {
         .route("/conversations/{id}/statements", post(add_statement))
         .route("/conversations/{id}/report", get(report))
         .route(
+            "/conversations/{id}/statements/{sid}/{decision}",
+            post(decide),
+        )
+        .route(
             "/conversations/{id}/export/{file}",
             get(conversation_files::export),
         )
@@ -96,6 +100,8 @@ struct ShowPage {
     total: usize,
     can_take_part: bool,
     refusal: Option<String>,
+    /// For staff: statements waiting for a moderator.
+    pending: Vec<statement::Model>,
     form: FormData,
     errors: ValidationErrors,
 }
@@ -148,7 +154,17 @@ async fn show_page(
         })
         .unwrap_or_default();
     let statement = next_statement(&open, &priorities, random_u64()).cloned();
+    let pending = if crate::participation::is_staff(session) {
+        conversations::statements(&state.db.conn, id)
+            .await?
+            .into_iter()
+            .filter(|s| s.state == conversations::state::PENDING)
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(ShowPage {
+        pending,
         id: id.to_owned(),
         question: conversation.question,
         consultation_slug: ctx.item.consultation.slug.clone(),
@@ -258,6 +274,33 @@ async fn add_statement(
         "statement_added"
     };
     Ok(Redirect::to(&format!("/conversations/{id}?notice={notice}")).into_response())
+}
+
+/// A moderator publishes or hides a statement.
+async fn decide(
+    State(state): State<AppState>,
+    Path((id, sid, decision)): Path<(String, String, String)>,
+    CsrfForm { session, .. }: CsrfForm,
+) -> Result<Response, WebError> {
+    let moderator = crate::participation::require_staff(&session)?.clone();
+    let new_state = match decision.as_str() {
+        "approve" => conversations::state::PUBLISHED,
+        "hide" => "hidden",
+        _ => return Err(WebError::NotFound("page")),
+    };
+    if !conversations::set_statement_state(&state.db.conn, &id, &sid, new_state).await? {
+        return Err(WebError::NotFound("statement"));
+    }
+    inspraak_db::audit::record(
+        &state.db.conn,
+        Some(&moderator.id),
+        &format!("statement.{decision}"),
+        ("statement", &sid),
+        "",
+        Utc::now(),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/conversations/{id}?notice=decided")).into_response())
 }
 
 /// A point on the map, scaled into the picture.
