@@ -12,6 +12,7 @@ mod m20261130_000004_actor_keys;
 mod m20261130_000005_federation;
 mod m20261130_000006_fediverse_visibility;
 mod m20261130_000007_conversations;
+mod m20261130_000008_statement_fediverse_votes;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_federation::Migration),
             Box::new(m20261130_000006_fediverse_visibility::Migration),
             Box::new(m20261130_000007_conversations::Migration),
+            Box::new(m20261130_000008_statement_fediverse_votes::Migration),
         ]
     }
 }

@@ -242,3 +242,71 @@ async fn a_fedify_peer_follows_receives_replies_votes_and_likes() {
         "the like is not counted as a support"
     );
 }
+
+#[tokio::test]
+async fn a_fedify_peer_votes_on_conversation_statements_counted_apart() {
+    let peer = Peer::start().await;
+    let (instance, mut admin) = instance_with_admin().await;
+    let (id, slug) = consultation(&mut admin, "Kermis", "proposals", &[]).await;
+    let group = format!("{}/consultations/{slug}", instance.base);
+    peer.control("follow", Some(json!({"target": group}))).await;
+    eventually("the peer's follow is accepted", || async {
+        let following = peer.control("following", None).await;
+        following
+            .as_array()?
+            .iter()
+            .any(|f| f["target"] == group.as_str() && f["accepted"] == true)
+            .then_some(())
+    })
+    .await;
+    let created = admin
+        .submit(
+            &format!("/admin/consultations/{id}/conversations/new"),
+            &format!("/admin/consultations/{id}/conversations"),
+            &[
+                ("question", "Hoe moet de kermis eruitzien?"),
+                ("statements", "De kermis moet blijven op het plein"),
+            ],
+        )
+        .await;
+    created.expect(303);
+    let conversation = created.location.clone().expect("conversation");
+    // The statement arrives as a Question with agree / disagree / pass.
+    let announce = eventually("the peer receives the statement", || async {
+        peer.received().await.into_iter().find(|r| {
+            r["type"] == "Announce"
+                && r["body"]["object"]["object"]["type"] == "Question"
+                && r["body"]["object"]["object"]["name"] == "De kermis moet blijven op het plein"
+        })
+    })
+    .await;
+    let question = announce["body"]["object"]["object"].clone();
+    let names: Vec<&str> = question["oneOf"]
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert_eq!(names, ["Eens", "Oneens", "Overslaan"]);
+    let statement = question["id"].as_str().expect("id").to_owned();
+    peer.control(
+        "vote",
+        Some(json!({"question": statement, "options": ["Eens"]})),
+    )
+    .await;
+    eventually("the peer receives the new count", || async {
+        peer.received()
+            .await
+            .into_iter()
+            .find(|r| r["type"] == "Update" && r["poll"]["votersCount"] == 1)
+    })
+    .await;
+    let report = instance
+        .browser()
+        .get(&format!("{conversation}/report"))
+        .await;
+    let table =
+        inspraak_tests::extract_between(&report.body, "id=\"fediverse-title\"", "</section>")
+            .expect("fediverse votes are shown apart");
+    assert!(table.contains("<td>1</td><td>0</td><td>0</td>"), "{table}");
+}

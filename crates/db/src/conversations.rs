@@ -435,3 +435,67 @@ pub async fn imported_count(
         .count(db)
         .await?)
 }
+
+/// The statement (of any conversation) with this ActivityPub id.
+pub async fn statement_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<statement::Model>, DbError> {
+    Ok(statement::Entity::find()
+        .filter(statement::Column::ApId.eq(ap_id))
+        .one(db)
+        .await?)
+}
+
+/// Records a fediverse account's vote on a statement (its first vote counts; repeats and
+/// changes are ignored, as in a single-choice poll). Returns whether it was new.
+pub async fn add_fediverse_vote(
+    db: &impl ConnectionTrait,
+    statement_id: &str,
+    actor: &str,
+    vote: i32,
+    activity_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    use crate::entity::statement_fediverse_vote as sfv;
+    let row = sfv::ActiveModel {
+        id: Set(new_id()),
+        statement_id: Set(statement_id.to_owned()),
+        actor: Set(actor.to_owned()),
+        vote: Set(vote),
+        activity_id: Set(activity_id.to_owned()),
+        created_at: Set(now),
+    };
+    let inserted = sfv::Entity::insert(row)
+        .on_conflict(OnConflict::new().do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted > 0)
+}
+
+/// Fediverse votes per statement of a conversation: statement id → (agree, disagree, pass).
+pub async fn fediverse_tally(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+) -> Result<std::collections::HashMap<String, (u64, u64, u64)>, DbError> {
+    use crate::entity::statement_fediverse_vote as sfv;
+    let ids: Vec<String> = statements(db, conversation_id)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let mut tally: std::collections::HashMap<String, (u64, u64, u64)> = Default::default();
+    for v in sfv::Entity::find()
+        .filter(sfv::Column::StatementId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        let t = tally.entry(v.statement_id).or_default();
+        match v.vote {
+            1 => t.0 += 1,
+            -1 => t.1 += 1,
+            _ => t.2 += 1,
+        }
+    }
+    Ok(tally)
+}

@@ -440,3 +440,27 @@ pub async fn consultation_withdrawn(
     record(db, delete, targets).await?;
     Ok(())
 }
+
+/// A conversation statement became public (announced as a `Question` by the group) or its
+/// counts changed after a fediverse vote (`Update` to followers and the fediverse voters).
+pub async fn statement_changed(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    s: &inspraak_db::entity::statement::Model,
+    change: Change,
+) -> Result<(), FederationError> {
+    let conversation = inspraak_db::conversations::find(db, &s.conversation_id).await?;
+    let c = consultations::find(db, &conversation.consultation_id).await?;
+    if !render::is_public_local(&c) || !s.local {
+        return Ok(());
+    }
+    let question = render::statement_question(db, s).await?;
+    let activity = activity_for(data, change, &c.ap_id, question);
+    if change != Change::Updated {
+        return announce_in_group(db, data, &c.ap_id, activity, Vec::new()).await;
+    }
+    let organization = actors::organization_id(&data.base)?;
+    let targets = followers_of(db, &[c.ap_id.as_str(), organization.as_str()]).await?;
+    record(db, activity, targets).await?;
+    Ok(())
+}

@@ -158,3 +158,58 @@ pub async fn poll_question(
 pub fn is_public_local(c: &consultation::Model) -> bool {
     c.local && c.published_at.is_some()
 }
+
+/// The words fediverse users vote with on a statement, in order: agree, disagree, pass.
+pub const STATEMENT_OPTIONS: [&str; 3] = ["Eens", "Oneens", "Overslaan"];
+
+/// A conversation statement as a `Question` with the options agree / disagree / pass, so
+/// fediverse users can vote on it the way they vote in a poll. Counts are the residents' and
+/// the fediverse's together.
+pub async fn statement_question(
+    db: &impl ConnectionTrait,
+    s: &inspraak_db::entity::statement::Model,
+) -> Result<Value, FederationError> {
+    let conversation = inspraak_db::conversations::find(db, &s.conversation_id).await?;
+    let consultation = consultations::find(db, &conversation.consultation_id).await?;
+    let mut counts = [0u64; 3];
+    for (_, number, vote, _, _) in
+        inspraak_db::conversations::all_votes(db, &s.conversation_id).await?
+    {
+        if number == s.number {
+            counts[match vote {
+                1 => 0,
+                -1 => 1,
+                _ => 2,
+            }] += 1;
+        }
+    }
+    let fediverse = inspraak_db::conversations::fediverse_tally(db, &s.conversation_id).await?;
+    let mut voters = counts.iter().sum::<u64>();
+    if let Some(&(a, d, p)) = fediverse.get(&s.id) {
+        counts[0] += a;
+        counts[1] += d;
+        counts[2] += p;
+        voters += a + d + p;
+    }
+    let options = STATEMENT_OPTIONS
+        .iter()
+        .zip(counts)
+        .map(|(name, count)| OptionCount {
+            name,
+            count: Some(count),
+        })
+        .collect();
+    let facts = QuestionFacts {
+        id: &s.ap_id,
+        question: &s.body,
+        multiple: false,
+        options,
+        voters: Some(voters),
+        end_time: None,
+        closed: false,
+        published: s.created_at,
+    };
+    let mut q = objects::question(&Audience::of_group(&consultation.ap_id), &facts);
+    q["context"] = Value::String(conversation.ap_id);
+    Ok(q)
+}

@@ -27,6 +27,7 @@ pub mod remote_actor;
 pub mod report;
 pub mod session;
 pub mod statement;
+pub mod statement_fediverse_vote;
 pub mod statement_vote;
 pub mod support;
 pub mod user;

@@ -214,6 +214,17 @@ async fn apply(
         Some(id) => remote_content::find_by_ap_id(txn, id.as_str()).await?,
         None => None,
     };
+    // A vote on a conversation statement of ours: its Question offers agree / disagree / pass.
+    if kind == "Note"
+        && object["name"].is_string()
+        && object["content"].as_str().is_none_or(str::is_empty)
+        && let Some(reply_to) = id_of(&object["inReplyTo"])
+        && let Some(statement) =
+            inspraak_db::conversations::statement_by_ap_id(txn, reply_to.as_str()).await?
+        && statement.local
+    {
+        return statement_vote(data, txn, &statement, &author, object).await;
+    }
     // A vote: a Note with a name and no content, answering a poll of ours.
     if let Some(Found::Poll(poll)) = &parent
         && poll.local
@@ -408,6 +419,48 @@ async fn vote(
     .await?
     {
         publish::poll_changed(txn, data, poll, Change::Updated).await?;
+    }
+    Ok(())
+}
+
+/// A fediverse vote on a conversation statement: counted apart from residents, once per
+/// account; the new counts go back out as `Update(Question)`.
+async fn statement_vote(
+    data: &Fed,
+    txn: &DatabaseTransaction,
+    statement: &inspraak_db::entity::statement::Model,
+    voter: &Url,
+    object: &Value,
+) -> Result<(), FederationError> {
+    let name = object["name"]
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    let vote = match name.as_str() {
+        "eens" | "agree" => 1,
+        "oneens" | "disagree" => -1,
+        "overslaan" | "pass" => 0,
+        _ => {
+            return Err(FederationError::Invalid(format!(
+                "no option named {name:?}"
+            )));
+        }
+    };
+    let vote_id = id_of(&object["id"])
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let new = inspraak_db::conversations::add_fediverse_vote(
+        txn,
+        &statement.id,
+        voter.as_str(),
+        vote,
+        &vote_id,
+        Utc::now(),
+    )
+    .await?;
+    if new {
+        publish::statement_changed(txn, data, statement, Change::Updated).await?;
     }
     Ok(())
 }

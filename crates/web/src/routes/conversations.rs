@@ -22,6 +22,7 @@ use inspraak_db::entity::statement;
 use inspraak_db::{consultations, conversations, new_id};
 use inspraak_domain::ValidationErrors;
 use inspraak_domain::participation::Action;
+use inspraak_federation::publish::{self, Change};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
             "/conversations/{id}/statements/{sid}/{decision}",
             post(decide),
         )
+        .route("/statements/{id}", get(statement_object))
         .route(
             "/conversations/{id}/export/{file}",
             get(conversation_files::export),
@@ -258,8 +260,9 @@ async fn add_statement(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let base = state.config.url("/statements/");
-    conversations::add_statement(
-        &state.db.conn,
+    let txn = crate::federate::begin(&state).await?;
+    let added = conversations::add_statement(
+        &txn,
         &id,
         &body,
         &user.id,
@@ -268,12 +271,40 @@ async fn add_statement(
         Utc::now(),
     )
     .await?;
+    if added.state == conversations::state::PUBLISHED {
+        publish::statement_changed(&txn, &state.federation, &added, Change::Published).await?;
+    }
+    crate::federate::commit(&state, txn).await?;
     let notice = if conversation.premoderation {
         "statement_pending"
     } else {
         "statement_added"
     };
     Ok(Redirect::to(&format!("/conversations/{id}?notice={notice}")).into_response())
+}
+
+/// A statement at its id: the `Question` for servers, the conversation for people.
+async fn statement_object(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let ap_id = state.config.url(&format!("/statements/{id}"));
+    let s = conversations::statement_by_ap_id(&state.db.conn, &ap_id)
+        .await?
+        .filter(|s| s.state == conversations::state::PUBLISHED)
+        .ok_or(WebError::NotFound("statement"))?;
+    if !super::federation::accepts_activity_json(&headers) {
+        return Ok(Redirect::to(&format!("/conversations/{}", s.conversation_id)).into_response());
+    }
+    let question = inspraak_federation::render::statement_question(&state.db.conn, &s).await?;
+    let mut response =
+        axum::Json(inspraak_federation::objects::with_context(question)).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(inspraak_federation::ACTIVITY_JSON),
+    );
+    Ok(response)
 }
 
 /// A moderator publishes or hides a statement.
@@ -288,9 +319,23 @@ async fn decide(
         "hide" => "hidden",
         _ => return Err(WebError::NotFound("page")),
     };
-    if !conversations::set_statement_state(&state.db.conn, &id, &sid, new_state).await? {
+    let txn = crate::federate::begin(&state).await?;
+    if !conversations::set_statement_state(&txn, &id, &sid, new_state).await? {
         return Err(WebError::NotFound("statement"));
     }
+    if let Some(s) = conversations::statements(&txn, &id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == sid)
+    {
+        let change = if new_state == conversations::state::PUBLISHED {
+            Change::Published
+        } else {
+            Change::Removed
+        };
+        publish::statement_changed(&txn, &state.federation, &s, change).await?;
+    }
+    crate::federate::commit(&state, txn).await?;
     inspraak_db::audit::record(
         &state.db.conn,
         Some(&moderator.id),
@@ -337,6 +382,9 @@ struct ReportPage {
     groups: Vec<GroupView>,
     consensus: Vec<StatementLine>,
     ranking: Vec<(u64, String, String)>,
+    /// Votes from fediverse accounts per statement (number, text, agree, disagree, pass),
+    /// counted apart from residents.
+    fediverse: Vec<(i32, String, u64, u64, u64)>,
 }
 
 async fn report(
@@ -353,6 +401,18 @@ async fn report(
         .filter_map(|s| u64::try_from(s.number).ok().map(|n| (n, s.body)))
         .collect();
     let text = |n: &u64| texts.get(n).cloned().unwrap_or_default();
+    let tally = conversations::fediverse_tally(&state.db.conn, &id).await?;
+    let mut fediverse: Vec<(i32, String, u64, u64, u64)> =
+        conversations::statements(&state.db.conn, &id)
+            .await?
+            .into_iter()
+            .filter_map(|s| {
+                tally
+                    .get(&s.id)
+                    .map(|&(a, d, p)| (s.number, s.body, a, d, p))
+            })
+            .collect();
+    fediverse.sort_by_key(|f| f.0);
     let Some(analysis) = stored_analysis(&state, &id).await? else {
         return render(&ReportPage {
             page,
@@ -364,6 +424,7 @@ async fn report(
             groups: Vec::new(),
             consensus: Vec::new(),
             ranking: Vec::new(),
+            fediverse,
         });
     };
     let group_name = |g: usize| {
@@ -447,6 +508,7 @@ async fn report(
         groups,
         consensus,
         ranking,
+        fediverse,
     })
 }
 
@@ -527,8 +589,9 @@ async fn create(
     }
     let conversation_id = new_id();
     let base = state.config.url("/statements/");
+    let txn = crate::federate::begin(&state).await?;
     conversations::create(
-        &state.db.conn,
+        &txn,
         conversations::NewConversation {
             ap_id: state
                 .config
@@ -544,6 +607,11 @@ async fn create(
         Utc::now(),
     )
     .await?;
+    // Each statement goes out as a Question fediverse users can vote on.
+    for s in conversations::statements(&txn, &conversation_id).await? {
+        publish::statement_changed(&txn, &state.federation, &s, Change::Published).await?;
+    }
+    crate::federate::commit(&state, txn).await?;
     inspraak_db::audit::record(
         &state.db.conn,
         Some(&admin.id),
