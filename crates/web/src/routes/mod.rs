@@ -5,6 +5,7 @@ pub(crate) mod activitypub;
 mod admin;
 mod comments;
 mod conversation_files;
+mod conversation_report;
 mod conversations;
 mod exports;
 mod federation;
