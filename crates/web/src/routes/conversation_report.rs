@@ -49,6 +49,8 @@ struct ReportPage {
     /// Votes from fediverse accounts per statement (number, text, agree, disagree, pass),
     /// counted apart from residents.
     fediverse: Vec<(i32, String, u64, u64, u64)>,
+    /// Participants not (yet) in a group: too few votes.
+    ungrouped: usize,
 }
 
 pub async fn report(
@@ -89,6 +91,7 @@ pub async fn report(
             consensus: Vec::new(),
             ranking: Vec::new(),
             fediverse,
+            ungrouped: 0,
         });
     };
     let group_name = |g: usize| {
@@ -173,5 +176,10 @@ pub async fn report(
         consensus,
         ranking,
         fediverse,
+        ungrouped: analysis
+            .participants
+            .iter()
+            .filter(|p| p.group.is_none())
+            .count(),
     })
 }
