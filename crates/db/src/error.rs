@@ -28,10 +28,3 @@ impl DbError {
         }
     }
 }
-
-impl DbError {
-    /// Whether this is a unique-value conflict.
-    pub fn is_conflict(&self) -> bool {
-        matches!(self, DbError::Conflict(_))
-    }
-}

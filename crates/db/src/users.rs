@@ -276,10 +276,16 @@ pub async fn set_fediverse_visible(
     Ok(())
 }
 
+/// Whether a user appears by name in the fediverse: residents who chose so, and remote
+/// accounts (which are fediverse actors already).
+pub fn appears_by_name(user: &Model) -> bool {
+    user.fediverse_visible || !user.local
+}
+
 /// The id under which a user's contributions appear in the fediverse: their own `Person` when
-/// they chose so (remote accounts always are), otherwise `fallback` (the consultation's group).
+/// they appear by name, otherwise `fallback` (the consultation's group).
 pub fn fediverse_author<'a>(user: &'a Model, fallback: &'a str) -> &'a str {
-    if user.fediverse_visible || !user.local {
+    if appears_by_name(user) {
         &user.ap_id
     } else {
         fallback

@@ -98,10 +98,8 @@ pub async fn build_config(
         }))
         .build()
         .map_err(|e| FederationError::Config(e.to_string()))?;
-    let domain = match data.base.port() {
-        Some(port) => format!("{}:{port}", data.base.host_str().unwrap_or("localhost")),
-        None => data.base.host_str().unwrap_or("localhost").to_owned(),
-    };
+    // The configuration guarantees the public URL names a host.
+    let domain = crate::discovery::handle_host(&data.base);
     let verifier = BlockList {
         db: data.db.clone(),
     };

@@ -38,13 +38,10 @@ fn new_activity_id(data: &FederationData) -> String {
 /// The delivery target for an inbox URL, or `None` for an unusable one.
 pub fn target(inbox: &str) -> Option<Target> {
     let url = Url::parse(inbox).ok()?;
-    let host = match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str()?),
-        None => url.host_str()?.to_owned(),
-    };
+    url.host_str()?;
     Some(Target {
         inbox: inbox.to_owned(),
-        host,
+        host: crate::discovery::handle_host(&url),
     })
 }
 

@@ -63,11 +63,6 @@ pub async fn proposal_page(
     ))
 }
 
-/// Whether a user appears by name in the fediverse.
-fn visible(user: &inspraak_db::entity::user::Model) -> bool {
-    user.fediverse_visible || !user.local
-}
-
 /// The id of what a comment answers, and that item's author when it is not the commenter.
 async fn reply_target(
     db: &impl ConnectionTrait,
@@ -76,13 +71,15 @@ async fn reply_target(
     if let Some(parent) = &c.parent_id {
         let parent = comments::find(db, parent).await?;
         let author = users::find(db, &parent.author_id).await?;
-        let other = (parent.author_id != c.author_id && visible(&author)).then_some(author.ap_id);
+        let other = (parent.author_id != c.author_id && users::appears_by_name(&author))
+            .then_some(author.ap_id);
         return Ok((Some(parent.ap_id), other));
     }
     if let Some(proposal_id) = &c.proposal_id {
         let p = proposals::find(db, proposal_id).await?;
         let author = users::find(db, &p.author_id).await?;
-        let other = (p.author_id != c.author_id && visible(&author)).then_some(author.ap_id);
+        let other =
+            (p.author_id != c.author_id && users::appears_by_name(&author)).then_some(author.ap_id);
         return Ok((Some(p.ap_id), other));
     }
     Ok((None, None))

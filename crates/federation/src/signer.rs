@@ -238,10 +238,7 @@ impl Object for RemoteActor {
     }
 
     async fn from_json(json: ActorJson, data: &Fed) -> Result<Self, Self::Error> {
-        let host = match json.id.port() {
-            Some(port) => format!("{}:{port}", json.id.host_str().unwrap_or_default()),
-            None => json.id.host_str().unwrap_or_default().to_owned(),
-        };
+        let host = crate::discovery::handle_host(&json.id);
         let username = json
             .preferred_username
             .as_deref()

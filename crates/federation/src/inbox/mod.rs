@@ -70,10 +70,7 @@ pub fn id_of(value: &Value) -> Option<Url> {
 
 /// Host and port of a URL, the unit of origin.
 pub fn origin(url: &Url) -> String {
-    match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-        None => url.host_str().unwrap_or_default().to_owned(),
-    }
+    crate::discovery::handle_host(url)
 }
 
 /// Whether two URLs have the same origin (host and port).

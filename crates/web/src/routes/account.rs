@@ -294,11 +294,7 @@ async fn account_view(
         })
         .collect();
     let fediverse_status = if user.fediverse_visible {
-        let url = &state.config.public_url;
-        let host = match url.port() {
-            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-            None => url.host_str().unwrap_or_default().to_owned(),
-        };
+        let host = inspraak_federation::discovery::handle_host(&state.config.public_url);
         page.t("fediverse.on")
             .replace("{handle}", &format!("@{}@{host}", user.username))
     } else {

@@ -118,19 +118,10 @@ async fn overview(
             reason: b.reason,
         })
         .collect();
-    let host = state
-        .config
-        .public_url
-        .host_str()
-        .unwrap_or_default()
-        .to_owned();
     let handle = format!(
         "@{}@{}",
         actors::organization_username(&state.config.instance_kind),
-        match state.config.public_url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host,
-        }
+        inspraak_federation::discovery::handle_host(&state.config.public_url)
     );
     let view = FederationPage {
         lead: page.t("federation.lead").replace("{handle}", &handle),
