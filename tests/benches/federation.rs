@@ -55,7 +55,7 @@ async fn instance_with_consultation(host: &str) -> (TestInstance, Browser, Strin
     let mut admin = instance.browser();
     admin.login("beheer", PASSWORD).await.expect(303);
     let day = |offset: i64| {
-        (inspraak_web::today() + chrono::Duration::days(offset))
+        (inspraak_app::clock::today() + chrono::Duration::days(offset))
             .format("%Y-%m-%d")
             .to_string()
     };

@@ -634,7 +634,7 @@ impl Drop for ProcessInstance {
 
 /// Stores an admin account in `db`.
 async fn create_admin_in(db: &inspraak_db::Database, base: &str, username: &str, password: &str) {
-    let hash = inspraak_web::hash_password(password.to_owned())
+    let hash = inspraak_app::password::hash_password(password.to_owned())
         .await
         .expect("hash");
     inspraak_db::users::create(

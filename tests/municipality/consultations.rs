@@ -6,7 +6,7 @@ use chrono::Duration;
 use inspraak_tests::{Browser, extract_between};
 
 fn day(offset: i64) -> String {
-    (inspraak_web::today() + Duration::days(offset))
+    (inspraak_app::clock::today() + Duration::days(offset))
         .format("%Y-%m-%d")
         .to_string()
 }

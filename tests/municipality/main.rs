@@ -89,7 +89,7 @@ pub async fn consultation(
     extra: &[(&str, &str)],
 ) -> (String, String) {
     let day = |offset: i64| {
-        (inspraak_web::today() + chrono::Duration::days(offset))
+        (inspraak_app::clock::today() + chrono::Duration::days(offset))
             .format("%Y-%m-%d")
             .to_string()
     };

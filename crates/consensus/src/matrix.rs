@@ -25,6 +25,15 @@ impl Vote {
         }
     }
 
+    /// The export convention: agree +1, disagree −1, pass 0.
+    pub fn to_export(self) -> i64 {
+        match self {
+            Vote::Agree => 1,
+            Vote::Disagree => -1,
+            Vote::Pass => 0,
+        }
+    }
+
     /// From the export convention (agree +1, disagree −1, pass 0); `None` for anything else.
     pub fn from_export(value: i64) -> Option<Vote> {
         match value {

@@ -3,20 +3,27 @@
 use crate::DbError;
 use crate::entity::comment::{ActiveModel, Column, Entity, Model};
 use chrono::{DateTime, Utc};
-use inspraak_domain::comment::Stance;
+use inspraak_domain::comment::{CommentState, Stance};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
 };
 
-/// Stored state of a comment.
+/// Stored states of a comment, as text (prefer [`state_of`] and [`CommentState`]).
 pub mod state {
+    use inspraak_domain::comment::CommentState;
     /// Waiting for a moderator.
-    pub const PENDING: &str = "pending";
+    pub const PENDING: &str = CommentState::Pending.as_str();
     /// Public.
-    pub const PUBLISHED: &str = "published";
+    pub const PUBLISHED: &str = CommentState::Published.as_str();
     /// Deleted by its author but kept as a placeholder because it has replies.
-    pub const DELETED: &str = "deleted";
+    pub const DELETED: &str = CommentState::Deleted.as_str();
+}
+
+/// A comment's state as stored.
+pub fn state_of(c: &Model) -> CommentState {
+    // An unknown stored state is treated as the safe choice: waiting for a moderator.
+    c.state.parse().unwrap_or(CommentState::Pending)
 }
 
 /// What is stored for a new comment.
@@ -162,9 +169,13 @@ pub async fn delete_by_author(
 }
 
 /// Sets the state (a moderator approving a pending comment).
-pub async fn set_state(db: &impl ConnectionTrait, id: &str, state: &str) -> Result<(), DbError> {
+pub async fn set_state(
+    db: &impl ConnectionTrait,
+    id: &str,
+    state: CommentState,
+) -> Result<(), DbError> {
     let mut row: ActiveModel = find(db, id).await?.into();
-    row.state = Set(state.to_owned());
+    row.state = Set(state.as_str().to_owned());
     row.update(db).await?;
     Ok(())
 }

@@ -7,9 +7,8 @@ use chrono::{DateTime, Utc};
 use inspraak_domain::consultation::ValidConsultation;
 use inspraak_domain::{Phase, PhaseKind, PhaseRules, Timeline};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -169,7 +168,7 @@ pub async fn set_cover(
 
 /// Replaces all phases of a consultation in one transaction.
 pub async fn replace_phases(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     id: &str,
     timeline: &Timeline,
     now: DateTime<Utc>,

@@ -4,18 +4,45 @@ use crate::entity::conversation::{ActiveModel, Column, Entity, Model};
 use crate::entity::{conversation_analysis, imported_vote, statement, statement_vote};
 use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
+use inspraak_domain::conversation::{StatementState, StatementVote};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
-/// Statement states.
-pub mod state {
-    /// Shown and voted on.
-    pub const PUBLISHED: &str = "published";
-    /// Waiting for a moderator.
-    pub const PENDING: &str = "pending";
+/// A statement's state as stored.
+pub fn state_of(s: &statement::Model) -> StatementState {
+    // An unknown stored state is treated as the safe choice: not shown.
+    s.state.parse().unwrap_or(StatementState::Hidden)
+}
+
+/// A resident's vote as stored, with the statement's number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResidentVote {
+    /// The account.
+    pub user_id: String,
+    /// The statement's number in its conversation.
+    pub number: i32,
+    /// 1 agree, −1 disagree, 0 pass.
+    pub vote: i32,
+    /// When the resident first voted on the statement.
+    pub created_at: DateTime<Utc>,
+    /// When the vote last changed.
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A vote that came with an imported conversation: a numbered participant, no account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportedVote {
+    /// The participant's number in the original conversation.
+    pub participant: i64,
+    /// The statement's number.
+    pub number: i32,
+    /// 1 agree, −1 disagree, 0 pass.
+    pub vote: i32,
+    /// When, in milliseconds since 1970.
+    pub at_ms: i64,
 }
 
 /// A new conversation.
@@ -65,7 +92,7 @@ pub async fn create(
             body: Set(body.clone()),
             author_id: Set(Some(author_id.to_owned())),
             seed: Set(true),
-            state: Set(state::PUBLISHED.into()),
+            state: Set(StatementState::Published.as_str().into()),
             created_at: Set(now),
             local: Set(true),
         }
@@ -139,10 +166,11 @@ pub async fn add_statement(
             author_id: Set(Some(author_id.to_owned())),
             seed: Set(false),
             state: Set(if pending {
-                state::PENDING
+                StatementState::Pending
             } else {
-                state::PUBLISHED
+                StatementState::Published
             }
+            .as_str()
             .into()),
             created_at: Set(now),
             local: Set(true),
@@ -169,7 +197,7 @@ pub async fn vote(
     conversation_id: &str,
     statement_id: &str,
     user_id: &str,
-    vote: i32,
+    vote: StatementVote,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let row = statement_vote::ActiveModel {
@@ -177,7 +205,7 @@ pub async fn vote(
         conversation_id: Set(conversation_id.to_owned()),
         statement_id: Set(statement_id.to_owned()),
         user_id: Set(user_id.to_owned()),
-        vote: Set(vote),
+        vote: Set(vote.value()),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -218,7 +246,7 @@ pub async fn voted_by(
 pub async fn all_votes(
     db: &impl ConnectionTrait,
     conversation_id: &str,
-) -> Result<Vec<(String, i32, i32, DateTime<Utc>, DateTime<Utc>)>, DbError> {
+) -> Result<Vec<ResidentVote>, DbError> {
     let numbers: std::collections::HashMap<String, i32> = statements(db, conversation_id)
         .await?
         .into_iter()
@@ -230,9 +258,13 @@ pub async fn all_votes(
         .await?
         .into_iter()
         .filter_map(|v| {
-            numbers
-                .get(&v.statement_id)
-                .map(|&n| (v.user_id, n, v.vote, v.created_at, v.updated_at))
+            numbers.get(&v.statement_id).map(|&number| ResidentVote {
+                user_id: v.user_id,
+                number,
+                vote: v.vote,
+                created_at: v.created_at,
+                changed_at: v.updated_at,
+            })
         })
         .collect())
 }
@@ -325,10 +357,10 @@ pub async fn set_statement_state(
     db: &impl ConnectionTrait,
     conversation_id: &str,
     id: &str,
-    new_state: &str,
+    new_state: StatementState,
 ) -> Result<bool, DbError> {
     Ok(statement::Entity::update_many()
-        .col_expr(statement::Column::State, Expr::value(new_state))
+        .col_expr(statement::Column::State, Expr::value(new_state.as_str()))
         .filter(statement::Column::Id.eq(id))
         .filter(statement::Column::ConversationId.eq(conversation_id))
         .exec(db)
@@ -344,8 +376,8 @@ pub struct ImportedStatement {
     pub number: i32,
     /// The text.
     pub body: String,
-    /// `published`, `pending` or `hidden`.
-    pub state: String,
+    /// Its state.
+    pub state: StatementState,
     /// When it was written.
     pub created_at: DateTime<Utc>,
 }
@@ -355,7 +387,7 @@ pub async fn import(
     db: &impl TransactionTrait,
     new: NewConversation,
     statements: &[ImportedStatement],
-    votes: &[(i64, i32, i32, i64)],
+    votes: &[ImportedVote],
     statement_ap_id: impl Fn(&str) -> String,
     now: DateTime<Utc>,
 ) -> Result<Model, DbError> {
@@ -382,7 +414,7 @@ pub async fn import(
             body: Set(s.body.clone()),
             author_id: Set(None),
             seed: Set(false),
-            state: Set(s.state.clone()),
+            state: Set(s.state.as_str().to_owned()),
             created_at: Set(s.created_at),
             local: Set(true),
         }
@@ -391,16 +423,14 @@ pub async fn import(
     }
     let rows: Vec<imported_vote::ActiveModel> = votes
         .iter()
-        .map(
-            |&(participant, number, vote, at)| imported_vote::ActiveModel {
-                id: Set(new_id()),
-                conversation_id: Set(conversation_id.clone()),
-                participant: Set(participant),
-                number: Set(number),
-                vote: Set(vote),
-                at: Set(at),
-            },
-        )
+        .map(|v| imported_vote::ActiveModel {
+            id: Set(new_id()),
+            conversation_id: Set(conversation_id.clone()),
+            participant: Set(v.participant),
+            number: Set(v.number),
+            vote: Set(v.vote),
+            at: Set(v.at_ms),
+        })
         .collect();
     for chunk in rows.chunks(500) {
         imported_vote::Entity::insert_many(chunk.to_vec())
@@ -415,13 +445,18 @@ pub async fn import(
 pub async fn imported_votes(
     db: &impl ConnectionTrait,
     conversation_id: &str,
-) -> Result<Vec<(i64, i32, i32, i64)>, DbError> {
+) -> Result<Vec<ImportedVote>, DbError> {
     Ok(imported_vote::Entity::find()
         .filter(imported_vote::Column::ConversationId.eq(conversation_id))
         .all(db)
         .await?
         .into_iter()
-        .map(|v| (v.participant, v.number, v.vote, v.at))
+        .map(|v| ImportedVote {
+            participant: v.participant,
+            number: v.number,
+            vote: v.vote,
+            at_ms: v.at,
+        })
         .collect())
 }
 

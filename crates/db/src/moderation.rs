@@ -154,7 +154,8 @@ pub async fn decide(
                     proposals::set_state(&txn, id, ProposalState::Published, now).await?;
                 }
                 ContentKind::Comment => {
-                    comments::set_state(&txn, id, comments::state::PUBLISHED).await?
+                    comments::set_state(&txn, id, inspraak_domain::comment::CommentState::Published)
+                        .await?
                 }
             }
             "approved"

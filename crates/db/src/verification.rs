@@ -7,12 +7,12 @@ use inspraak_domain::VerificationMethod;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
 /// Stores the hashes of a new batch of codes in one transaction.
 pub async fn create_batch(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     code_hashes: Vec<String>,
     batch: &str,
     created_by: &str,
@@ -43,7 +43,7 @@ pub async fn create_batch(
 /// once, even when two people type it at the same moment. `NotFound("code")` when the code is
 /// unknown, used or expired (deliberately not told apart).
 pub async fn redeem(
-    db: &DatabaseConnection,
+    db: &impl TransactionTrait,
     code_hash: &str,
     user_id: &str,
     now: DateTime<Utc>,

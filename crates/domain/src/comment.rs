@@ -49,6 +49,44 @@ impl FromStr for Stance {
     }
 }
 
+/// Where a comment stands in its life (hiding by a moderator is kept apart, in `hidden_at`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentState {
+    /// Waiting for a moderator.
+    Pending,
+    /// Public.
+    Published,
+    /// Deleted by its author but kept as a placeholder because it has replies.
+    Deleted,
+}
+
+impl CommentState {
+    /// The stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CommentState::Pending => "pending",
+            CommentState::Published => "published",
+            CommentState::Deleted => "deleted",
+        }
+    }
+}
+
+impl FromStr for CommentState {
+    type Err = Problem;
+
+    fn from_str(s: &str) -> Result<Self, Problem> {
+        [
+            CommentState::Pending,
+            CommentState::Published,
+            CommentState::Deleted,
+        ]
+        .into_iter()
+        .find(|x| x.as_str() == s)
+        .ok_or(Problem::UnknownChoice)
+    }
+}
+
 /// A checked comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidComment {

@@ -4,6 +4,8 @@
 pub mod account;
 pub mod comment;
 pub mod consultation;
+pub mod conversation;
+pub mod csv;
 pub mod moderation;
 pub mod participation;
 pub mod phase;

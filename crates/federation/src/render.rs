@@ -169,11 +169,9 @@ pub async fn statement_question(
     let conversation = inspraak_db::conversations::find(db, &s.conversation_id).await?;
     let consultation = consultations::find(db, &conversation.consultation_id).await?;
     let mut counts = [0u64; 3];
-    for (_, number, vote, _, _) in
-        inspraak_db::conversations::all_votes(db, &s.conversation_id).await?
-    {
-        if number == s.number {
-            counts[match vote {
+    for v in inspraak_db::conversations::all_votes(db, &s.conversation_id).await? {
+        if v.number == s.number {
+            counts[match v.vote {
                 1 => 0,
                 -1 => 1,
                 _ => 2,

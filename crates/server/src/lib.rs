@@ -133,7 +133,7 @@ impl Instance {
         let delivery = tokio::spawn(inspraak_federation::delivery::run(
             self.state.federation.clone(),
         ));
-        let analysis = tokio::spawn(inspraak_web::conversation_analysis::run(
+        let analysis = tokio::spawn(inspraak_app::conversations::analysis::run(
             self.state.db.conn.clone(),
             Duration::from_secs(2),
         ));

@@ -207,7 +207,7 @@ async fn create_admin(
         );
     }
     let db = open_database(settings).await?;
-    let hash = inspraak_web::hash_password(password)
+    let hash = inspraak_app::password::hash_password(password)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let ap_id = format!(
@@ -225,10 +225,10 @@ async fn create_admin(
     let user = inspraak_db::users::create(&db.conn, new, chrono::Utc::now())
         .await
         .with_context(|| format!("creating admin {username}"))?;
-    inspraak_db::audit::record(
+    inspraak_app::audit::record(
         &db.conn,
         None,
-        "account.create_admin",
+        inspraak_app::audit::AuditAction::AccountCreateAdmin,
         ("user", &user.id),
         "from the command line",
         chrono::Utc::now(),

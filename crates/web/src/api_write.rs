@@ -2,7 +2,6 @@
 //! (`Authorization: Bearer …`, made on the account page), and running the same actions as the
 //! web forms, so every rule applies in the same way.
 
-use crate::actions::{self, CommentOn};
 use crate::session::{Session, sha256_hex};
 use crate::{AppState, Locale, WebError};
 use axum::Router;
@@ -13,6 +12,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post, put};
 use chrono::Utc;
+use inspraak_app::comments::CommentOn;
 use inspraak_db::{api_tokens, proposals, users};
 use inspraak_domain::moderation::ContentKind;
 use inspraak_domain::proposal::ProposalInput;
@@ -145,7 +145,7 @@ pub(crate) async fn submit_proposal(
         body: body.body,
         tags: body.tags.join(","),
     };
-    let created = actions::submit_proposal(&state, &session, &id, input).await?;
+    let created = inspraak_app::proposals::submit(&state.app, session.caller(), &id, input).await?;
     let url = state.config.url(&format!("/proposals/{}", created.id));
     Ok((
         StatusCode::CREATED,
@@ -175,7 +175,8 @@ async fn support_state(
     id: &str,
     support: bool,
 ) -> Result<Json<SupportState>, WebError> {
-    let changed = actions::set_support(state, session, id, support).await?;
+    let changed =
+        inspraak_app::proposals::set_support(&state.app, session.caller(), id, support).await?;
     let supports = proposals::support_count(&state.db.conn, id).await?;
     Ok(Json(SupportState {
         supported: support,
@@ -259,7 +260,9 @@ pub(crate) async fn post_comment(
         (None, Some(proposal)) => CommentOn::Proposal(proposal),
         (None, None) => CommentOn::Consultation(&consultation.id),
     };
-    let created = actions::post_comment(&state, &session, on, &body.body, &body.stance).await?;
+    let created =
+        inspraak_app::comments::post(&state.app, session.caller(), on, &body.body, &body.stance)
+            .await?;
     let url = match &created.proposal_id {
         Some(p) => state
             .config
@@ -305,7 +308,7 @@ pub(crate) async fn cast_ballot(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Ballot>,
 ) -> Result<Json<BallotState>, WebError> {
-    actions::cast_ballot(&state, &session, &id, &body.options).await?;
+    inspraak_app::polls::cast_ballot(&state.app, session.caller(), &id, &body.options).await?;
     let user = session.user()?;
     let options = inspraak_db::polls::ballot_of(&state.db.conn, &id, &user.id)
         .await?
@@ -346,7 +349,14 @@ pub(crate) async fn report(
         .kind
         .parse()
         .map_err(|_| WebError::BadRequest("kind must be proposal or comment".into()))?;
-    let outcome =
-        actions::file_report(&state, &session, kind, &body.id, &body.reason, &body.note).await?;
+    let outcome = inspraak_app::moderation::report(
+        &state.app,
+        session.caller(),
+        kind,
+        &body.id,
+        &body.reason,
+        &body.note,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(ReportState { new: outcome.new })).into_response())
 }

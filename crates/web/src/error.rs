@@ -6,6 +6,8 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use inspraak_app::AppError;
+use inspraak_app::error::Cause;
 use inspraak_db::DbError;
 use inspraak_domain::ValidationErrors;
 use inspraak_domain::participation::Refusal;
@@ -50,14 +52,17 @@ pub enum WebError {
     /// The upload is too large or of a type we do not take.
     #[error("{0}")]
     UnsupportedMedia(String),
-    /// A fault on our side; the detail is logged, never shown.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// An uploaded file cannot be read; the message names the file and line.
+    #[error("{0}")]
+    Unreadable(String),
+    /// A fault on our side; the cause (with its own causes) is logged, never shown.
+    #[error("internal error")]
+    Internal(#[source] Cause),
 }
 
 impl WebError {
     /// An internal fault with its cause, for the log.
-    pub fn internal(cause: impl Into<String>) -> Self {
+    pub fn internal(cause: impl Into<Cause>) -> Self {
         WebError::Internal(cause.into())
     }
 
@@ -76,6 +81,7 @@ impl WebError {
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             WebError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::Unreadable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -95,6 +101,7 @@ impl WebError {
             WebError::TooLarge => "too_large",
             WebError::TooManyRequests => "too_many_requests",
             WebError::UnsupportedMedia(_) => "unsupported_media",
+            WebError::Unreadable(_) => "unreadable",
             WebError::Internal(_) => "internal",
         }
     }
@@ -105,14 +112,39 @@ impl From<DbError> for WebError {
         match err {
             DbError::NotFound(what) => WebError::NotFound(what),
             DbError::Conflict(what) => WebError::Conflict(what),
-            other => WebError::Internal(other.to_string()),
+            other => WebError::Internal(Box::new(other)),
         }
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::NotFound(what) => WebError::NotFound(what),
+            AppError::Unauthorized => WebError::Unauthorized,
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::Refused(r) => WebError::Refused(r),
+            AppError::ItemClosed(r) => WebError::ItemClosed(r),
+            AppError::BadRequest(m) => WebError::BadRequest(m),
+            AppError::Invalid(errors) => WebError::Invalid(errors),
+            AppError::Unreadable(m) => WebError::Unreadable(m),
+            AppError::Conflict(what) => WebError::Conflict(what),
+            other @ (AppError::Db(_) | AppError::Federation(_) | AppError::Internal { .. }) => {
+                WebError::Internal(Box::new(other))
+            }
+        }
+    }
+}
+
+impl From<inspraak_federation::FederationError> for WebError {
+    fn from(err: inspraak_federation::FederationError) -> Self {
+        AppError::from(err).into()
     }
 }
 
 impl From<askama::Error> for WebError {
     fn from(err: askama::Error) -> Self {
-        WebError::Internal(format!("template: {err}"))
+        WebError::Internal(Box::new(err))
     }
 }
 
@@ -131,7 +163,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
         if let WebError::Internal(cause) = &self {
-            tracing::error!(%cause, "request failed");
+            tracing::error!(cause = %inspraak_app::chain(cause.as_ref()), "request failed");
         } else {
             tracing::info!(status = status.as_u16(), error = %self, "request refused");
         }

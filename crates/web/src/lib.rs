@@ -1,21 +1,15 @@
 //! Inspraak's web layer: server-rendered HTML pages, the JSON API under `/api/v1`, sessions,
 //! CSRF protection and static assets. Everything a browser or API client touches enters here.
 
-mod actions;
 mod api;
 mod api_write;
-pub mod conversation_analysis;
-mod conversation_votes;
 mod csrf;
-mod csv;
 mod error;
-mod federate;
 mod form;
 mod i18n;
 mod open_data;
 mod page;
 mod participation;
-mod password;
 mod rate_limit;
 mod routes;
 mod security_headers;
@@ -25,8 +19,6 @@ mod state;
 pub use api::ApiDoc;
 pub use error::WebError;
 pub use i18n::{Locale, Translations};
-pub use page::today;
-pub use password::hash_password;
 pub use session::sha256_hex;
 pub use state::{AppState, WebConfig};
 

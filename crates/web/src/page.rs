@@ -12,10 +12,7 @@ use chrono_tz::Europe::Amsterdam;
 use inspraak_db::users;
 use inspraak_domain::{Problem, ValidationErrors};
 
-/// The municipality's calendar: phases and "today" are Amsterdam dates.
-pub fn today() -> NaiveDate {
-    Utc::now().with_timezone(&Amsterdam).date_naive()
-}
+pub use inspraak_app::clock::today;
 
 /// The logged-in visitor as pages show them.
 #[derive(Debug, Clone)]

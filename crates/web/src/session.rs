@@ -7,13 +7,11 @@ use axum::extract::FromRequestParts;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE, HeaderValue, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::response::Response;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
+use inspraak_app::Caller;
+pub use inspraak_app::secrets::{random_token, sha256_hex};
 use inspraak_db::entity::user;
-use inspraak_db::{sessions, users};
-use inspraak_domain::Role;
-use sha2::{Digest, Sha256};
+use inspraak_db::{DbError, sessions, users};
 use std::time::Duration;
 
 /// Anonymous sessions exist only to protect the log-in and sign-up forms: keep them short.
@@ -40,35 +38,15 @@ impl Session {
         self.user.as_ref().ok_or(WebError::Unauthorized)
     }
 
-    /// The logged-in account's role, if any.
-    pub fn role(&self) -> Option<Role> {
-        self.user.as_ref().map(users::role_of)
+    /// The visitor as the use cases see them.
+    pub fn caller(&self) -> Caller<'_> {
+        Caller::new(self.user.as_ref())
     }
 
     /// The logged-in account if it is an admin; `Unauthorized` or `Forbidden` otherwise.
     pub fn require_admin(&self) -> Result<&user::Model, WebError> {
-        let user = self.user()?;
-        if users::role_of(user).can_manage_consultations() {
-            Ok(user)
-        } else {
-            Err(WebError::Forbidden)
-        }
+        Ok(self.caller().require_admin()?)
     }
-}
-
-/// A random token, URL-safe, with 256 bits of entropy.
-pub fn random_token() -> Result<String, WebError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| WebError::internal(format!("no randomness: {e}")))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
-}
-
-/// SHA-256 as lowercase hex.
-pub fn sha256_hex(data: &str) -> String {
-    Sha256::digest(data.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The cookie's name: with HTTPS the `__Host-` prefix pins it to this host and path `/`.
@@ -110,7 +88,13 @@ impl FromRequestParts<AppState> for Session {
             let hash = sha256_hex(token);
             if let Some(row) = sessions::find_valid(&state.db.conn, &hash, now).await? {
                 if let Some(user_id) = &row.user_id {
-                    session.user = users::find(&state.db.conn, user_id).await.ok();
+                    // A deleted account logs the session out; a database failure is an error,
+                    // not a quiet log-out.
+                    session.user = match users::find(&state.db.conn, user_id).await {
+                        Ok(user) => Some(user),
+                        Err(DbError::NotFound(_)) => None,
+                        Err(other) => return Err(other.into()),
+                    };
                 }
                 session.token_hash = Some(hash);
                 session.csrf_token = Some(row.csrf_token);
@@ -170,8 +154,7 @@ pub async fn start(
         ANONYMOUS_LIFETIME
     };
     let now = Utc::now();
-    let expires = now
-        + chrono::Duration::from_std(lifetime).map_err(|e| WebError::internal(e.to_string()))?;
+    let expires = now + chrono::Duration::from_std(lifetime).map_err(WebError::internal)?;
     let hash = sha256_hex(&token);
     sessions::create(
         &state.db.conn,
@@ -199,7 +182,7 @@ pub async fn start(
             user,
             locale,
         },
-        cookie: HeaderValue::from_str(&cookie).map_err(|e| WebError::internal(e.to_string()))?,
+        cookie: HeaderValue::from_str(&cookie).map_err(WebError::internal)?,
     })
 }
 

@@ -46,12 +46,15 @@ impl WebConfig {
     }
 }
 
-/// Shared state: the database, the configuration and the rate limiters.
+/// Shared state: the use cases, the database for reads, the configuration and the rate
+/// limiters.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
 
 /// The contents of [`AppState`].
 pub struct Inner {
+    /// The use cases, with the same database and federation handles.
+    pub app: inspraak_app::App,
     /// The database pool.
     pub db: Database,
     /// The web settings.
@@ -69,7 +72,14 @@ impl AppState {
         config: WebConfig,
         federation: FederationConfig<FederationData>,
     ) -> Self {
+        let settings = inspraak_app::AppSettings {
+            public_url: config.public_url.clone(),
+            media_dir: config.media_dir.clone(),
+            auto_hide_after_reports: config.auto_hide_after_reports,
+        };
+        let app = inspraak_app::App::new(db.clone(), federation.clone(), settings);
         Self(Arc::new(Inner {
+            app,
             db,
             config,
             limits: RateLimiter::default(),

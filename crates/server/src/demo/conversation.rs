@@ -6,6 +6,7 @@ use crate::ServerError;
 use chrono::{DateTime, Duration, Utc};
 use inspraak_db::{Database, conversations, new_id, users};
 use inspraak_domain::Role;
+use inspraak_domain::conversation::StatementVote;
 
 const STATEMENTS: [&str; 8] = [
     "Het Stationsplein moet autovrij worden.",
@@ -82,6 +83,7 @@ pub async fn seed(
                 _ => {}
             }
             let at = now - Duration::minutes(i64::from(40 - n) * 7 + s as i64);
+            let vote = StatementVote::from_value(vote).unwrap_or(StatementVote::Pass);
             conversations::vote(&db.conn, &id, &statement.id, &user.id, vote, at).await?;
         }
     }

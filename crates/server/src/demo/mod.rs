@@ -137,11 +137,11 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
         return Ok(None);
     }
     let now = Utc::now();
-    let today = inspraak_web::today();
+    let today = inspraak_app::clock::today();
     let base = public_url.as_str().trim_end_matches('/');
     let mut summary = DemoSummary::default();
 
-    let password_hash = inspraak_web::hash_password(DEMO_PASSWORD.to_owned())
+    let password_hash = inspraak_app::password::hash_password(DEMO_PASSWORD.to_owned())
         .await
         .map_err(|e| ServerError::Demo(e.to_string()))?;
     let people = [
@@ -265,7 +265,7 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
         getrandom::fill(&mut random)
             .map_err(|e| ServerError::Demo(format!("no randomness: {e}")))?;
         let code = format_code(&random);
-        hashes.push(inspraak_web::sha256_hex(&code.replace('-', "")));
+        hashes.push(inspraak_app::secrets::sha256_hex(&code.replace('-', "")));
         summary.codes.push(code);
     }
     verification::create_batch(

@@ -4,9 +4,8 @@ use super::local_path;
 use crate::csrf::CsrfForm;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
-use crate::password::{hash_password, verify_password};
 use crate::rate_limit::ClientAddr;
-use crate::session::{self, Session, sha256_hex};
+use crate::session::{self, Session};
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Router;
@@ -16,10 +15,11 @@ use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
+use inspraak_app::AppError;
+use inspraak_app::accounts::{self, CodeRefusal, Registration};
 use inspraak_db::entity::user;
-use inspraak_db::{DbError, api_tokens, audit, sessions, users, verification};
-use inspraak_domain::verification::normalize_code;
-use inspraak_domain::{Problem, Role, ValidationErrors, account};
+use inspraak_db::{api_tokens, sessions, users};
+use inspraak_domain::ValidationErrors;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -72,47 +72,16 @@ async fn register(
     ) {
         return Err(WebError::TooManyRequests);
     }
-    let mut errors = ValidationErrors::new();
-    let username = account::validate_username(form.get("username"))
-        .map_err(|p| errors.add("username", p))
-        .ok();
-    let display_name = account::validate_display_name(form.get("display_name"))
-        .map_err(|p| errors.add("display_name", p))
-        .ok();
-    let email = account::validate_email(form.get("email"))
-        .map_err(|p| errors.add("email", p))
-        .ok()
-        .flatten();
-    if let Err(p) = account::validate_password(form.get("password"), form.get("password_repeat")) {
-        errors.add("password", p);
-    }
-    if let Some(name) = &username
-        && let Some(field) = users::taken(&state.db.conn, name, email.as_deref()).await?
-    {
-        errors.add(field, Problem::Taken);
-    }
-    let (Some(username), Some(display_name), true) = (username, display_name, errors.is_empty())
-    else {
-        let page = Page::new(&state, &session, "/register");
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &RegisterPage { page, form, errors },
-        );
+    let registration = Registration {
+        username: form.get("username").to_owned(),
+        display_name: form.get("display_name").to_owned(),
+        email: form.get("email").to_owned(),
+        password: form.get("password").to_owned(),
+        password_repeat: form.get("password_repeat").to_owned(),
     };
-    let password_hash = hash_password(form.get("password").to_owned()).await?;
-    let ap_id = state.config.url(&format!("/users/{username}"));
-    let new = users::NewUser {
-        username,
-        display_name,
-        email,
-        password_hash,
-        role: Role::Resident,
-        ap_id,
-    };
-    let user = match users::create(&state.db.conn, new, Utc::now()).await {
+    let user = match accounts::register(&state.app, registration).await {
         Ok(user) => user,
-        Err(DbError::Conflict(field)) => {
-            errors.add(field, Problem::Taken);
+        Err(AppError::Invalid(errors)) => {
             let page = Page::new(&state, &session, "/register");
             return render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -121,7 +90,6 @@ async fn register(
         }
         Err(other) => return Err(other.into()),
     };
-    tracing::info!(user = %user.username, "account registered");
     log_in(&state, &session, user, "/account?notice=welcome").await
 }
 
@@ -196,12 +164,10 @@ async fn login(
     {
         return Err(WebError::TooManyRequests);
     }
-    let user = users::find_local_by_username(&state.db.conn, &username).await?;
-    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = verify_password(form.get("password").to_owned(), stored).await?;
+    let user = accounts::authenticate(&state.app, &username, form.get("password")).await?;
     let next = local_path(Some(form.get("next"))).to_owned();
     match user {
-        Some(user) if ok => {
+        Some(user) => {
             tracing::info!(user = %user.username, "logged in");
             log_in(&state, &session, user, &next).await
         }
@@ -343,28 +309,10 @@ async fn verify_code(
             account_view(&state, &session, user.clone(), None, Some(page_error), None).await?;
         render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
-    let Some(code) = normalize_code(form.get("code")) else {
-        return refuse("verification.code_malformed").await;
-    };
-    match verification::redeem(&state.db.conn, &sha256_hex(&code), &user.id, Utc::now()).await {
-        Ok(()) => {
-            audit::record(
-                &state.db.conn,
-                Some(&user.id),
-                "account.verify_code",
-                ("user", &user.id),
-                "letter code redeemed",
-                Utc::now(),
-            )
-            .await?;
-            tracing::info!(user = %user.username, "resident verified with a letter code");
-            Ok(Redirect::to("/account?notice=verified").into_response())
-        }
-        Err(DbError::NotFound(_)) => {
-            tracing::info!(user = %user.username, "verification code refused");
-            refuse("verification.code_invalid").await
-        }
-        Err(other) => Err(other.into()),
+    match accounts::redeem_code(&state.app, session.caller(), form.get("code")).await? {
+        Ok(()) => Ok(Redirect::to("/account?notice=verified").into_response()),
+        Err(CodeRefusal::Malformed) => refuse("verification.code_malformed").await,
+        Err(CodeRefusal::Invalid) => refuse("verification.code_invalid").await,
     }
 }
 
@@ -374,9 +322,8 @@ async fn set_fediverse(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let user = session.user()?.clone();
     let visible = form.checked("fediverse_visible");
-    users::set_fediverse_visible(&state.db.conn, &user.id, visible).await?;
+    accounts::set_fediverse_visible(&state.app, session.caller(), visible).await?;
     let notice = if visible {
         "fediverse_on"
     } else {
@@ -391,24 +338,8 @@ async fn create_token(
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let user = session.user()?.clone();
-    let mut errors = ValidationErrors::new();
-    let name = errors
-        .text("token_name", form.get("token_name"), 1, 60)
-        .to_owned();
-    if !errors.is_empty() {
-        return Err(WebError::Invalid(errors));
-    }
-    // The prefix lets secret scanners and people recognise a leaked token.
-    let token = format!("ink_{}", session::random_token()?);
-    api_tokens::create(
-        &state.db.conn,
-        &user.id,
-        &name,
-        sha256_hex(&token),
-        Utc::now(),
-    )
-    .await?;
-    tracing::info!(user = %user.username, "API token created");
+    let token =
+        accounts::create_token(&state.app, session.caller(), form.get("token_name")).await?;
     let page = account_view(
         &state,
         &session,
@@ -431,7 +362,6 @@ async fn revoke_token(
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let user = session.user()?;
-    api_tokens::revoke(&state.db.conn, &user.id, &id).await?;
+    accounts::revoke_token(&state.app, session.caller(), &id).await?;
     Ok(Redirect::to("/account?notice=token_revoked").into_response())
 }

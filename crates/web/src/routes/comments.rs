@@ -2,12 +2,10 @@
 //! deleting, and the thread as pages show it.
 
 use super::proposals::hidden_text;
-use crate::actions::{self, CommentOn};
 use crate::csrf::CsrfForm;
-use crate::federate;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
-use crate::participation::{ConsultationContext, is_staff};
+use crate::participation::ConsultationContext;
 use crate::session::Session;
 use crate::{AppState, WebError};
 use askama::Template;
@@ -17,15 +15,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
+use inspraak_app::AppError;
+use inspraak_app::comments::CommentOn;
 use inspraak_db::entity::comment;
 use inspraak_db::{comments, proposals, users};
 use inspraak_domain::ValidationErrors;
-use inspraak_domain::comment::{Stance, validate_comment, within_edit_window};
-use inspraak_domain::moderation::ContentKind;
+use inspraak_domain::comment::{Stance, within_edit_window};
 use inspraak_domain::participation::Action;
-use inspraak_domain::proposal::ItemRefusal;
-use inspraak_domain::text::markdown_to_safe_html;
-use inspraak_federation::publish::Change;
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -88,7 +84,7 @@ pub async fn thread_views(
     let rows = comments::thread(&state.db.conn, ctx.id(), proposal_id).await?;
     let rows: Vec<comment::Model> = rows
         .into_iter()
-        .filter(|c| actions::comment_visible(c, session))
+        .filter(|c| inspraak_app::participation::comment_visible(c, session.caller()))
         .collect();
     let authors =
         users::display_names(&state.db.conn, rows.iter().map(|c| c.author_id.clone())).await?;
@@ -101,9 +97,9 @@ pub async fn thread_views(
         }
         children.entry(row.parent_id.clone()).or_default().push(row);
     }
-    let may_comment = ctx.may(session, Action::Comment);
+    let may_comment = ctx.may(session.caller(), Action::Comment);
     let now = Utc::now();
-    let staff = is_staff(session);
+    let staff = session.caller().is_staff();
     let mut out = Vec::new();
     let mut stack: Vec<&comment::Model> = children
         .get(&None)
@@ -241,7 +237,15 @@ async fn post_and_answer(
     form: FormData,
     fc: FormContext,
 ) -> Result<Response, WebError> {
-    match actions::post_comment(state, session, on, form.get("body"), form.get("stance")).await {
+    match inspraak_app::comments::post(
+        &state.app,
+        session.caller(),
+        on,
+        form.get("body"),
+        form.get("stance"),
+    )
+    .await
+    {
         Ok(created) => {
             let url = thread_url(state, &created).await?;
             let notice = if created.state == comments::state::PENDING {
@@ -252,11 +256,11 @@ async fn post_and_answer(
             let (path, anchor) = url.split_once('#').unwrap_or((&url, ""));
             Ok(Redirect::to(&format!("{path}?notice={notice}#{anchor}")).into_response())
         }
-        Err(WebError::Invalid(errors)) => render_status(
+        Err(AppError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &form_page(state, session, fc, form, errors),
         ),
-        Err(other) => Err(other),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -265,7 +269,7 @@ async fn comment_on_consultation(
     Path(slug): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let ctx = ConsultationContext::load(&state, &session, &slug).await?;
+    let ctx = ConsultationContext::load(&state.app, session.caller(), &slug).await?;
     let c = &ctx.item.consultation;
     let fc = FormContext {
         mode: Mode::New {
@@ -283,7 +287,7 @@ async fn comment_on_proposal(
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let p = proposals::find(&state.db.conn, &id).await?;
-    if !actions::proposal_visible(&p, &session) {
+    if !inspraak_app::participation::proposal_visible(&p, session.caller()) {
         return Err(WebError::NotFound("proposal"));
     }
     let fc = FormContext {
@@ -309,8 +313,9 @@ async fn reply_form(
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let (parent, ctx) = actions::answerable(&state, &session, &id).await?;
-    ctx.check(&session, Action::Comment)?;
+    let (parent, ctx) =
+        inspraak_app::comments::answerable(&state.app, session.caller(), &id).await?;
+    ctx.check(session.caller(), Action::Comment)?;
     let back = thread_url(&state, &parent).await?;
     let mode = reply_mode(&state, &parent).await?;
     render(&form_page(
@@ -331,7 +336,7 @@ async fn reply(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let (parent, _) = actions::answerable(&state, &session, &id).await?;
+    let (parent, _) = inspraak_app::comments::answerable(&state.app, session.caller(), &id).await?;
     let fc = FormContext {
         mode: reply_mode(&state, &parent).await?,
         action: format!("/comments/{id}/reply"),
@@ -340,32 +345,12 @@ async fn reply(
     post_and_answer(&state, &session, CommentOn::Reply(&id), form, fc).await
 }
 
-/// The visitor's own comment, still within its edit window.
-async fn own_editable(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-) -> Result<comment::Model, WebError> {
-    let user = session.user()?;
-    let c = comments::find(&state.db.conn, id).await?;
-    if c.author_id != user.id {
-        return Err(WebError::Forbidden);
-    }
-    if c.state == comments::state::DELETED {
-        return Err(WebError::ItemClosed(ItemRefusal::Deleted));
-    }
-    if !within_edit_window(c.created_at, Utc::now()) {
-        return Err(WebError::ItemClosed(ItemRefusal::Closed));
-    }
-    Ok(c)
-}
-
 async fn edit_form(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let c = own_editable(&state, &session, &id).await?;
+    let c = inspraak_app::comments::own_editable(&state.app, session.caller(), &id).await?;
     let back = thread_url(&state, &c).await?;
     let form = FormData::from_pairs([
         ("body", c.body_markdown.clone()),
@@ -389,19 +374,19 @@ async fn edit(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let c = own_editable(&state, &session, &id).await?;
+    let c = inspraak_app::comments::own_editable(&state.app, session.caller(), &id).await?;
     let back = thread_url(&state, &c).await?;
-    match validate_comment(form.get("body"), form.get("stance")) {
-        Ok(valid) => {
-            let html = markdown_to_safe_html(&valid.body);
-            let txn = federate::begin(&state).await?;
-            comments::edit(&txn, &id, valid.body, html, valid.stance, Utc::now()).await?;
-            federate::item_changed(&txn, &state, ContentKind::Comment, &id, Change::Updated)
-                .await?;
-            federate::commit(&state, txn).await?;
-            Ok(Redirect::to(&back).into_response())
-        }
-        Err(errors) => {
+    let edited = inspraak_app::comments::edit(
+        &state.app,
+        session.caller(),
+        &id,
+        form.get("body"),
+        form.get("stance"),
+    )
+    .await;
+    match edited {
+        Ok(()) => Ok(Redirect::to(&back).into_response()),
+        Err(AppError::Invalid(errors)) => {
             let page = form_page(
                 &state,
                 &session,
@@ -415,6 +400,7 @@ async fn edit(
             );
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -423,17 +409,9 @@ async fn delete(
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let user = session.user()?;
-    let c = comments::find(&state.db.conn, &id).await?;
-    if c.author_id != user.id {
-        return Err(WebError::Forbidden);
-    }
+    let c = inspraak_db::comments::find(&state.db.conn, &id).await?;
     let back = thread_url(&state, &c).await?;
-    let txn = federate::begin(&state).await?;
-    // Published first: the row may be gone after the delete.
-    federate::item_changed(&txn, &state, ContentKind::Comment, &id, Change::Removed).await?;
-    comments::delete_by_author(&txn, &id, Utc::now()).await?;
-    federate::commit(&state, txn).await?;
+    inspraak_app::comments::delete(&state.app, session.caller(), &id).await?;
     let path = back.split('#').next().unwrap_or("/");
     Ok(Redirect::to(&format!("{path}?notice=comment_deleted")).into_response())
 }

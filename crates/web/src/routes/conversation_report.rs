@@ -59,7 +59,9 @@ pub async fn report(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let conversation = conversations::find(&state.db.conn, &id).await?;
-    let _ctx = ConsultationContext::load(&state, &session, &conversation.consultation_id).await?;
+    let _ctx =
+        ConsultationContext::load(&state.app, session.caller(), &conversation.consultation_id)
+            .await?;
     let page = Page::new(&state, &session, &format!("/conversations/{id}/report"));
     let texts: HashMap<u64, String> = conversations::statements(&state.db.conn, &id)
         .await?

@@ -1,6 +1,5 @@
 //! Open data downloads: a consultation as JSON or as CSV tables, and the admins' full export.
 
-use crate::csv::Csv;
 use crate::open_data::{self, Audience, ConsultationExport};
 use crate::participation::ConsultationContext;
 use crate::session::Session;
@@ -11,6 +10,7 @@ use axum::http::HeaderValue;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
+use inspraak_domain::csv::Csv;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,7 +24,7 @@ async fn json(
     session: Session,
     Path(slug): Path<String>,
 ) -> Result<Json<ConsultationExport>, WebError> {
-    let ctx = ConsultationContext::load(&state, &session, &slug).await?;
+    let ctx = ConsultationContext::load(&state.app, session.caller(), &slug).await?;
     Ok(Json(
         open_data::export(&state, &ctx.item.consultation, Audience::Public).await?,
     ))
@@ -49,7 +49,7 @@ async fn csv(
     session: Session,
     Path((slug, file)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let ctx = ConsultationContext::load(&state, &session, &slug).await?;
+    let ctx = ConsultationContext::load(&state.app, session.caller(), &slug).await?;
     let consultation = &ctx.item.consultation;
     let text = match file.as_str() {
         "proposals.csv" => {

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::get;
 use inspraak_db::consultations::{self, Visibility};
 use inspraak_db::users;
-use inspraak_federation::actors::{self, ActorDocument, GroupFacts};
+use inspraak_federation::actors::{self, ActorDocument};
 use inspraak_federation::{ACTIVITY_JSON, discovery, keys, wants_activity_json};
 use serde::Deserialize;
 
@@ -81,17 +81,7 @@ pub async fn group_document(
     state: &AppState,
     c: &consultations::Consultation,
 ) -> Result<ActorDocument, WebError> {
-    let keys = keys::for_local_actor(&state.db.conn, &c.ap_id)
-        .await
-        .map_err(federation_error)?;
-    let facts = GroupFacts {
-        ap_id: &c.ap_id,
-        slug: &c.slug,
-        title: &c.title,
-        summary: &c.summary,
-        published: c.published_at,
-    };
-    actors::group(&state.config.public_url, facts, &keys).map_err(federation_error)
+    Ok(inspraak_app::consultations::group_document(&state.app, c).await?)
 }
 
 /// Whether the request asks for ActivityPub JSON.

@@ -1,12 +1,10 @@
 //! Reporting content, the moderators' queue, their decisions, and blocking accounts.
 
 use super::proposals::hidden_text;
-use crate::actions;
+
 use crate::csrf::CsrfForm;
-use crate::federate;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
-use crate::participation::require_staff;
 use crate::session::Session;
 use crate::{AppState, WebError};
 use askama::Template;
@@ -15,12 +13,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Utc;
-use inspraak_db::moderation::{self, Decision};
-use inspraak_db::{audit, comments, proposals, users};
+use inspraak_app::AppError;
+use inspraak_app::moderation::DecisionKind;
+use inspraak_db::moderation;
+use inspraak_db::{comments, proposals, users};
+use inspraak_domain::ValidationErrors;
 use inspraak_domain::moderation::{ContentKind, ReportReason};
-use inspraak_domain::{Problem, Role, ValidationErrors};
-use inspraak_federation::publish::Change;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -140,7 +138,7 @@ async fn reportable(
     id: &str,
 ) -> Result<Subject, WebError> {
     let kind = parse_kind(kind)?;
-    actions::check_reportable(state, session, kind, id).await?;
+    inspraak_app::moderation::check_reportable(&state.app, session.caller(), kind, id).await?;
     subject(state, kind, id).await
 }
 
@@ -166,9 +164,9 @@ async fn report(
 ) -> Result<Response, WebError> {
     // `file_report` checks that this visitor may report the item; here it is only described.
     let s = subject(&state, parse_kind(&kind)?, &id).await?;
-    match actions::file_report(
-        &state,
-        &session,
+    match inspraak_app::moderation::report(
+        &state.app,
+        session.caller(),
         s.kind,
         &s.id,
         form.get("reason"),
@@ -180,11 +178,11 @@ async fn report(
             let (path, anchor) = s.url.split_once('#').unwrap_or((&s.url, ""));
             Ok(Redirect::to(&format!("{path}?notice=reported#{anchor}")).into_response())
         }
-        Err(WebError::Invalid(errors)) => render_status(
+        Err(AppError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &report_page(&state, &session, &s, form, errors),
         ),
-        Err(other) => Err(other),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -269,7 +267,7 @@ async fn queue(
     session: Session,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    require_staff(&session)?;
+    session.caller().require_staff()?;
     let page = Page::new(&state, &session, "/moderation").with_notice(q.notice.as_deref());
     let mut grouped: BTreeMap<(String, String), Vec<ReportLine>> = BTreeMap::new();
     for r in moderation::open_reports(&state.db.conn).await? {
@@ -346,49 +344,15 @@ async fn decide(
     Path((kind, id, decision)): Path<(String, String, String)>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let moderator = require_staff(&session)?.clone();
     let kind = parse_kind(&kind)?;
-    subject(&state, kind, &id).await?;
-    let reason = form.get("reason").trim().to_owned();
-    let decision = match decision.as_str() {
-        "hide" if reason.is_empty() || reason.chars().count() > 500 => {
-            let mut errors = ValidationErrors::new();
-            errors.add(
-                "reason",
-                if reason.is_empty() {
-                    Problem::Required
-                } else {
-                    Problem::TooLong { max: 500 }
-                },
-            );
-            return Err(WebError::Invalid(errors));
-        }
-        "hide" => Decision::Hide(&reason),
-        "show" => Decision::Show,
-        "approve" => Decision::Approve,
-        _ => return Err(WebError::NotFound("page")),
-    };
-    let now = Utc::now();
-    let txn = federate::begin(&state).await?;
-    moderation::decide(&txn, kind, &id, decision, &moderator.id, now).await?;
-    let change = match decision {
-        Decision::Hide(_) => Change::Removed,
-        Decision::Show | Decision::Approve => Change::Published,
-    };
-    federate::item_changed(&txn, &state, kind, &id, change).await?;
-    federate::commit(&state, txn).await?;
-    let action = match decision {
-        Decision::Hide(_) => "moderation.hide",
-        Decision::Show => "moderation.show",
-        Decision::Approve => "moderation.approve",
-    };
-    audit::record(
-        &state.db.conn,
-        Some(&moderator.id),
-        action,
-        (kind.as_str(), &id),
-        reason.clone(),
-        now,
+    let decision: DecisionKind = decision.parse()?;
+    inspraak_app::moderation::decide(
+        &state.app,
+        session.caller(),
+        kind,
+        &id,
+        decision,
+        form.get("reason"),
     )
     .await?;
     Ok(Redirect::to("/moderation?notice=decided").into_response())
@@ -399,30 +363,7 @@ async fn block(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let moderator = require_staff(&session)?.clone();
-    let target = users::find(&state.db.conn, &id).await?;
-    if users::role_of(&target) != Role::Resident {
-        return Err(WebError::BadRequest(
-            "staff accounts cannot be blocked; change their role first".into(),
-        ));
-    }
-    let mut errors = ValidationErrors::new();
-    let reason = errors.text("reason", form.get("reason"), 1, 500).to_owned();
-    if !errors.is_empty() {
-        return Err(WebError::Invalid(errors));
-    }
-    let now = Utc::now();
-    users::set_blocked(&state.db.conn, &id, Some((&reason, &moderator.id)), now).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&moderator.id),
-        "account.block",
-        ("user", &id),
-        reason,
-        now,
-    )
-    .await?;
-    tracing::info!(user = %target.username, "account blocked");
+    inspraak_app::moderation::block(&state.app, session.caller(), &id, form.get("reason")).await?;
     Ok(Redirect::to("/moderation?notice=blocked").into_response())
 }
 
@@ -431,17 +372,6 @@ async fn unblock(
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let moderator = require_staff(&session)?.clone();
-    let now = Utc::now();
-    users::set_blocked(&state.db.conn, &id, None, now).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&moderator.id),
-        "account.unblock",
-        ("user", &id),
-        "",
-        now,
-    )
-    .await?;
+    inspraak_app::moderation::unblock(&state.app, session.caller(), &id).await?;
     Ok(Redirect::to("/moderation?notice=unblocked").into_response())
 }

@@ -1,12 +1,10 @@
 //! Polls: voting, changing one's ballot, and results as the poll allows; staff create them.
 
-use crate::actions;
 use crate::csrf::CsrfForm;
-use crate::federate;
 use crate::form::FormData;
 use crate::open_data::open_poll;
 use crate::page::{Page, render, render_status};
-use crate::participation::{ConsultationContext, is_staff};
+use crate::participation::ConsultationContext;
 use crate::session::Session;
 use crate::{AppState, WebError};
 use askama::Template;
@@ -15,13 +13,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::{NaiveDateTime, TimeZone, Utc};
-use chrono_tz::Europe::Amsterdam;
-use inspraak_db::{audit, new_id, polls};
+use chrono::Utc;
+use inspraak_app::AppError;
+use inspraak_app::polls::PollForm;
+use inspraak_db::polls;
+use inspraak_domain::ValidationErrors;
 use inspraak_domain::participation::Action;
-use inspraak_domain::poll::{PollInput, ResultsVisibility};
-use inspraak_domain::{Problem, ValidationErrors};
-use inspraak_federation::publish::{self, Change};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -110,16 +107,14 @@ pub async fn views(
     let now = Utc::now();
     let mut out = Vec::new();
     for item in polls::list_for_consultation(&state.db.conn, ctx.id()).await? {
-        let open_data = open_poll(state, &item, is_staff(session), now).await?;
+        let open_data = open_poll(state, &item, session.caller().is_staff(), now).await?;
         let ballot = match &session.user {
             Some(u) => polls::ballot_of(&state.db.conn, &item.poll.id, &u.id).await?,
             None => None,
         };
         let chosen = ballot.clone().unwrap_or_default();
-        let refusal = match (ctx.check(session, Action::Vote), open_data.open) {
-            (Err(WebError::Refused(r)), _) => {
-                Some(page.t(&format!("refusal.{}", r.code())).to_owned())
-            }
+        let refusal = match (ctx.refusal(session.caller(), Action::Vote), open_data.open) {
+            (Some(r), _) => Some(page.t(&format!("refusal.{}", r.code())).to_owned()),
             (_, false) => Some(page.t("refusal.closed").to_owned()),
             _ => None,
         };
@@ -177,7 +172,9 @@ async fn vote(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let slug = actions::cast_ballot(&state, &session, &id, &form.all("option")).await?;
+    let slug =
+        inspraak_app::polls::cast_ballot(&state.app, session.caller(), &id, &form.all("option"))
+            .await?;
     Ok(Redirect::to(&format!("/consultations/{slug}?notice=voted#poll-{id}")).into_response())
 }
 
@@ -213,78 +210,45 @@ async fn new_form(
     })
 }
 
-/// Reads `YYYY-MM-DDTHH:MM` (a `datetime-local` input) as Amsterdam time.
-fn parse_local(typed: &str, errors: &mut ValidationErrors) -> Option<chrono::DateTime<Utc>> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return None;
-    }
-    let parsed = NaiveDateTime::parse_from_str(typed, "%Y-%m-%dT%H:%M")
-        .ok()
-        .and_then(|local| Amsterdam.from_local_datetime(&local).earliest())
-        .map(|at| at.with_timezone(&Utc));
-    if parsed.is_none() {
-        errors.add("closes_at", Problem::InvalidDate);
-    }
-    parsed
-}
-
 async fn create(
     State(state): State<AppState>,
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let c = inspraak_db::consultations::find(&state.db.conn, &id).await?;
-    let mut errors = ValidationErrors::new();
-    let closes_at = parse_local(form.get("closes_at"), &mut errors);
-    let input = PollInput {
+    let submitted = PollForm {
         question: form.get("question").to_owned(),
         options: form.get("options").to_owned(),
         multiple: form.checked("multiple"),
-        closes_at,
-        results: ResultsVisibility::parse(form.get("results")),
+        closes_at: form.get("closes_at").to_owned(),
+        results: form.get("results").to_owned(),
     };
-    let now = Utc::now();
-    let valid = input
-        .validate(now)
-        .map_err(|problems| errors.0.extend(problems.0))
-        .ok();
-    let (Some(valid), true) = (valid, errors.is_empty()) else {
-        let page = Page::new(
-            &state,
-            &session,
-            &format!("/admin/consultations/{id}/polls/new"),
-        );
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &NewPollPage {
-                page,
-                consultation_id: c.id,
-                consultation_title: c.title,
-                form,
-                errors,
-            },
-        );
-    };
-    let poll_id = new_id();
-    let ap_id = state.config.url(&format!("/polls/{poll_id}"));
-    let txn = federate::begin(&state).await?;
-    let created = polls::create(&txn, poll_id.clone(), ap_id, &c.id, valid, &admin.id, now).await?;
-    publish::poll_changed(&txn, &state.federation, &created, Change::Published).await?;
-    federate::commit(&state, txn).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "poll.create",
-        ("poll", &poll_id),
-        form.get("question"),
-        now,
-    )
-    .await?;
-    Ok(Redirect::to(&format!(
-        "/consultations/{}?notice=poll_created#poll-{poll_id}",
-        c.slug
-    ))
-    .into_response())
+    match inspraak_app::polls::create(&state.app, session.caller(), &id, submitted).await {
+        Ok(created) => {
+            let c = inspraak_db::consultations::find(&state.db.conn, &id).await?;
+            Ok(Redirect::to(&format!(
+                "/consultations/{}?notice=poll_created#poll-{}",
+                c.slug, created.id
+            ))
+            .into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let c = inspraak_db::consultations::find(&state.db.conn, &id).await?;
+            let page = Page::new(
+                &state,
+                &session,
+                &format!("/admin/consultations/{id}/polls/new"),
+            );
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &NewPollPage {
+                    page,
+                    consultation_id: c.id,
+                    consultation_title: c.title,
+                    form,
+                    errors,
+                },
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
 }

@@ -1,13 +1,12 @@
 //! Proposals: submitting, reading, supporting, withdrawing, and the official answer.
 
 use super::comments::{self, CommentView};
-use crate::actions;
+
 use crate::csrf::CsrfForm;
-use crate::federate;
 use crate::form::FormData;
 use crate::open_data::status_label;
 use crate::page::{Page, render, render_status};
-use crate::participation::{ConsultationContext, is_admin, is_staff};
+use crate::participation::ConsultationContext;
 use crate::session::Session;
 use crate::{AppState, WebError};
 use askama::Template;
@@ -16,18 +15,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Utc;
+use inspraak_app::AppError;
 use inspraak_db::entity::{custom_status, proposal};
-use inspraak_db::{audit, moderation, proposals, users};
+use inspraak_db::{moderation, proposals, users};
 use inspraak_domain::ValidationErrors;
-use inspraak_domain::moderation::ContentKind;
 use inspraak_domain::participation::Action;
 use inspraak_domain::proposal::{
     AnswerStatus, ProposalInput, ProposalState, SupportProgress, open_for_participation,
-    validate_answer,
 };
-use inspraak_domain::text::markdown_to_safe_html;
-use inspraak_federation::publish::Change;
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -153,8 +148,8 @@ async fn new_form(
     session: Session,
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
-    let ctx = ConsultationContext::load(&state, &session, &slug).await?;
-    ctx.check(&session, Action::Propose)?;
+    let ctx = ConsultationContext::load(&state.app, session.caller(), &slug).await?;
+    ctx.check(session.caller(), Action::Propose)?;
     let c = &ctx.item.consultation;
     let page = Page::new(
         &state,
@@ -182,7 +177,7 @@ async fn create(
         body: form.get("body").to_owned(),
         tags: form.get("tags").to_owned(),
     };
-    match actions::submit_proposal(&state, &session, &slug, input).await {
+    match inspraak_app::proposals::submit(&state.app, session.caller(), &slug, input).await {
         Ok(created) => {
             let pending = proposals::state_of(&created) == ProposalState::Pending;
             let notice = if pending {
@@ -192,8 +187,8 @@ async fn create(
             };
             Ok(Redirect::to(&format!("/proposals/{}?notice={notice}", created.id)).into_response())
         }
-        Err(WebError::Invalid(errors)) => {
-            let ctx = ConsultationContext::load(&state, &session, &slug).await?;
+        Err(AppError::Invalid(errors)) => {
+            let ctx = ConsultationContext::load(&state.app, session.caller(), &slug).await?;
             let c = &ctx.item.consultation;
             let page = Page::new(
                 &state,
@@ -212,7 +207,7 @@ async fn create(
                 },
             )
         }
-        Err(other) => Err(other),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -257,10 +252,10 @@ async fn detail_page(
     errors: ValidationErrors,
 ) -> Result<DetailPage, WebError> {
     let p = proposals::find(&state.db.conn, id).await?;
-    if !actions::proposal_visible(&p, session) {
+    if !inspraak_app::participation::proposal_visible(&p, session.caller()) {
         return Err(WebError::NotFound("proposal"));
     }
-    let ctx = ConsultationContext::load(state, session, &p.consultation_id).await?;
+    let ctx = ConsultationContext::load(&state.app, session.caller(), &p.consultation_id).await?;
     let c = &ctx.item.consultation;
     let page = Page::new(state, session, &format!("/proposals/{id}")).with_notice(notice);
     let custom = proposals::custom_statuses(&state.db.conn, &c.id).await?;
@@ -286,10 +281,8 @@ async fn detail_page(
         .collect();
     let item_open = open_for_participation(proposals::state_of(&p), p.hidden_at.is_some());
     let refusal = |action: Action| -> Option<String> {
-        match (ctx.check(session, action), item_open) {
-            (Err(WebError::Refused(r)), _) => {
-                Some(page.t(&format!("refusal.{}", r.code())).to_owned())
-            }
+        match (ctx.refusal(session.caller(), action), item_open) {
+            (Some(r), _) => Some(page.t(&format!("refusal.{}", r.code())).to_owned()),
             (_, Err(r)) => Some(page.t(&format!("refusal.{}", r.code())).to_owned()),
             _ => None,
         }
@@ -311,7 +304,7 @@ async fn detail_page(
             .iter()
             .map(|s| (format!("custom:{}", s.id), s.label.clone())),
     );
-    let show_text = view.hidden_reason.is_none() || is_staff(session);
+    let show_text = view.hidden_reason.is_none() || session.caller().is_staff();
     let stances = comments::stance_choices(&page);
     Ok(DetailPage {
         stances,
@@ -323,7 +316,7 @@ async fn detail_page(
         support_refusal,
         can_comment: comment_refusal.is_none(),
         comment_refusal,
-        is_admin: is_admin(session),
+        is_admin: session.caller().is_admin(),
         statuses,
         answer_form,
         errors,
@@ -367,7 +360,8 @@ async fn support(
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let added = actions::set_support(&state, &session, &id, true).await?;
+    let added =
+        inspraak_app::proposals::set_support(&state.app, session.caller(), &id, true).await?;
     let notice = if added {
         "supported"
     } else {
@@ -381,7 +375,7 @@ async fn unsupport(
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    actions::set_support(&state, &session, &id, false).await?;
+    inspraak_app::proposals::set_support(&state.app, session.caller(), &id, false).await?;
     Ok(Redirect::to(&format!("/proposals/{id}?notice=unsupported")).into_response())
 }
 
@@ -390,21 +384,7 @@ async fn withdraw(
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let user = session.user()?.clone();
-    let p = proposals::find(&state.db.conn, &id).await?;
-    if p.author_id != user.id {
-        return Err(WebError::Forbidden);
-    }
-    if proposals::state_of(&p) == ProposalState::Withdrawn {
-        return Err(WebError::ItemClosed(
-            inspraak_domain::proposal::ItemRefusal::Withdrawn,
-        ));
-    }
-    let txn = federate::begin(&state).await?;
-    proposals::withdraw(&txn, &id, Utc::now()).await?;
-    federate::item_changed(&txn, &state, ContentKind::Proposal, &id, Change::Updated).await?;
-    federate::commit(&state, txn).await?;
-    tracing::info!(proposal = %id, "proposal withdrawn by its author");
+    inspraak_app::proposals::withdraw(&state.app, session.caller(), &id).await?;
     Ok(Redirect::to(&format!("/proposals/{id}?notice=withdrawn")).into_response())
 }
 
@@ -413,43 +393,14 @@ async fn answer(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let p = proposals::find(&state.db.conn, &id).await?;
-    let custom: Vec<String> = proposals::custom_statuses(&state.db.conn, &p.consultation_id)
-        .await?
-        .into_iter()
-        .map(|s| format!("custom:{}", s.id))
-        .collect();
     let status = form.get("status").to_owned();
-    match validate_answer(&status, form.get("answer"), &custom) {
-        Ok(text) => {
-            let now = Utc::now();
-            let html = markdown_to_safe_html(&text);
-            let new = proposals::NewAnswer {
-                status_key: status.clone(),
-                markdown: text,
-                html,
-                answered_by: admin.id.clone(),
-            };
-            let txn = federate::begin(&state).await?;
-            proposals::answer(&txn, &id, new, now).await?;
-            federate::item_changed(&txn, &state, ContentKind::Proposal, &id, Change::Updated)
-                .await?;
-            federate::commit(&state, txn).await?;
-            audit::record(
-                &state.db.conn,
-                Some(&admin.id),
-                "proposal.answer",
-                ("proposal", &id),
-                status,
-                now,
-            )
-            .await?;
-            Ok(Redirect::to(&format!("/proposals/{id}?notice=answered")).into_response())
-        }
-        Err(errors) => {
+    let text = form.get("answer").to_owned();
+    match inspraak_app::proposals::answer(&state.app, session.caller(), &id, &status, &text).await {
+        Ok(()) => Ok(Redirect::to(&format!("/proposals/{id}?notice=answered")).into_response()),
+        Err(AppError::Invalid(errors)) => {
             let page = detail_page(&state, &session, &id, None, form, errors).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
+        Err(other) => Err(other.into()),
     }
 }

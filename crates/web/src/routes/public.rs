@@ -5,7 +5,7 @@ use super::polls::{self, PollView};
 use super::proposals::{self, ProposalView};
 use super::views::{self, ConsultationView};
 use crate::page::{Page, render, today};
-use crate::participation::{ConsultationContext, is_admin};
+use crate::participation::ConsultationContext;
 use crate::session::Session;
 use crate::{AppState, WebError};
 use askama::Template;
@@ -166,8 +166,8 @@ async fn detail(
         let doc = super::federation::group_document(&state, &item.consultation).await?;
         return Ok(super::federation::activity_json(&doc));
     }
-    let ctx = ConsultationContext::load(&state, &session, &slug).await?;
-    let can_edit = is_admin(&session);
+    let ctx = ConsultationContext::load(&state.app, session.caller(), &slug).await?;
+    let can_edit = session.caller().is_admin();
     let item = &ctx.item;
     let page = Page::new(
         &state,
@@ -180,7 +180,7 @@ async fn detail(
     let rows: Vec<_> = inspraak_db::proposals::list_for_consultation(&state.db.conn, ctx.id())
         .await?
         .into_iter()
-        .filter(|p| crate::actions::proposal_visible(p, &session))
+        .filter(|p| inspraak_app::participation::proposal_visible(p, session.caller()))
         .collect();
     let mut tags: Vec<String> = rows
         .iter()
@@ -213,9 +213,9 @@ async fn detail(
         .map(|c| (c.id, c.question))
         .collect();
     let comments = comments::thread_views(&state, &session, &page, &ctx, None).await?;
-    let refusal = |action: Action| match ctx.check(&session, action) {
-        Err(WebError::Refused(r)) => Some(page.t(&format!("refusal.{}", r.code())).to_owned()),
-        _ => None,
+    let refusal = |action: Action| {
+        ctx.refusal(session.caller(), action)
+            .map(|r| page.t(&format!("refusal.{}", r.code())).to_owned())
     };
     let propose_refusal = refusal(Action::Propose);
     let comment_refusal = refusal(Action::Comment);

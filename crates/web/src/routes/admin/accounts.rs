@@ -3,7 +3,7 @@
 use crate::csrf::CsrfForm;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
-use crate::session::{Session, sha256_hex};
+use crate::session::Session;
 use crate::{AppState, WebError};
 use askama::Template;
 use axum::Router;
@@ -12,15 +12,13 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Utc;
 use inspraak_db::verification::BatchSummary;
-use inspraak_db::{audit, users, verification};
-use inspraak_domain::verification::format_code;
-use inspraak_domain::{Problem, Role, ValidationErrors, VerificationMethod};
+use inspraak_db::{users, verification};
+use inspraak_domain::{Role, ValidationErrors};
 use serde::Deserialize;
 
-/// Most codes one request may generate: a mailing is split into batches beyond this.
-const MAX_CODES: usize = 1000;
+use inspraak_app::AppError;
+use inspraak_app::accounts::{self, CodeBatch, CodeRequest, MAX_CODES};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -104,32 +102,7 @@ async fn set_role(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let role: Role = form
-        .get("role")
-        .parse()
-        .map_err(|_| WebError::BadRequest("unknown role".into()))?;
-    let target = users::find(&state.db.conn, &id).await?;
-    // An instance without an admin can only be repaired from the command line: refuse to
-    // demote the last one.
-    if users::role_of(&target) == Role::Admin
-        && role != Role::Admin
-        && users::count_with_role(&state.db.conn, Role::Admin).await? <= 1
-    {
-        return Err(WebError::BadRequest(
-            "the last admin cannot be demoted".into(),
-        ));
-    }
-    users::set_role(&state.db.conn, &id, role).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "account.role",
-        ("user", &id),
-        format!("{} -> {}", target.role, role.as_str()),
-        Utc::now(),
-    )
-    .await?;
+    accounts::set_role(&state.app, session.caller(), &id, form.get("role")).await?;
     Ok(Redirect::to("/admin/accounts?notice=saved").into_response())
 }
 
@@ -138,25 +111,7 @@ async fn verify(
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let now = Utc::now();
-    users::mark_verified(
-        &state.db.conn,
-        &id,
-        VerificationMethod::Manual,
-        Some(&admin.id),
-        now,
-    )
-    .await?;
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "account.verify_manual",
-        ("user", &id),
-        "",
-        now,
-    )
-    .await?;
+    accounts::verify_manually(&state.app, session.caller(), &id).await?;
     Ok(Redirect::to("/admin/accounts?notice=verified_by_admin").into_response())
 }
 
@@ -165,17 +120,7 @@ async fn unverify(
     Path(id): Path<String>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    users::revoke_verification(&state.db.conn, &id).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "account.unverify",
-        ("user", &id),
-        "",
-        Utc::now(),
-    )
-    .await?;
+    accounts::unverify(&state.app, session.caller(), &id).await?;
     Ok(Redirect::to("/admin/accounts?notice=saved").into_response())
 }
 
@@ -250,56 +195,25 @@ async fn generate_codes(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let mut errors = ValidationErrors::new();
-    let batch = errors.text("batch", form.get("batch"), 1, 100).to_owned();
-    let count = match form.get("count").trim().parse::<usize>() {
-        Ok(n) if (1..=MAX_CODES).contains(&n) => n,
-        Ok(n) if n > MAX_CODES => {
-            errors.add("count", Problem::TooLong { max: MAX_CODES });
-            0
-        }
-        _ => {
-            errors.add("count", Problem::Required);
-            0
-        }
+    let request = CodeRequest {
+        batch: form.get("batch").to_owned(),
+        count: form.get("count").to_owned(),
+        valid_days: form.get("valid_days").to_owned(),
     };
-    let days = match form.get("valid_days").trim().parse::<i64>() {
-        Ok(d) if (1..=366).contains(&d) => d,
-        _ => {
-            errors.add("valid_days", Problem::UnknownChoice);
-            0
+    let CodeBatch {
+        batch,
+        codes,
+        expires_at,
+    } = match accounts::generate_codes(&state.app, session.caller(), request).await {
+        Ok(made) => made,
+        Err(AppError::Invalid(errors)) => {
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &codes_view(&state, &session, form, errors).await?,
+            );
         }
+        Err(other) => return Err(other.into()),
     };
-    if !errors.is_empty() {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &codes_view(&state, &session, form, errors).await?,
-        );
-    }
-    let mut codes = Vec::with_capacity(count);
-    for _ in 0..count {
-        let mut random = [0u8; 8];
-        getrandom::fill(&mut random)
-            .map_err(|e| WebError::internal(format!("no randomness: {e}")))?;
-        codes.push(format_code(&random));
-    }
-    let hashes = codes
-        .iter()
-        .map(|c| sha256_hex(&c.replace('-', "")))
-        .collect();
-    let now = Utc::now();
-    let expires_at = now + chrono::Duration::days(days);
-    verification::create_batch(&state.db.conn, hashes, &batch, &admin.id, now, expires_at).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "verification.codes",
-        ("batch", &batch),
-        format!("{count} codes, valid {days} days"),
-        now,
-    )
-    .await?;
     if form.get("format") == "csv" {
         let mut csv = String::from("code,batch,expires\n");
         for code in &codes {

@@ -2,7 +2,6 @@
 
 use super::phase_rows::{self, PhaseRow};
 use crate::csrf::{self, CsrfForm};
-use crate::federate;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status, today};
 use crate::routes::views::{self, ConsultationView};
@@ -14,12 +13,10 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Utc;
-use inspraak_db::consultations::{self, ConsultationSettings, NewConsultation};
+use inspraak_app::AppError;
+use inspraak_app::consultations::{self as consultation_cases, ConsultationDraft, CoverChange};
+use inspraak_db::consultations::{self, ConsultationSettings};
 use inspraak_db::proposals;
-use inspraak_db::{DbError, audit};
-use inspraak_domain::consultation::validate_alt_text;
-use inspraak_domain::text::markdown_to_safe_html;
 use inspraak_domain::{ConsultationInput, PhaseKind, Problem, ValidationErrors};
 use serde::Deserialize;
 
@@ -98,62 +95,25 @@ async fn create(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let mut errors = ValidationErrors::new();
-    let fields = input_from(&form)
-        .validate()
-        .map_err(|e| errors.0.extend(e.0))
-        .ok();
-    let timeline = phase_rows::timeline_from_form(&form, &mut errors);
-    let (Some(fields), Some(timeline), true) = (fields, timeline, errors.is_empty()) else {
-        return refuse_new(&state, &session, form, errors);
-    };
-    let ap_id = state.config.url(&format!("/consultations/{}", fields.slug));
-    let body_html = markdown_to_safe_html(&fields.body);
-    let Some(settings) = settings_from(&form, &mut errors) else {
-        return refuse_new(&state, &session, form, errors);
-    };
-    let new = NewConsultation {
-        fields,
-        body_html,
-        created_by: admin.id.clone(),
-        ap_id,
-        publish: form.checked("publish"),
+    let mut form_errors = ValidationErrors::new();
+    let timeline = phase_rows::timeline_from_form(&form, &mut form_errors);
+    let settings = settings_from(&form, &mut form_errors);
+    let draft = ConsultationDraft {
+        input: input_from(&form),
         timeline,
         settings,
+        publish: form.checked("publish"),
+        form_errors,
     };
-    let now = Utc::now();
-    // The group's keys are made first: on SQLite a second writer would wait on the transaction.
-    inspraak_federation::keys::for_local_actor(&state.db.conn, &new.ap_id).await?;
-    let txn = federate::begin(&state).await?;
-    let created = match consultations::create(&txn, new, now).await {
-        Ok(created) => {
-            inspraak_federation::publish::consultation_published(&txn, &state.federation, &created)
-                .await?;
-            federate::commit(&state, txn).await?;
-            created
-        }
-        Err(DbError::Conflict(field)) => {
-            errors.add(field, Problem::Taken);
-            return refuse_new(&state, &session, form, errors);
-        }
-        Err(other) => return Err(other.into()),
-    };
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "consultation.create",
-        ("consultation", &created.id),
-        created.title.clone(),
-        now,
-    )
-    .await?;
-    tracing::info!(slug = %created.slug, "consultation created");
-    Ok(Redirect::to(&format!(
-        "/admin/consultations/{}/edit?notice=created",
-        created.id
-    ))
-    .into_response())
+    match consultation_cases::create(&state.app, session.caller(), draft).await {
+        Ok(created) => Ok(Redirect::to(&format!(
+            "/admin/consultations/{}/edit?notice=created",
+            created.id
+        ))
+        .into_response()),
+        Err(AppError::Invalid(errors)) => refuse_new(&state, &session, form, errors),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// Reads the participation settings from a form; `None` after recording problems.
@@ -303,55 +263,35 @@ async fn edit_form(
     )
 }
 
+/// Where the edit form goes after a successful save.
+fn saved(id: &str) -> Response {
+    Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response()
+}
+
+/// Shows the edit page again with the problems of the part that was submitted.
+async fn refuse_edit(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    submitted: Submitted,
+    err: AppError,
+) -> Result<Response, WebError> {
+    let AppError::Invalid(errors) = err else {
+        return Err(err.into());
+    };
+    let page = edit_page(state, session, id, submitted, errors, None).await?;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
 async fn update_texts(
     State(state): State<AppState>,
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let existing = consultations::find(&state.db.conn, &id).await?;
-    let mut input = input_from(&form);
-    input.slug = existing.slug.clone();
-    match input.validate() {
-        Ok(fields) => {
-            let html = markdown_to_safe_html(&fields.body);
-            let now = Utc::now();
-            let txn = federate::begin(&state).await?;
-            consultations::update_texts(&txn, &id, fields, html, now).await?;
-            let updated = consultations::find(&txn, &id).await?;
-            if updated.published_at.is_some() {
-                // The group's keys exist already: it was announced when published.
-                let group = crate::routes::federation::group_document(&state, &updated).await?;
-                let group =
-                    serde_json::to_value(&group).map_err(|e| WebError::internal(e.to_string()))?;
-                inspraak_federation::publish::consultation_updated(
-                    &txn,
-                    &state.federation,
-                    &updated,
-                    group,
-                )
-                .await?;
-            }
-            federate::commit(&state, txn).await?;
-            audit::record(
-                &state.db.conn,
-                Some(&admin.id),
-                "consultation.update",
-                ("consultation", &id),
-                "texts",
-                now,
-            )
-            .await?;
-            Ok(
-                Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved"))
-                    .into_response(),
-            )
-        }
-        Err(errors) => {
-            let page =
-                edit_page(&state, &session, &id, Submitted::Texts(form), errors, None).await?;
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
+    let input = input_from(&form);
+    match consultation_cases::update_texts(&state.app, session.caller(), &id, input).await {
+        Ok(()) => Ok(saved(&id)),
+        Err(err) => refuse_edit(&state, &session, &id, Submitted::Texts(form), err).await,
     }
 }
 
@@ -360,34 +300,14 @@ async fn update_phases(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    consultations::find(&state.db.conn, &id).await?;
+    session.require_admin()?;
     let mut errors = ValidationErrors::new();
-    match phase_rows::timeline_from_form(&form, &mut errors) {
-        Some(timeline) => {
-            let now = Utc::now();
-            consultations::replace_phases(&state.db.conn, &id, &timeline, now).await?;
-            let detail = format!("{} phases", timeline.phases().len());
-            audit::record(
-                &state.db.conn,
-                Some(&admin.id),
-                "consultation.phases",
-                ("consultation", &id),
-                detail,
-                now,
-            )
-            .await?;
-            Ok(
-                Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved"))
-                    .into_response(),
-            )
-        }
-        None => {
-            let page =
-                edit_page(&state, &session, &id, Submitted::Phases(form), errors, None).await?;
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-    }
+    let Some(timeline) = phase_rows::timeline_from_form(&form, &mut errors) else {
+        let err = AppError::Invalid(errors);
+        return refuse_edit(&state, &session, &id, Submitted::Phases(form), err).await;
+    };
+    consultation_cases::update_phases(&state.app, session.caller(), &id, &timeline).await?;
+    Ok(saved(&id))
 }
 
 async fn update_settings(
@@ -395,26 +315,14 @@ async fn update_settings(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    consultations::find(&state.db.conn, &id).await?;
+    session.require_admin()?;
     let mut errors = ValidationErrors::new();
     let Some(settings) = settings_from(&form, &mut errors) else {
-        let page = edit_page(&state, &session, &id, Submitted::Texts(form), errors, None).await?;
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        let err = AppError::Invalid(errors);
+        return refuse_edit(&state, &session, &id, Submitted::Texts(form), err).await;
     };
-    let now = Utc::now();
-    consultations::update_settings(&state.db.conn, &id, settings, now).await?;
-    let detail = format!("{settings:?}");
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "consultation.settings",
-        ("consultation", &id),
-        detail,
-        now,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
+    consultation_cases::update_settings(&state.app, session.caller(), &id, settings).await?;
+    Ok(saved(&id))
 }
 
 async fn add_status(
@@ -422,27 +330,11 @@ async fn add_status(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    consultations::find(&state.db.conn, &id).await?;
-    let mut errors = ValidationErrors::new();
-    let label = errors
-        .text("status_label", form.get("status_label"), 2, 60)
-        .to_owned();
-    if !errors.is_empty() {
-        let page = edit_page(&state, &session, &id, Submitted::Nothing, errors, None).await?;
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    let label = form.get("status_label");
+    match consultation_cases::add_status(&state.app, session.caller(), &id, label).await {
+        Ok(()) => Ok(saved(&id)),
+        Err(err) => refuse_edit(&state, &session, &id, Submitted::Nothing, err).await,
     }
-    let status = proposals::add_custom_status(&state.db.conn, &id, &label).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "consultation.status_add",
-        ("consultation", &id),
-        status.label,
-        Utc::now(),
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
 }
 
 async fn publish(
@@ -450,49 +342,10 @@ async fn publish(
     Path(id): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let now = Utc::now();
     let publish = form.checked("publish");
-    // The group's keys are made before the transaction (on SQLite a second writer would wait).
-    let before = consultations::find(&state.db.conn, &id).await?;
-    inspraak_federation::keys::for_local_actor(&state.db.conn, &before.ap_id).await?;
-    let txn = federate::begin(&state).await?;
-    if !publish {
-        inspraak_federation::publish::consultation_withdrawn(&txn, &state.federation, &before)
-            .await?;
-    }
-    consultations::set_published(&txn, &id, publish.then_some(now)).await?;
-    if publish {
-        let c = consultations::find(&txn, &id).await?;
-        inspraak_federation::publish::consultation_published(&txn, &state.federation, &c).await?;
-    }
-    federate::commit(&state, txn).await?;
-    let action = if publish {
-        "consultation.publish"
-    } else {
-        "consultation.unpublish"
-    };
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        action,
-        ("consultation", &id),
-        "",
-        now,
-    )
-    .await?;
+    consultation_cases::set_published(&state.app, session.caller(), &id, publish).await?;
     let notice = if publish { "published" } else { "unpublished" };
     Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice={notice}")).into_response())
-}
-
-/// Deletes a replaced or removed upload, so it stops being downloadable. A failure only costs
-/// disk space, so it is logged and not shown.
-async fn remove_media(state: &AppState, file: Option<&str>) {
-    if let Some(file) = file
-        && let Err(err) = tokio::fs::remove_file(state.config.media_dir.join(file)).await
-    {
-        tracing::warn!(%err, file, "could not delete a replaced upload");
-    }
 }
 
 fn upload_error(err: axum::extract::multipart::MultipartError) -> WebError {
@@ -503,118 +356,29 @@ fn upload_error(err: axum::extract::multipart::MultipartError) -> WebError {
     }
 }
 
-/// Recognises the image formats we serve by their first bytes, never by the client's claim.
-fn image_extension(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("jpg")
-    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("webp")
-    } else {
-        None
-    }
-}
-
 async fn upload_cover(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let existing = consultations::find(&state.db.conn, &id).await?;
-    let (mut token, mut alt, mut remove, mut file) =
-        (String::new(), String::new(), false, None::<Vec<u8>>);
+    session.require_admin()?;
+    let mut token = String::new();
+    let mut change = CoverChange::default();
     while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
         let name = field.name().unwrap_or("").to_owned();
         let bytes = field.bytes().await.map_err(upload_error)?;
         match name.as_str() {
             "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
-            "cover_alt" => alt = String::from_utf8_lossy(&bytes).into_owned(),
-            "remove" => remove = true,
-            "cover" if !bytes.is_empty() => file = Some(bytes.to_vec()),
+            "cover_alt" => change.alt = String::from_utf8_lossy(&bytes).into_owned(),
+            "remove" => change.remove = true,
+            "cover" if !bytes.is_empty() => change.file = Some(bytes.to_vec()),
             _ => {}
         }
     }
     csrf::check(&session, &token)?;
-    let now = Utc::now();
-    if remove {
-        consultations::set_cover(&state.db.conn, &id, None).await?;
-        remove_media(&state, existing.cover_image.as_deref()).await;
-        audit::record(
-            &state.db.conn,
-            Some(&admin.id),
-            "consultation.cover_remove",
-            ("consultation", &id),
-            "",
-            now,
-        )
-        .await?;
-        return Ok(
-            Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response(),
-        );
-    }
-    let mut errors = ValidationErrors::new();
-    let alt = validate_alt_text(&alt, &mut errors);
-    let extension = match &file {
-        None if existing.cover_image.is_none() => {
-            errors.add("cover", Problem::Required);
-            None
-        }
-        None => None,
-        Some(bytes) => match image_extension(bytes) {
-            Some(ext) => Some(ext),
-            None => {
-                errors.add("cover", Problem::UnknownChoice);
-                None
-            }
-        },
-    };
-    if !errors.is_empty() {
-        let page = edit_page(&state, &session, &id, Submitted::Cover, errors, None).await?;
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    }
-    let name = match (file, extension) {
-        (Some(bytes), Some(ext)) => {
-            let name = format!("{}.{ext}", uuid::Uuid::now_v7());
-            tokio::fs::create_dir_all(&state.config.media_dir)
-                .await
-                .map_err(|e| WebError::internal(format!("media folder: {e}")))?;
-            tokio::fs::write(state.config.media_dir.join(&name), bytes)
-                .await
-                .map_err(|e| WebError::internal(format!("saving upload: {e}")))?;
-            name
-        }
-        // Only the alternative text changed.
-        _ => existing.cover_image.clone().unwrap_or_default(),
-    };
-    consultations::set_cover(&state.db.conn, &id, Some((name.clone(), alt))).await?;
-    if existing.cover_image.as_deref() != Some(name.as_str()) {
-        remove_media(&state, existing.cover_image.as_deref()).await;
-    }
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "consultation.cover",
-        ("consultation", &id),
-        name,
-        now,
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice=saved")).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::image_extension;
-
-    #[test]
-    fn images_are_recognised_by_content() {
-        assert_eq!(image_extension(b"\x89PNG\r\n\x1a\nrest"), Some("png"));
-        assert_eq!(image_extension(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("jpg"));
-        assert_eq!(image_extension(b"RIFF\0\0\0\0WEBPVP8 "), Some("webp"));
-        assert_eq!(image_extension(b"<svg onload=alert(1)>"), None);
-        assert_eq!(image_extension(b""), None);
+    match consultation_cases::change_cover(&state.app, session.caller(), &id, change).await {
+        Ok(()) => Ok(saved(&id)),
+        Err(err) => refuse_edit(&state, &session, &id, Submitted::Cover, err).await,
     }
 }

@@ -10,9 +10,9 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Utc;
-use inspraak_db::{audit, domain_blocks, follows, outbox, remote_actors};
-use inspraak_federation::{actors, follow};
+use inspraak_app::{AppError, federation_admin};
+use inspraak_db::{domain_blocks, follows, outbox, remote_actors};
+use inspraak_federation::actors;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -148,114 +148,43 @@ async fn follow_remote(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let target = form.get("target").trim().to_owned();
-    if target.is_empty() || target.len() > 500 {
-        return Ok(back_with_error(
+    match federation_admin::follow(&state.app, session.caller(), form.get("target")).await {
+        Ok(()) => Ok(back("followed")),
+        Err(AppError::Invalid(_)) => Ok(back_with_error(
             "Geef een handle (@naam@domein) of een adres.",
-        ));
+        )),
+        Err(AppError::BadRequest(reason)) => Ok(back_with_error(&reason)),
+        Err(other) => Err(other.into()),
     }
-    let fed = state.fed();
-    let remote = match follow::resolve(&fed, &target).await {
-        Ok(remote) => remote,
-        Err(err) => {
-            tracing::warn!(%target, error = %err, "cannot resolve an actor to follow");
-            return Ok(back_with_error(&format!("{target}: {err}")));
-        }
-    };
-    if let Err(err) = follow::follow(&fed, &remote).await {
-        tracing::warn!(%target, error = %err, "cannot follow");
-        return Ok(back_with_error(&format!("{target}: {err}")));
-    }
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "federation.follow",
-        ("actor", &remote.row.ap_id),
-        &target,
-        Utc::now(),
-    )
-    .await?;
-    Ok(back("followed"))
 }
 
 async fn unfollow_remote(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let ap_id = form.get("actor").to_owned();
-    follow::unfollow(&state.fed(), &ap_id).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "federation.unfollow",
-        ("actor", &ap_id),
-        "",
-        Utc::now(),
-    )
-    .await?;
+    federation_admin::unfollow(&state.app, session.caller(), form.get("actor")).await?;
     Ok(back("unfollowed"))
-}
-
-/// A host as admins type it: lower case, no scheme, path or trailing dot.
-fn clean_host(input: &str) -> Option<String> {
-    let host = input
-        .trim()
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .split('/')
-        .next()?
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
-    let valid = !host.is_empty()
-        && host.len() <= 253
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-    valid.then_some(host)
 }
 
 async fn block(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let Some(host) = clean_host(form.get("host")) else {
-        return Ok(back_with_error(
+    let (host, reason) = (form.get("host"), form.get("reason"));
+    match federation_admin::block_domain(&state.app, session.caller(), host, reason).await {
+        Ok(()) => Ok(back("domain_blocked")),
+        Err(AppError::Invalid(_)) => Ok(back_with_error(
             "Geef een geldige domeinnaam, bijvoorbeeld spam.example.",
-        ));
-    };
-    let reason: String = form.get("reason").trim().chars().take(500).collect();
-    domain_blocks::block(&state.db.conn, &host, &reason, Utc::now()).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "federation.block",
-        ("domain", &host),
-        &reason,
-        Utc::now(),
-    )
-    .await?;
-    Ok(back("domain_blocked"))
+        )),
+        Err(other) => Err(other.into()),
+    }
 }
 
 async fn unblock(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    let admin = session.require_admin()?.clone();
-    let host = form.get("host").to_owned();
-    domain_blocks::unblock(&state.db.conn, &host).await?;
-    audit::record(
-        &state.db.conn,
-        Some(&admin.id),
-        "federation.unblock",
-        ("domain", &host),
-        "",
-        Utc::now(),
-    )
-    .await?;
+    federation_admin::unblock_domain(&state.app, session.caller(), form.get("host")).await?;
     Ok(back("domain_unblocked"))
 }
 
@@ -263,8 +192,6 @@ async fn retry(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    session.require_admin()?;
-    outbox::retry_host(&state.db.conn, form.get("host"), Utc::now()).await?;
-    state.federation.outbox_signal.notify_one();
+    federation_admin::retry_host(&state.app, session.caller(), form.get("host")).await?;
     Ok(back("retrying"))
 }

@@ -113,7 +113,7 @@ async fn audit_csv(State(state): State<AppState>, session: Session) -> Result<Re
         entries.iter().filter_map(|e| e.actor_id.clone()),
     )
     .await?;
-    let mut csv = crate::csv::Csv::new(&[
+    let mut csv = inspraak_domain::csv::Csv::new(&[
         "id",
         "created_at",
         "actor_id",

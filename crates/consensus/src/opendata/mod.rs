@@ -1,6 +1,8 @@
 //! The pol.is openData export format (compdemocracy/openData): `comments.csv`,
-//! `participants-votes.csv` and, when present, `votes.csv`. Parsing only: the caller reads
-//! the files. Votes use the export sign (agree +1), converted here.
+//! `participants-votes.csv` and, when present, `votes.csv`. Parsing here, writing in
+//! [`export`]; the caller reads and writes the files. Votes use the export sign (agree +1).
+
+pub mod export;
 
 use crate::matrix::{Vote, VoteEvent};
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,0 +1,361 @@
+//! Managing consultations: creating, editing texts, phases and settings, custom answer
+//! statuses, publishing (which federates the `Group`), and the cover image.
+
+use crate::audit::{self, AuditAction};
+use crate::{App, AppError, Caller};
+use chrono::Utc;
+use inspraak_db::DbError;
+use inspraak_db::consultations::{self, Consultation, ConsultationSettings, NewConsultation};
+use inspraak_db::proposals;
+use inspraak_domain::consultation::validate_alt_text;
+use inspraak_domain::text::markdown_to_safe_html;
+use inspraak_domain::{ConsultationInput, Problem, Timeline, ValidationErrors};
+use inspraak_federation::actors::{self, ActorDocument, GroupFacts};
+use inspraak_federation::{keys, publish};
+
+/// A new consultation as submitted. The form's own parsing problems (phase rows, settings)
+/// come along in `form_errors`, so every problem is reported at once.
+pub struct ConsultationDraft {
+    /// The texts.
+    pub input: ConsultationInput,
+    /// The phases, when the rows could be read.
+    pub timeline: Option<Timeline>,
+    /// The participation settings, when they could be read.
+    pub settings: Option<ConsultationSettings>,
+    /// Publish at once.
+    pub publish: bool,
+    /// Problems found while reading the form.
+    pub form_errors: ValidationErrors,
+}
+
+/// The consultation's `Group` actor document.
+pub async fn group_document(app: &App, c: &Consultation) -> Result<ActorDocument, AppError> {
+    let keys = keys::for_local_actor(app.conn(), &c.ap_id).await?;
+    let facts = GroupFacts {
+        ap_id: &c.ap_id,
+        slug: &c.slug,
+        title: &c.title,
+        summary: &c.summary,
+        published: c.published_at,
+    };
+    Ok(actors::group(&app.settings.public_url, facts, &keys)?)
+}
+
+/// An admin makes a consultation (a draft, or published at once).
+pub async fn create(
+    app: &App,
+    caller: Caller<'_>,
+    draft: ConsultationDraft,
+) -> Result<Consultation, AppError> {
+    let admin = caller.require_admin()?;
+    let mut errors = draft.form_errors;
+    let fields = draft
+        .input
+        .validate()
+        .map_err(|e| errors.0.extend(e.0))
+        .ok();
+    let (Some(fields), Some(timeline), Some(settings), true) =
+        (fields, draft.timeline, draft.settings, errors.is_empty())
+    else {
+        return Err(AppError::Invalid(errors));
+    };
+    let new = NewConsultation {
+        ap_id: app.url(&format!("/consultations/{}", fields.slug)),
+        body_html: markdown_to_safe_html(&fields.body),
+        fields,
+        created_by: admin.id.clone(),
+        publish: draft.publish,
+        timeline,
+        settings,
+    };
+    let now = Utc::now();
+    // The group's keys are made first: on SQLite a second writer would wait on the transaction.
+    keys::for_local_actor(app.conn(), &new.ap_id).await?;
+    let txn = app.begin().await?;
+    let created = match consultations::create(&txn, new, now).await {
+        Ok(created) => created,
+        Err(DbError::Conflict(field)) => return Err(AppError::field(field, Problem::Taken)),
+        Err(other) => return Err(other.into()),
+    };
+    publish::consultation_published(&txn, &app.federation, &created).await?;
+    audit::record(
+        &txn,
+        Some(&admin.id),
+        AuditAction::ConsultationCreate,
+        ("consultation", &created.id),
+        created.title.clone(),
+        now,
+    )
+    .await?;
+    app.commit(txn).await?;
+    tracing::info!(slug = %created.slug, "consultation created");
+    Ok(created)
+}
+
+/// An admin changes the texts (the slug stays); followers get an `Update` of the `Group`.
+pub async fn update_texts(
+    app: &App,
+    caller: Caller<'_>,
+    id: &str,
+    mut input: ConsultationInput,
+) -> Result<(), AppError> {
+    let admin = caller.require_admin()?;
+    let existing = consultations::find(app.conn(), id).await?;
+    input.slug = existing.slug.clone();
+    let fields = input.validate()?;
+    let html = markdown_to_safe_html(&fields.body);
+    let now = Utc::now();
+    let txn = app.begin().await?;
+    let updated = consultations::update_texts(&txn, id, fields, html, now).await?;
+    if updated.published_at.is_some() {
+        // The group's keys exist already: it was announced when published.
+        let group = group_document(app, &updated).await?;
+        let group = serde_json::to_value(&group)
+            .map_err(|e| AppError::internal("serialising the group", e))?;
+        publish::consultation_updated(&txn, &app.federation, &updated, group).await?;
+    }
+    audit::record(
+        &txn,
+        Some(&admin.id),
+        AuditAction::ConsultationUpdate,
+        ("consultation", id),
+        "texts",
+        now,
+    )
+    .await?;
+    app.commit(txn).await?;
+    Ok(())
+}
+
+/// An admin replaces the phases.
+pub async fn update_phases(
+    app: &App,
+    caller: Caller<'_>,
+    id: &str,
+    timeline: &Timeline,
+) -> Result<(), AppError> {
+    let admin = caller.require_admin()?;
+    consultations::find(app.conn(), id).await?;
+    let now = Utc::now();
+    let txn = app.begin().await?;
+    consultations::replace_phases(&txn, id, timeline, now).await?;
+    audit::record(
+        &txn,
+        Some(&admin.id),
+        AuditAction::ConsultationPhases,
+        ("consultation", id),
+        format!("{} phases", timeline.phases().len()),
+        now,
+    )
+    .await?;
+    app.commit(txn).await?;
+    Ok(())
+}
+
+/// An admin changes the participation settings.
+pub async fn update_settings(
+    app: &App,
+    caller: Caller<'_>,
+    id: &str,
+    settings: ConsultationSettings,
+) -> Result<(), AppError> {
+    let admin = caller.require_admin()?;
+    consultations::find(app.conn(), id).await?;
+    let now = Utc::now();
+    let txn = app.begin().await?;
+    consultations::update_settings(&txn, id, settings, now).await?;
+    audit::record(
+        &txn,
+        Some(&admin.id),
+        AuditAction::ConsultationSettings,
+        ("consultation", id),
+        format!("{settings:?}"),
+        now,
+    )
+    .await?;
+    app.commit(txn).await?;
+    Ok(())
+}
+
+/// An admin adds a custom answer status to a consultation.
+pub async fn add_status(
+    app: &App,
+    caller: Caller<'_>,
+    id: &str,
+    label: &str,
+) -> Result<(), AppError> {
+    let admin = caller.require_admin()?;
+    consultations::find(app.conn(), id).await?;
+    let mut errors = ValidationErrors::new();
+    let label = errors.text("status_label", label, 2, 60).to_owned();
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let txn = app.begin().await?;
+    let status = proposals::add_custom_status(&txn, id, &label).await?;
+    audit::record(
+        &txn,
+        Some(&admin.id),
+        AuditAction::ConsultationStatusAdd,
+        ("consultation", id),
+        status.label,
+        Utc::now(),
+    )
+    .await?;
+    app.commit(txn).await?;
+    Ok(())
+}
+
+/// An admin publishes a consultation (announced by the organization) or takes it back to
+/// draft (its copies elsewhere are deleted).
+pub async fn set_published(
+    app: &App,
+    caller: Caller<'_>,
+    id: &str,
+    publish: bool,
+) -> Result<(), AppError> {
+    let admin = caller.require_admin()?;
+    let now = Utc::now();
+    // The group's keys are made before the transaction (on SQLite a second writer would wait).
+    let before = consultations::find(app.conn(), id).await?;
+    keys::for_local_actor(app.conn(), &before.ap_id).await?;
+    let txn = app.begin().await?;
+    if !publish {
+        publish::consultation_withdrawn(&txn, &app.federation, &before).await?;
+    }
+    let after = consultations::set_published(&txn, id, publish.then_some(now)).await?;
+    if publish {
+        publish::consultation_published(&txn, &app.federation, &after).await?;
+    }
+    let action = if publish {
+        AuditAction::ConsultationPublish
+    } else {
+        AuditAction::ConsultationUnpublish
+    };
+    audit::record(&txn, Some(&admin.id), action, ("consultation", id), "", now).await?;
+    app.commit(txn).await?;
+    Ok(())
+}
+
+/// A cover image change as submitted.
+#[derive(Debug, Clone, Default)]
+pub struct CoverChange {
+    /// Remove the current image.
+    pub remove: bool,
+    /// The new image's bytes, if one was chosen.
+    pub file: Option<Vec<u8>>,
+    /// Its alternative text.
+    pub alt: String,
+}
+
+/// Recognises the image formats we serve by their first bytes, never by the client's claim.
+fn image_extension(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("jpg")
+    } else if bytes.len() > 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("webp")
+    } else {
+        None
+    }
+}
+
+/// Deletes a replaced or removed upload, so it stops being downloadable. A failure only costs
+/// disk space, so it is logged and not returned.
+async fn remove_media(app: &App, file: Option<&str>) {
+    if let Some(file) = file
+        && let Err(err) = tokio::fs::remove_file(app.settings.media_dir.join(file)).await
+    {
+        tracing::warn!(%err, file, "could not delete a replaced upload");
+    }
+}
+
+/// An admin uploads, replaces or removes the cover image (or changes its alternative text).
+pub async fn change_cover(
+    app: &App,
+    caller: Caller<'_>,
+    id: &str,
+    change: CoverChange,
+) -> Result<(), AppError> {
+    let admin = caller.require_admin()?;
+    let existing = consultations::find(app.conn(), id).await?;
+    let now = Utc::now();
+    if change.remove {
+        consultations::set_cover(app.conn(), id, None).await?;
+        remove_media(app, existing.cover_image.as_deref()).await;
+        audit::record(
+            app.conn(),
+            Some(&admin.id),
+            AuditAction::ConsultationCoverRemove,
+            ("consultation", id),
+            "",
+            now,
+        )
+        .await?;
+        return Ok(());
+    }
+    let mut errors = ValidationErrors::new();
+    let alt = validate_alt_text(&change.alt, &mut errors);
+    let extension = match &change.file {
+        None if existing.cover_image.is_none() => {
+            errors.add("cover", Problem::Required);
+            None
+        }
+        None => None,
+        Some(bytes) => match image_extension(bytes) {
+            Some(ext) => Some(ext),
+            None => {
+                errors.add("cover", Problem::UnknownChoice);
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let name = match (change.file, extension) {
+        (Some(bytes), Some(ext)) => {
+            let name = format!("{}.{ext}", inspraak_db::new_id());
+            tokio::fs::create_dir_all(&app.settings.media_dir)
+                .await
+                .map_err(|e| AppError::internal("making the media folder", e))?;
+            tokio::fs::write(app.settings.media_dir.join(&name), bytes)
+                .await
+                .map_err(|e| AppError::internal("saving an upload", e))?;
+            name
+        }
+        // Only the alternative text changed.
+        _ => existing.cover_image.clone().unwrap_or_default(),
+    };
+    let txn = app.begin().await?;
+    consultations::set_cover(&txn, id, Some((name.clone(), alt))).await?;
+    audit::record(
+        &txn,
+        Some(&admin.id),
+        AuditAction::ConsultationCover,
+        ("consultation", id),
+        name.clone(),
+        now,
+    )
+    .await?;
+    app.commit(txn).await?;
+    if existing.cover_image.as_deref() != Some(name.as_str()) {
+        remove_media(app, existing.cover_image.as_deref()).await;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_extension;
+
+    #[test]
+    fn images_are_recognised_by_content() {
+        assert_eq!(image_extension(b"\x89PNG\r\n\x1a\nrest"), Some("png"));
+        assert_eq!(image_extension(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("jpg"));
+        assert_eq!(image_extension(b"RIFF\0\0\0\0WEBPVP8 "), Some("webp"));
+        assert_eq!(image_extension(b"<svg onload=alert(1)>"), None);
+        assert_eq!(image_extension(b""), None);
+    }
+}
