@@ -98,6 +98,18 @@ async fn pages_carry_security_headers_and_errors_are_pages() {
     let css = browser.get("/static/style.css").await;
     css.expect(200);
     assert!(css.body.contains(".skip-link"));
+    // Pages link the stylesheet by a content-hashed URL that may be cached for a year.
+    let href = inspraak_tests::extract_between(&page.body, "rel=\"stylesheet\" href=\"", "\"")
+        .expect("a stylesheet link");
+    assert!(href.starts_with("/static/style.") && href != "/static/style.css");
+    let hashed = browser.get(&href).await;
+    hashed.expect(200);
+    assert_eq!(hashed.body, css.body);
+    let cache = hashed
+        .headers
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok());
+    assert_eq!(cache, Some("public, max-age=31536000, immutable"));
     let missing = browser.get("/no/such/page").await;
     missing.expect(404);
     assert!(missing.body.contains("Pagina niet gevonden"));

@@ -2,7 +2,7 @@
 //! (`Authorization: Bearer …`, made on the account page), and running the same actions as the
 //! web forms, so every rule applies in the same way.
 
-use crate::session::{Session, sha256_hex};
+use crate::session::Session;
 use crate::{AppState, Locale, WebError};
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
@@ -11,9 +11,8 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post, put};
-use chrono::Utc;
 use inspraak_app::comments::CommentOn;
-use inspraak_db::{api_tokens, proposals, users};
+use inspraak_db::{proposals, users};
 use inspraak_domain::moderation::ContentKind;
 use inspraak_domain::proposal::ProposalInput;
 use serde::{Deserialize, Serialize};
@@ -44,7 +43,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(WebError::Unauthorized)?;
-        let user = api_tokens::authenticate(&state.db.conn, &sha256_hex(token), Utc::now())
+        let user = inspraak_app::accounts::by_token(&state.app, token)
             .await?
             .ok_or(WebError::Unauthorized)?;
         Ok(ApiCaller(Session {

@@ -44,6 +44,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// The stylesheet's content-hashed URL.
+    pub fn stylesheet(&self) -> &'static str {
+        crate::routes::stylesheet_path()
+    }
+
     /// Builds the context for a request.
     pub fn new(state: &AppState, session: &Session, path: &str) -> Self {
         let t = Translations::of(session.locale);

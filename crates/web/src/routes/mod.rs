@@ -13,7 +13,10 @@ mod moderation;
 mod polls;
 mod proposals;
 mod public;
+mod static_assets;
 mod views;
+
+pub(crate) use static_assets::stylesheet_path;
 
 use crate::error::ErrorInfo;
 use crate::page::{Page, render_status};
@@ -23,7 +26,7 @@ use askama::Template;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, Request, State};
-use axum::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::header::{ACCEPT, LOCATION, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Json, Response};
@@ -50,7 +53,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/admin", admin::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
-        .route("/static/style.css", get(stylesheet))
+        .merge(static_assets::routes())
         .route("/lang/{tag}", get(switch_language))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -74,23 +77,6 @@ async fn healthz(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }
-}
-
-async fn stylesheet() -> Response {
-    (
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=3600"),
-            ),
-        ],
-        include_str!("../../static/style.css"),
-    )
-        .into_response()
 }
 
 #[derive(Deserialize)]
