@@ -8,6 +8,7 @@ use crate::{App, AppError, Caller};
 use chrono::{DateTime, Utc};
 use inspraak_db::entity::user;
 use inspraak_db::{DbError, api_tokens, users, verification};
+use inspraak_domain::ids::UserId;
 use inspraak_domain::verification::{format_code, normalize_code};
 use inspraak_domain::{Problem, Role, ValidationErrors, VerificationMethod, account};
 
@@ -168,7 +169,12 @@ pub async fn by_token(app: &App, token: &str) -> Result<Option<user::Model>, App
 
 /// An admin changes an account's role. The last admin cannot be demoted: an instance without
 /// one can only be repaired from the command line.
-pub async fn set_role(app: &App, caller: Caller<'_>, id: &str, role: &str) -> Result<(), AppError> {
+pub async fn set_role(
+    app: &App,
+    caller: Caller<'_>,
+    id: &UserId,
+    role: &str,
+) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
     let role: Role = role
         .parse()
@@ -188,7 +194,7 @@ pub async fn set_role(app: &App, caller: Caller<'_>, id: &str, role: &str) -> Re
         &txn,
         Some(&admin.id),
         AuditAction::AccountRole,
-        ("user", id),
+        ("user", id.as_str()),
         format!("{} -> {}", target.role, role.as_str()),
         Utc::now(),
     )
@@ -198,7 +204,7 @@ pub async fn set_role(app: &App, caller: Caller<'_>, id: &str, role: &str) -> Re
 }
 
 /// An admin verifies a resident by hand (after seeing proof of residence).
-pub async fn verify_manually(app: &App, caller: Caller<'_>, id: &str) -> Result<(), AppError> {
+pub async fn verify_manually(app: &App, caller: Caller<'_>, id: &UserId) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
     let now = Utc::now();
     let txn = app.begin().await?;
@@ -207,7 +213,7 @@ pub async fn verify_manually(app: &App, caller: Caller<'_>, id: &str) -> Result<
         &txn,
         Some(&admin.id),
         AuditAction::AccountVerifyManual,
-        ("user", id),
+        ("user", id.as_str()),
         "",
         now,
     )
@@ -217,7 +223,7 @@ pub async fn verify_manually(app: &App, caller: Caller<'_>, id: &str) -> Result<
 }
 
 /// An admin withdraws a resident's verification.
-pub async fn unverify(app: &App, caller: Caller<'_>, id: &str) -> Result<(), AppError> {
+pub async fn unverify(app: &App, caller: Caller<'_>, id: &UserId) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
     let txn = app.begin().await?;
     users::revoke_verification(&txn, id).await?;
@@ -225,7 +231,7 @@ pub async fn unverify(app: &App, caller: Caller<'_>, id: &str) -> Result<(), App
         &txn,
         Some(&admin.id),
         AuditAction::AccountUnverify,
-        ("user", id),
+        ("user", id.as_str()),
         "",
         Utc::now(),
     )

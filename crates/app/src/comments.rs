@@ -6,6 +6,7 @@ use chrono::Utc;
 use inspraak_db::entity::comment;
 use inspraak_db::{comments, new_id, proposals};
 use inspraak_domain::comment::{CommentState, reply_depth, validate_comment, within_edit_window};
+use inspraak_domain::ids::{CommentId, ProposalId};
 use inspraak_domain::moderation::ContentKind;
 use inspraak_domain::participation::Action;
 use inspraak_domain::proposal::{ItemRefusal, open_for_participation};
@@ -17,10 +18,10 @@ use inspraak_federation::publish;
 pub enum CommentOn<'a> {
     /// A consultation (by id or slug).
     Consultation(&'a str),
-    /// A proposal (by id).
-    Proposal(&'a str),
-    /// Another comment (by id): a reply.
-    Reply(&'a str),
+    /// A proposal.
+    Proposal(&'a ProposalId),
+    /// Another comment: a reply.
+    Reply(&'a CommentId),
 }
 
 /// A comment that can be answered: visible, and not deleted, hidden or pending, on a proposal
@@ -28,7 +29,7 @@ pub enum CommentOn<'a> {
 pub async fn answerable(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &CommentId,
 ) -> Result<(comment::Model, ConsultationContext), AppError> {
     let parent = comments::find(app.conn(), id).await?;
     if !comment_visible(&parent, caller) {
@@ -114,7 +115,7 @@ pub async fn post(
 pub async fn own_editable(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &CommentId,
 ) -> Result<comment::Model, AppError> {
     let user = caller.user()?;
     let c = comments::find(app.conn(), id).await?;
@@ -134,7 +135,7 @@ pub async fn own_editable(
 pub async fn edit(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &CommentId,
     body: &str,
     stance: &str,
 ) -> Result<(), AppError> {
@@ -150,7 +151,7 @@ pub async fn edit(
 }
 
 /// The author deletes their comment (a placeholder stays when it has replies).
-pub async fn delete(app: &App, caller: Caller<'_>, id: &str) -> Result<(), AppError> {
+pub async fn delete(app: &App, caller: Caller<'_>, id: &CommentId) -> Result<(), AppError> {
     let user = caller.user()?;
     let c = comments::find(app.conn(), id).await?;
     if c.author_id != user.id {

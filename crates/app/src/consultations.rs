@@ -8,6 +8,7 @@ use inspraak_db::DbError;
 use inspraak_db::consultations::{self, Consultation, ConsultationSettings, NewConsultation};
 use inspraak_db::proposals;
 use inspraak_domain::consultation::validate_alt_text;
+use inspraak_domain::ids::ConsultationId;
 use inspraak_domain::text::markdown_to_safe_html;
 use inspraak_domain::{ConsultationInput, Problem, Timeline, ValidationErrors};
 use inspraak_federation::actors::{self, ActorDocument, GroupFacts};
@@ -96,7 +97,7 @@ pub async fn create(
 pub async fn update_texts(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConsultationId,
     mut input: ConsultationInput,
 ) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
@@ -118,7 +119,7 @@ pub async fn update_texts(
         &txn,
         Some(&admin.id),
         AuditAction::ConsultationUpdate,
-        ("consultation", id),
+        ("consultation", id.as_str()),
         "texts",
         now,
     )
@@ -131,7 +132,7 @@ pub async fn update_texts(
 pub async fn update_phases(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConsultationId,
     timeline: &Timeline,
 ) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
@@ -143,7 +144,7 @@ pub async fn update_phases(
         &txn,
         Some(&admin.id),
         AuditAction::ConsultationPhases,
-        ("consultation", id),
+        ("consultation", id.as_str()),
         format!("{} phases", timeline.phases().len()),
         now,
     )
@@ -156,7 +157,7 @@ pub async fn update_phases(
 pub async fn update_settings(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConsultationId,
     settings: ConsultationSettings,
 ) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
@@ -168,7 +169,7 @@ pub async fn update_settings(
         &txn,
         Some(&admin.id),
         AuditAction::ConsultationSettings,
-        ("consultation", id),
+        ("consultation", id.as_str()),
         format!("{settings:?}"),
         now,
     )
@@ -181,7 +182,7 @@ pub async fn update_settings(
 pub async fn add_status(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConsultationId,
     label: &str,
 ) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
@@ -197,7 +198,7 @@ pub async fn add_status(
         &txn,
         Some(&admin.id),
         AuditAction::ConsultationStatusAdd,
-        ("consultation", id),
+        ("consultation", id.as_str()),
         status.label,
         Utc::now(),
     )
@@ -211,7 +212,7 @@ pub async fn add_status(
 pub async fn set_published(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConsultationId,
     publish: bool,
 ) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
@@ -232,7 +233,15 @@ pub async fn set_published(
     } else {
         AuditAction::ConsultationUnpublish
     };
-    audit::record(&txn, Some(&admin.id), action, ("consultation", id), "", now).await?;
+    audit::record(
+        &txn,
+        Some(&admin.id),
+        action,
+        ("consultation", id.as_str()),
+        "",
+        now,
+    )
+    .await?;
     app.commit(txn).await?;
     Ok(())
 }
@@ -275,7 +284,7 @@ async fn remove_media(app: &App, file: Option<&str>) {
 pub async fn change_cover(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConsultationId,
     change: CoverChange,
 ) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
@@ -288,7 +297,7 @@ pub async fn change_cover(
             app.conn(),
             Some(&admin.id),
             AuditAction::ConsultationCoverRemove,
-            ("consultation", id),
+            ("consultation", id.as_str()),
             "",
             now,
         )
@@ -334,7 +343,7 @@ pub async fn change_cover(
         &txn,
         Some(&admin.id),
         AuditAction::ConsultationCover,
-        ("consultation", id),
+        ("consultation", id.as_str()),
         name.clone(),
         now,
     )

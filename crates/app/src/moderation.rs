@@ -7,6 +7,7 @@ use chrono::Utc;
 use inspraak_db::moderation::{self, Decision, ReportOutcome};
 use inspraak_db::{comments, proposals, users};
 use inspraak_domain::comment::CommentState;
+use inspraak_domain::ids::UserId;
 use inspraak_domain::moderation::{ContentKind, ReportReason};
 use inspraak_domain::proposal::{ItemRefusal, ProposalState};
 use inspraak_domain::{Problem, Role, ValidationErrors};
@@ -185,7 +186,7 @@ pub async fn decide(
 pub async fn block(
     app: &App,
     caller: Caller<'_>,
-    user_id: &str,
+    user_id: &UserId,
     reason: &str,
 ) -> Result<(), AppError> {
     let moderator = caller.require_staff()?;
@@ -207,7 +208,7 @@ pub async fn block(
         &txn,
         Some(&moderator.id),
         AuditAction::AccountBlock,
-        ("user", user_id),
+        ("user", user_id.as_str()),
         reason,
         now,
     )
@@ -218,7 +219,7 @@ pub async fn block(
 }
 
 /// A moderator lifts a block.
-pub async fn unblock(app: &App, caller: Caller<'_>, user_id: &str) -> Result<(), AppError> {
+pub async fn unblock(app: &App, caller: Caller<'_>, user_id: &UserId) -> Result<(), AppError> {
     let moderator = caller.require_staff()?;
     let now = Utc::now();
     let txn = app.begin().await?;
@@ -227,7 +228,7 @@ pub async fn unblock(app: &App, caller: Caller<'_>, user_id: &str) -> Result<(),
         &txn,
         Some(&moderator.id),
         AuditAction::AccountUnblock,
-        ("user", user_id),
+        ("user", user_id.as_str()),
         "",
         now,
     )

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Europe::Amsterdam;
 use inspraak_db::entity::poll;
 use inspraak_db::{consultations, new_id, polls};
+use inspraak_domain::ids::{ConsultationId, PollId};
 use inspraak_domain::participation::Action;
 use inspraak_domain::poll::{PollInput, ResultsVisibility, is_open, validate_ballot};
 use inspraak_domain::proposal::ItemRefusal;
@@ -48,7 +49,7 @@ fn parse_local(typed: &str, errors: &mut ValidationErrors) -> Option<DateTime<Ut
 pub async fn create(
     app: &App,
     caller: Caller<'_>,
-    consultation_id: &str,
+    consultation_id: &ConsultationId,
     form: PollForm,
 ) -> Result<poll::Model, AppError> {
     let admin = caller.require_admin()?;
@@ -92,7 +93,7 @@ pub async fn create(
 pub async fn cast_ballot(
     app: &App,
     caller: Caller<'_>,
-    poll_id: &str,
+    poll_id: &PollId,
     chosen: &[String],
 ) -> Result<String, AppError> {
     let item = polls::find(app.conn(), poll_id).await?;

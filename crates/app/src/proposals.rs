@@ -6,6 +6,7 @@ use crate::{App, AppError, Caller, Change};
 use chrono::Utc;
 use inspraak_db::entity::proposal;
 use inspraak_db::{new_id, proposals};
+use inspraak_domain::ids::ProposalId;
 use inspraak_domain::moderation::ContentKind;
 use inspraak_domain::participation::Action;
 use inspraak_domain::proposal::{
@@ -49,7 +50,7 @@ pub async fn submit(
 pub async fn for_action(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ProposalId,
     action: Action,
 ) -> Result<(proposal::Model, ConsultationContext), AppError> {
     let p = proposals::find(app.conn(), id).await?;
@@ -68,7 +69,7 @@ pub async fn for_action(
 pub async fn set_support(
     app: &App,
     caller: Caller<'_>,
-    proposal_id: &str,
+    proposal_id: &ProposalId,
     support: bool,
 ) -> Result<bool, AppError> {
     let (p, _) = for_action(app, caller, proposal_id, Action::Support).await?;
@@ -81,7 +82,7 @@ pub async fn set_support(
 }
 
 /// The author withdraws their proposal; it stays readable and takes no new supports.
-pub async fn withdraw(app: &App, caller: Caller<'_>, id: &str) -> Result<(), AppError> {
+pub async fn withdraw(app: &App, caller: Caller<'_>, id: &ProposalId) -> Result<(), AppError> {
     let user = caller.user()?;
     let p = proposals::find(app.conn(), id).await?;
     if p.author_id != user.id {
@@ -103,7 +104,7 @@ pub async fn withdraw(app: &App, caller: Caller<'_>, id: &str) -> Result<(), App
 pub async fn answer(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ProposalId,
     status: &str,
     text: &str,
 ) -> Result<(), AppError> {
@@ -130,7 +131,7 @@ pub async fn answer(
         &txn,
         Some(&admin.id),
         AuditAction::ProposalAnswer,
-        ("proposal", id),
+        ("proposal", id.as_str()),
         status,
         now,
     )

@@ -6,6 +6,7 @@ pub mod comment;
 pub mod consultation;
 pub mod conversation;
 pub mod csv;
+pub mod ids;
 pub mod moderation;
 pub mod participation;
 pub mod phase;

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post, put};
 use inspraak_app::comments::CommentOn;
 use inspraak_db::{proposals, users};
+use inspraak_domain::ids::{CommentId, PollId, ProposalId};
 use inspraak_domain::moderation::ContentKind;
 use inspraak_domain::proposal::ProposalInput;
 use serde::{Deserialize, Serialize};
@@ -171,7 +172,7 @@ pub struct SupportState {
 async fn support_state(
     state: &AppState,
     session: &Session,
-    id: &str,
+    id: &ProposalId,
     support: bool,
 ) -> Result<Json<SupportState>, WebError> {
     let changed =
@@ -191,7 +192,7 @@ async fn support_state(
 pub(crate) async fn support(
     State(state): State<AppState>,
     ApiCaller(session): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<ProposalId>,
 ) -> Result<Json<SupportState>, WebError> {
     support_state(&state, &session, &id, true).await
 }
@@ -202,7 +203,7 @@ pub(crate) async fn support(
 pub(crate) async fn unsupport(
     State(state): State<AppState>,
     ApiCaller(session): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<ProposalId>,
 ) -> Result<Json<SupportState>, WebError> {
     support_state(&state, &session, &id, false).await
 }
@@ -254,7 +255,9 @@ pub(crate) async fn post_comment(
     if !belongs {
         return Err(WebError::NotFound("comment target"));
     }
-    let on = match (&body.reply_to, &body.proposal_id) {
+    let reply_to = body.reply_to.as_deref().map(CommentId::from);
+    let proposal = body.proposal_id.as_deref().map(ProposalId::from);
+    let on = match (&reply_to, &proposal) {
         (Some(parent), _) => CommentOn::Reply(parent),
         (None, Some(proposal)) => CommentOn::Proposal(proposal),
         (None, None) => CommentOn::Consultation(&consultation.id),
@@ -304,7 +307,7 @@ pub struct BallotState {
 pub(crate) async fn cast_ballot(
     State(state): State<AppState>,
     ApiCaller(session): ApiCaller,
-    Path(id): Path<String>,
+    Path(id): Path<PollId>,
     ApiJson(body): ApiJson<Ballot>,
 ) -> Result<Json<BallotState>, WebError> {
     inspraak_app::polls::cast_ballot(&state.app, session.caller(), &id, &body.options).await?;

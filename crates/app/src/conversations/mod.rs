@@ -13,6 +13,7 @@ use chrono::Utc;
 use inspraak_db::entity::{conversation, statement};
 use inspraak_db::{consultations, conversations, new_id};
 use inspraak_domain::conversation::{StatementState, StatementVote};
+use inspraak_domain::ids::{ConsultationId, ConversationId, StatementId};
 use inspraak_domain::participation::{Action, Refusal};
 use inspraak_domain::{Problem, ValidationErrors};
 use inspraak_federation::publish;
@@ -47,7 +48,7 @@ pub struct ParticipantView {
 pub async fn participant_view(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConversationId,
 ) -> Result<ParticipantView, AppError> {
     let conversation = conversations::find(app.conn(), id).await?;
     let context = ConsultationContext::load(app, caller, &conversation.consultation_id).await?;
@@ -134,7 +135,7 @@ fn random_u64() -> u64 {
 async fn open_for(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConversationId,
 ) -> Result<conversation::Model, AppError> {
     let conversation = conversations::find(app.conn(), id).await?;
     let ctx = ConsultationContext::load(app, caller, &conversation.consultation_id).await?;
@@ -146,8 +147,8 @@ async fn open_for(
 pub async fn vote(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
-    statement_id: &str,
+    id: &ConversationId,
+    statement_id: &StatementId,
     vote: &str,
 ) -> Result<(), AppError> {
     open_for(app, caller, id).await?;
@@ -158,7 +159,10 @@ pub async fn vote(
     let known = conversations::statements(app.conn(), id)
         .await?
         .into_iter()
-        .any(|s| s.id == statement_id && conversations::state_of(&s) == StatementState::Published);
+        .any(|s| {
+            s.id == statement_id.as_str()
+                && conversations::state_of(&s) == StatementState::Published
+        });
     if !known {
         return Err(AppError::NotFound("statement"));
     }
@@ -171,7 +175,7 @@ pub async fn vote(
 pub async fn add_statement(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConversationId,
     text: &str,
 ) -> Result<StatementState, AppError> {
     let conversation = open_for(app, caller, id).await?;
@@ -226,8 +230,8 @@ impl std::str::FromStr for StatementDecision {
 pub async fn decide_statement(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
-    statement_id: &str,
+    id: &ConversationId,
+    statement_id: &StatementId,
     decision: StatementDecision,
 ) -> Result<(), AppError> {
     let moderator = caller.require_staff()?;
@@ -251,7 +255,7 @@ pub async fn decide_statement(
     if let Some(s) = conversations::statements(&txn, id)
         .await?
         .into_iter()
-        .find(|s| s.id == statement_id)
+        .find(|s| s.id == statement_id.as_str())
     {
         publish::statement_changed(&txn, &app.federation, &s, change).await?;
     }
@@ -259,7 +263,7 @@ pub async fn decide_statement(
         &txn,
         Some(&moderator.id),
         action,
-        ("statement", statement_id),
+        ("statement", statement_id.as_str()),
         "",
         now,
     )
@@ -284,9 +288,9 @@ pub struct NewConversationForm {
 pub async fn create(
     app: &App,
     caller: Caller<'_>,
-    consultation_id: &str,
+    consultation_id: &ConsultationId,
     form: NewConversationForm,
-) -> Result<String, AppError> {
+) -> Result<ConversationId, AppError> {
     let admin = caller.require_admin()?;
     let c = consultations::find(app.conn(), consultation_id).await?;
     let mut errors = ValidationErrors::new();
@@ -338,7 +342,7 @@ pub async fn create(
     )
     .await?;
     app.commit(txn).await?;
-    Ok(conversation_id)
+    Ok(conversation_id.into())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use inspraak_db::{consultations, conversations, new_id};
 use inspraak_domain::ValidationErrors;
 use inspraak_domain::conversation::StatementState;
 use inspraak_domain::csv::Csv;
+use inspraak_domain::ids::{ConsultationId, ConversationId};
 use std::collections::HashMap;
 
 /// One of the three openData files.
@@ -43,7 +44,7 @@ impl std::str::FromStr for OpenDataFile {
 pub async fn export(
     app: &App,
     caller: Caller<'_>,
-    id: &str,
+    id: &ConversationId,
     file: OpenDataFile,
 ) -> Result<String, AppError> {
     let conversation = conversations::find(app.conn(), id).await?;
@@ -112,9 +113,9 @@ const IMPORTED_STATEMENT_MAX: usize = 1000;
 pub async fn import(
     app: &App,
     caller: Caller<'_>,
-    consultation_id: &str,
+    consultation_id: &ConsultationId,
     files: ImportFiles,
-) -> Result<String, AppError> {
+) -> Result<ConversationId, AppError> {
     let admin = caller.require_admin()?;
     let c = consultations::find(app.conn(), consultation_id).await?;
     let mut errors = ValidationErrors::new();
@@ -182,5 +183,5 @@ pub async fn import(
         now,
     )
     .await?;
-    Ok(conversation_id)
+    Ok(conversation_id.into())
 }

@@ -21,6 +21,7 @@ use inspraak_db::entity::comment;
 use inspraak_db::{comments, proposals, users};
 use inspraak_domain::ValidationErrors;
 use inspraak_domain::comment::{Stance, within_edit_window};
+use inspraak_domain::ids::{CommentId, ProposalId};
 use inspraak_domain::participation::Action;
 use std::collections::HashMap;
 
@@ -283,7 +284,7 @@ async fn comment_on_consultation(
 
 async fn comment_on_proposal(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ProposalId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let p = proposals::find(&state.db.conn, &id).await?;
@@ -311,7 +312,7 @@ async fn reply_mode(state: &AppState, parent: &comment::Model) -> Result<Mode, W
 async fn reply_form(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<CommentId>,
 ) -> Result<Response, WebError> {
     let (parent, ctx) =
         inspraak_app::comments::answerable(&state.app, session.caller(), &id).await?;
@@ -333,7 +334,7 @@ async fn reply_form(
 
 async fn reply(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<CommentId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let (parent, _) = inspraak_app::comments::answerable(&state.app, session.caller(), &id).await?;
@@ -348,7 +349,7 @@ async fn reply(
 async fn edit_form(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<CommentId>,
 ) -> Result<Response, WebError> {
     let c = inspraak_app::comments::own_editable(&state.app, session.caller(), &id).await?;
     let back = thread_url(&state, &c).await?;
@@ -371,7 +372,7 @@ async fn edit_form(
 
 async fn edit(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<CommentId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let c = inspraak_app::comments::own_editable(&state.app, session.caller(), &id).await?;
@@ -406,7 +407,7 @@ async fn edit(
 
 async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<CommentId>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
     let c = inspraak_db::comments::find(&state.db.conn, &id).await?;

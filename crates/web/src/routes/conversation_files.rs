@@ -13,6 +13,7 @@ use inspraak_app::AppError;
 use inspraak_app::conversations::opendata::{self, ImportFiles, OpenDataFile};
 use inspraak_db::consultations;
 use inspraak_domain::ValidationErrors;
+use inspraak_domain::ids::{ConsultationId, ConversationId};
 use std::collections::HashMap;
 
 /// Largest openData upload (the three files together).
@@ -23,7 +24,7 @@ pub const IMPORT_MAX_BYTES: usize = 50 * 1024 * 1024;
 pub async fn export(
     State(state): State<AppState>,
     session: Session,
-    Path((id, file)): Path<(String, String)>,
+    Path((id, file)): Path<(ConversationId, String)>,
 ) -> Result<Response, WebError> {
     let which: OpenDataFile = file.parse()?;
     let text = opendata::export(&state.app, session.caller(), &id, which).await?;
@@ -47,7 +48,7 @@ pub async fn export(
 pub async fn import(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<ConsultationId>,
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
     session.require_admin()?;

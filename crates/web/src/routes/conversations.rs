@@ -23,6 +23,7 @@ use inspraak_db::consultations;
 use inspraak_db::entity::statement;
 use inspraak_domain::ValidationErrors;
 use inspraak_domain::conversation::StatementState;
+use inspraak_domain::ids::{ConsultationId, ConversationId, StatementId};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -93,14 +94,15 @@ async fn show_page(
     form: FormData,
     errors: ValidationErrors,
 ) -> Result<ShowPage, WebError> {
-    let view = conversations::participant_view(&state.app, session.caller(), id).await?;
+    let id = ConversationId::from(id);
+    let view = conversations::participant_view(&state.app, session.caller(), &id).await?;
     let page = Page::new(state, session, &format!("/conversations/{id}")).with_notice(notice);
     let refusal = view
         .refusal
         .map(|r| page.t(&format!("refusal.{}", r.code())).to_owned());
     let consultation = &view.context.item.consultation;
     Ok(ShowPage {
-        id: id.to_owned(),
+        id: id.to_string(),
         question: view.conversation.question,
         consultation_slug: consultation.slug.clone(),
         consultation_title: consultation.title.clone(),
@@ -138,14 +140,14 @@ async fn show(
 /// A vote on one statement: agree, disagree or pass. Voting again changes the vote.
 async fn vote(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ConversationId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     conversations::vote(
         &state.app,
         session.caller(),
         &id,
-        form.get("statement"),
+        &StatementId::from(form.get("statement")),
         form.get("vote"),
     )
     .await?;
@@ -155,7 +157,7 @@ async fn vote(
 /// A participant adds a statement (waiting for a moderator when the conversation asks so).
 async fn add_statement(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ConversationId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let added =
@@ -200,7 +202,7 @@ async fn statement_object(
 /// A moderator publishes or hides a statement.
 async fn decide(
     State(state): State<AppState>,
-    Path((id, sid, decision)): Path<(String, String, String)>,
+    Path((id, sid, decision)): Path<(ConversationId, StatementId, String)>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
     let decision: StatementDecision = decision.parse()?;
@@ -244,7 +246,7 @@ async fn new_form(
 
 async fn create(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ConsultationId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let submitted = NewConversationForm {

@@ -18,6 +18,7 @@ use inspraak_app::moderation::DecisionKind;
 use inspraak_db::moderation;
 use inspraak_db::{comments, proposals, users};
 use inspraak_domain::ValidationErrors;
+use inspraak_domain::ids::UserId;
 use inspraak_domain::moderation::{ContentKind, ReportReason};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -360,7 +361,7 @@ async fn decide(
 
 async fn block(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     inspraak_app::moderation::block(&state.app, session.caller(), &id, form.get("reason")).await?;
@@ -369,7 +370,7 @@ async fn block(
 
 async fn unblock(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
     inspraak_app::moderation::unblock(&state.app, session.caller(), &id).await?;

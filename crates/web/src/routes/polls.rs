@@ -18,6 +18,7 @@ use inspraak_app::AppError;
 use inspraak_app::polls::PollForm;
 use inspraak_db::polls;
 use inspraak_domain::ValidationErrors;
+use inspraak_domain::ids::{ConsultationId, PollId};
 use inspraak_domain::participation::Action;
 
 pub fn routes() -> Router<AppState> {
@@ -169,7 +170,7 @@ pub async fn views(
 /// as a list of pairs rather than a map.
 async fn vote(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<PollId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let slug =
@@ -212,7 +213,7 @@ async fn new_form(
 
 async fn create(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ConsultationId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let submitted = PollForm {

@@ -19,6 +19,7 @@ use inspraak_app::AppError;
 use inspraak_db::entity::{custom_status, proposal};
 use inspraak_db::{moderation, proposals, users};
 use inspraak_domain::ValidationErrors;
+use inspraak_domain::ids::ProposalId;
 use inspraak_domain::participation::Action;
 use inspraak_domain::proposal::{
     AnswerStatus, ProposalInput, ProposalState, SupportProgress, open_for_participation,
@@ -357,7 +358,7 @@ async fn detail(
 
 async fn support(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ProposalId>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
     let added =
@@ -372,7 +373,7 @@ async fn support(
 
 async fn unsupport(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ProposalId>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
     inspraak_app::proposals::set_support(&state.app, session.caller(), &id, false).await?;
@@ -381,7 +382,7 @@ async fn unsupport(
 
 async fn withdraw(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ProposalId>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
     inspraak_app::proposals::withdraw(&state.app, session.caller(), &id).await?;
@@ -390,7 +391,7 @@ async fn withdraw(
 
 async fn answer(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ProposalId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let status = form.get("status").to_owned();

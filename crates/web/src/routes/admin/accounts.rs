@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use inspraak_db::verification::BatchSummary;
 use inspraak_db::{users, verification};
+use inspraak_domain::ids::UserId;
 use inspraak_domain::{Role, ValidationErrors};
 use serde::Deserialize;
 
@@ -99,7 +100,7 @@ async fn list(
 
 async fn set_role(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     accounts::set_role(&state.app, session.caller(), &id, form.get("role")).await?;
@@ -108,7 +109,7 @@ async fn set_role(
 
 async fn verify(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
     accounts::verify_manually(&state.app, session.caller(), &id).await?;
@@ -117,7 +118,7 @@ async fn verify(
 
 async fn unverify(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
     accounts::unverify(&state.app, session.caller(), &id).await?;

@@ -17,6 +17,7 @@ use inspraak_app::AppError;
 use inspraak_app::consultations::{self as consultation_cases, ConsultationDraft, CoverChange};
 use inspraak_db::consultations::{self, ConsultationSettings};
 use inspraak_db::proposals;
+use inspraak_domain::ids::ConsultationId;
 use inspraak_domain::{ConsultationInput, PhaseKind, Problem, ValidationErrors};
 use serde::Deserialize;
 
@@ -285,7 +286,7 @@ async fn refuse_edit(
 
 async fn update_texts(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ConsultationId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let input = input_from(&form);
@@ -297,7 +298,7 @@ async fn update_texts(
 
 async fn update_phases(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ConsultationId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     session.require_admin()?;
@@ -312,7 +313,7 @@ async fn update_phases(
 
 async fn update_settings(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ConsultationId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     session.require_admin()?;
@@ -327,7 +328,7 @@ async fn update_settings(
 
 async fn add_status(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ConsultationId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let label = form.get("status_label");
@@ -339,7 +340,7 @@ async fn add_status(
 
 async fn publish(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<ConsultationId>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let publish = form.checked("publish");
@@ -359,7 +360,7 @@ fn upload_error(err: axum::extract::multipart::MultipartError) -> WebError {
 async fn upload_cover(
     State(state): State<AppState>,
     session: Session,
-    Path(id): Path<String>,
+    Path(id): Path<ConsultationId>,
     mut multipart: Multipart,
 ) -> Result<Response, WebError> {
     session.require_admin()?;
