@@ -211,24 +211,11 @@ async fn residents_vote_on_statements_and_the_report_shows_groups_and_consensus(
     assert!(seen, "the new statement is offered for voting");
 }
 
-/// The shared data folder (../shared next to the repository, or `INSPRAAK_SHARED_DIR`).
-fn shared_dir() -> std::path::PathBuf {
-    [
-        std::env::var_os("INSPRAAK_SHARED_DIR").map(std::path::PathBuf::from),
-        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")),
-        Some(std::path::PathBuf::from("/work/shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.join("data/polis").is_dir())
-    .expect("the shared data folder (../shared next to the repository) is missing; set INSPRAAK_SHARED_DIR")
-}
-
 #[tokio::test]
 async fn a_polis_conversation_is_imported_from_open_data_and_analysed() {
     let (instance, mut admin) = instance_with_admin().await;
     let (id, _) = consultation(&mut admin, "Minimumloon", "proposals", &[]).await;
-    let seattle = shared_dir().join("data/polis/15-per-hour-seattle");
+    let seattle = inspraak_testdata::polis_dir("15-per-hour-seattle");
     let read = |f: &str| std::fs::read_to_string(seattle.join(f)).expect("openData file");
     let new = format!("/admin/consultations/{id}/conversations/new");
     let reader = admin.fork();
