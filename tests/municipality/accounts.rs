@@ -224,7 +224,7 @@ async fn forms_without_the_session_token_are_refused_and_change_nothing() {
 
 #[tokio::test]
 async fn registration_explains_every_problem_and_keeps_what_was_typed() {
-    let instance = inspraak_tests::spawn().await;
+    let instance = inspraak_tests::TestInstance::start().await;
     let mut visitor = instance.browser();
     let page = visitor
         .submit(

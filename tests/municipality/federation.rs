@@ -3,7 +3,7 @@
 //! delete on A removes the copy on B.
 
 use super::{ADMIN_PASSWORD, RESIDENT_PASSWORD, consultation, propose, resident};
-use inspraak_tests::{Browser, TestInstance, extract_between, spawn_named};
+use inspraak_tests::{Browser, TestInstance, extract_between};
 use std::future::Future;
 use std::time::Duration;
 
@@ -24,7 +24,7 @@ where
 
 /// An instance under `host` with an admin logged in.
 pub async fn named_with_admin(host: &str) -> (TestInstance, Browser) {
-    let instance = spawn_named(host).await;
+    let instance = TestInstance::builder().host(host).start().await;
     instance.create_admin("beheer", ADMIN_PASSWORD).await;
     let mut admin = instance.browser();
     admin.login("beheer", ADMIN_PASSWORD).await.expect(303);
