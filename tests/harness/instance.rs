@@ -5,50 +5,10 @@
 use crate::browser::Browser;
 use inspraak_server::Instance;
 use inspraak_server::config::Config;
-use sea_orm::ConnectionTrait;
+use inspraak_testdata::database::fresh_database_url;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::oneshot;
-
-/// The environment variable that selects PostgreSQL for the whole run.
-pub const DATABASE_ENV: &str = "INSPRAAK_TEST_DATABASE";
-
-/// Which database this run uses, as the report says.
-pub fn database_label() -> String {
-    match std::env::var(DATABASE_ENV) {
-        Ok(url) if url.starts_with("postgres") => "postgresql".into(),
-        Ok(other) if !other.is_empty() && other != "sqlite" => {
-            panic!("{DATABASE_ENV} must be `sqlite` or a postgres:// URL, not {other:?}")
-        }
-        _ => "sqlite".into(),
-    }
-}
-
-/// A fresh database URL for one instance: a new PostgreSQL database when
-/// `INSPRAAK_TEST_DATABASE` names a server, else empty (SQLite in the data folder).
-pub async fn fresh_database_url() -> String {
-    match std::env::var(DATABASE_ENV) {
-        Ok(url) if url.starts_with("postgres") => fresh_postgres_database(&url).await,
-        _ => String::new(),
-    }
-}
-
-/// Makes a fresh, empty database on the PostgreSQL server named by `admin_url`.
-pub async fn fresh_postgres_database(admin_url: &str) -> String {
-    let name = format!("inspraak_test_{}", uuid::Uuid::new_v4().simple());
-    let tmp = std::env::temp_dir();
-    let admin = inspraak_db::Database::connect(admin_url, &tmp, 1)
-        .await
-        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin_url} ({e}); start it (scripts/test does) or unset {DATABASE_ENV}"));
-    admin
-        .conn
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
-    let mut url = url::Url::parse(admin_url).expect("postgres URL");
-    url.set_path(&format!("/{name}"));
-    url.to_string()
-}
 
 /// Limits and switches a test may change from the generous test defaults.
 #[derive(Debug, Clone, Copy)]

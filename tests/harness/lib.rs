@@ -14,8 +14,6 @@ pub mod page;
 pub mod signing;
 
 pub use browser::Browser;
-pub use instance::{
-    DATABASE_ENV, InstanceBuilder, Limits, Mode, Stopped, TestInstance, database_label,
-    fresh_database_url, test_config,
-};
+pub use inspraak_testdata::database::{DATABASE_ENV, database_label, fresh_database_url};
+pub use instance::{InstanceBuilder, Limits, Mode, Stopped, TestInstance, test_config};
 pub use page::{Element, Page, extract_all, extract_between};

@@ -1,6 +1,9 @@
-//! The read-only shared data folder (`../shared` next to the repository) that tests and
-//! benchmarks read pol.is conversations from. One lookup for every crate, used only as a
-//! dev-dependency.
+//! Test data for every crate's tests and benchmarks, used only as a dev-dependency: the
+//! read-only shared data folder (`../shared` next to the repository) that pol.is conversations
+//! are read from, and a fresh database per test (SQLite, or PostgreSQL when
+//! `INSPRAAK_TEST_DATABASE` names a server).
+
+pub mod database;
 
 use std::path::{Path, PathBuf};
 
