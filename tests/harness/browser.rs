@@ -112,6 +112,17 @@ impl Browser {
         self.send(request).await
     }
 
+    /// POST a form asking for JSON, so that a refusal comes back as `{"error": code, …}`
+    /// (see [`Page::error_code`]) instead of a translated page.
+    pub async fn post_json(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header("accept", "application/json")
+            .form(fields);
+        self.send(request).await
+    }
+
     /// An API call with a bearer token (or none) and an optional JSON body.
     pub async fn api(
         &mut self,

@@ -2,7 +2,7 @@
 //! fresh database (SQLite in a temporary folder, or a new PostgreSQL database when
 //! `INSPRAAK_TEST_DATABASE` holds a `postgres://` URL), and a small cookie-keeping browser.
 //!
-//! ```ignore
+//! ```text
 //! let a = TestInstance::builder().host("gemeente-a.test").start().await;
 //! let killable = TestInstance::builder().host("gemeente-b.test").process().start().await;
 //! let strict = TestInstance::builder().limits(Limits { logins_per_minute: 2, ..Limits::default() }).start().await;

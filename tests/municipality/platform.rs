@@ -100,7 +100,24 @@ async fn pages_carry_security_headers_and_errors_are_pages() {
     assert!(css.body.contains(".skip-link"));
     let missing = browser.get("/no/such/page").await;
     missing.expect(404);
-    assert!(missing.body.contains("Pagina niet gevonden"));
+    assert_eq!(
+        missing
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/html; charset=utf-8"),
+        "a page for people"
+    );
+    assert!(
+        missing.body.contains("<html lang=\"nl\">") && missing.body.contains("<h1>"),
+        "{}",
+        missing.body
+    );
+    assert_eq!(
+        browser.get_json("/no/such/page").await.error_code(),
+        "not_found",
+        "the same refusal for programs"
+    );
     let body_too_big = browser
         .post("/login", &[("username", &"x".repeat(2 * 1024 * 1024))])
         .await;
