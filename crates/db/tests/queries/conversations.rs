@@ -84,7 +84,7 @@ async fn a_new_vote_on_a_statement_changes_the_old_one() {
         conversations::voted_by(&*db, &id, &bram)
             .await
             .expect("voted by"),
-        [bomen.clone()]
+        vec![bomen.clone()]
     );
 }
 

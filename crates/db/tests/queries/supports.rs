@@ -96,5 +96,5 @@ async fn support_counts_are_per_proposal_and_say_who_supports_what() {
     let by_anna = proposals::supported_by(&*db, &anna, &ids)
         .await
         .expect("supported by");
-    assert_eq!(by_anna.into_iter().collect::<Vec<_>>(), [bomen.clone()]);
+    assert_eq!(by_anna.into_iter().collect::<Vec<_>>(), vec![bomen]);
 }
