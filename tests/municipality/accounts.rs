@@ -110,7 +110,10 @@ async fn a_resident_registers_verifies_with_a_letter_code_and_logs_in_again() {
     assert!(wrong.has_id("login-failed"), "the failure is explained");
     let again = anna.login("anna", RESIDENT_PASSWORD).await;
     assert_eq!(again.status, 303);
-    assert!(verification(&anna.get("/account").await).0, "still verified");
+    assert!(
+        verification(&anna.get("/account").await).0,
+        "still verified"
+    );
 }
 
 #[tokio::test]
