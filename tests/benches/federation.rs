@@ -15,7 +15,7 @@
 use axum::Router;
 use axum::routing::post;
 use inspraak_tests::signing::{Sender, client_for, send_with, signed_headers};
-use inspraak_tests::{Browser, TestInstance, spawn_named};
+use inspraak_tests::{Browser, TestInstance};
 use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -50,7 +50,7 @@ fn main() {
 
 /// An instance with an admin and a published consultation in its proposals phase.
 async fn instance_with_consultation(host: &str) -> (TestInstance, Browser, String) {
-    let instance = spawn_named(host).await;
+    let instance = TestInstance::builder().host(host).start().await;
     instance.create_admin("beheer", PASSWORD).await;
     let mut admin = instance.browser();
     admin.login("beheer", PASSWORD).await.expect(303);
@@ -103,7 +103,10 @@ async fn inbox() {
     let total = env_number("BENCH_INBOX", 2000);
     let concurrency = env_number("BENCH_CONCURRENCY", 16) as usize;
     let (target, mut admin, slug) = instance_with_consultation("inbox-target.test").await;
-    let sender_instance = spawn_named("inbox-sender.test").await;
+    let sender_instance = TestInstance::builder()
+        .host("inbox-sender.test")
+        .start()
+        .await;
     let sender = Arc::new(Sender::of(&sender_instance, "/organization", "/organization").await);
     let proposal = proposal(&target, &mut admin, &slug, "Doelwit").await;
     let host = format!("{}:{}", target.host, target.port);

@@ -21,10 +21,12 @@ async fn vote_everything(browser: &mut Browser, id: &str, camp: usize) {
         page.expect(200);
         let Some(statement) = extract_between(&page.body, "name=\"statement\" value=\"", "\"")
         else {
-            assert!(
-                page.body.contains("op alle stellingen gestemd"),
-                "{}",
-                page.body
+            assert!(page.has_id("all-voted"), "{}", page.body);
+            let progress = page.element("conversation-progress");
+            assert_eq!(
+                progress.data("voted"),
+                progress.data("total"),
+                "every statement was voted on"
             );
             return;
         };
@@ -73,7 +75,7 @@ async fn residents_vote_on_statements_and_the_report_shows_groups_and_consensus(
         )
         .await;
     refused.expect(422);
-    assert!(refused.body.contains("Stellingen om mee te beginnen"));
+    refused.expect_problem("statements", "required");
     let created = admin
         .submit(
             &new,
@@ -118,9 +120,10 @@ async fn residents_vote_on_statements_and_the_report_shows_groups_and_consensus(
         let path = format!("/conversations/{conversation}/report");
         async move {
             let page = visitor.get(&path).await;
-            page.body
-                .contains("12 deelnemers, 2 groepen")
-                .then_some(page.body)
+            let summary = page.by_id("report-summary")?;
+            (summary.data("participants").as_deref() == Some("12")
+                && summary.data("groups").as_deref() == Some("2"))
+            .then_some(page.body)
         }
     })
     .await;
@@ -211,24 +214,11 @@ async fn residents_vote_on_statements_and_the_report_shows_groups_and_consensus(
     assert!(seen, "the new statement is offered for voting");
 }
 
-/// The shared data folder (../shared next to the repository, or `INSPRAAK_SHARED_DIR`).
-fn shared_dir() -> std::path::PathBuf {
-    [
-        std::env::var_os("INSPRAAK_SHARED_DIR").map(std::path::PathBuf::from),
-        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared")),
-        Some(std::path::PathBuf::from("/work/shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.join("data/polis").is_dir())
-    .expect("the shared data folder (../shared next to the repository) is missing; set INSPRAAK_SHARED_DIR")
-}
-
 #[tokio::test]
 async fn a_polis_conversation_is_imported_from_open_data_and_analysed() {
     let (instance, mut admin) = instance_with_admin().await;
     let (id, _) = consultation(&mut admin, "Minimumloon", "proposals", &[]).await;
-    let seattle = shared_dir().join("data/polis/15-per-hour-seattle");
+    let seattle = inspraak_testdata::polis_dir("15-per-hour-seattle");
     let read = |f: &str| std::fs::read_to_string(seattle.join(f)).expect("openData file");
     let new = format!("/admin/consultations/{id}/conversations/new");
     let reader = admin.fork();
@@ -277,9 +267,10 @@ async fn a_polis_conversation_is_imported_from_open_data_and_analysed() {
         let path = report.clone();
         async move {
             let page = visitor.get(&path).await;
-            page.body
-                .contains("339 deelnemers, 2 groepen")
-                .then_some(page.body)
+            let summary = page.by_id("report-summary")?;
+            (summary.data("participants").as_deref() == Some("339")
+                && summary.data("groups").as_deref() == Some("2"))
+            .then_some(page.body)
         }
     })
     .await;
@@ -335,12 +326,14 @@ async fn pre_moderated_statements_wait_for_a_moderator() {
         )
         .await
         .expect(303);
-    assert!(
-        resident
-            .get(&path)
-            .await
-            .body
-            .contains("op alle stellingen gestemd")
+    let done = resident.get(&path).await;
+    assert!(done.has_id("all-voted"), "nothing else is offered");
+    assert_eq!(
+        done.element("conversation-progress")
+            .data("total")
+            .as_deref(),
+        Some("1"),
+        "the waiting statement is not counted yet"
     );
     // The moderator allows it; then it is offered.
     let staff_view = admin.get(&path).await;
@@ -355,11 +348,11 @@ async fn pre_moderated_statements_wait_for_a_moderator() {
         .submit(&path, &format!("{path}/statements/{pending}/approve"), &[])
         .await
         .expect(303);
-    assert!(
-        resident
-            .get(&path)
-            .await
-            .body
-            .contains("Een waterspeelplaats")
+    let offered = resident.get(&path).await;
+    assert!(offered.body.contains("Een waterspeelplaats"));
+    assert_eq!(
+        offered.element("statement-card").data("statement"),
+        Some(pending),
+        "the approved statement is the one offered"
     );
 }

@@ -3,12 +3,16 @@
 
 use super::federation::{follow, named_with_admin};
 use super::{ADMIN_PASSWORD, consultation, propose, resident_of};
-use inspraak_tests::ProcessInstance;
+use inspraak_tests::TestInstance;
 use std::time::Duration;
 
 #[tokio::test]
 async fn activities_survive_a_killed_origin_and_a_stopped_follower() {
-    let mut a = ProcessInstance::start("gemeente-a.test").await;
+    let mut a = TestInstance::builder()
+        .host("gemeente-a.test")
+        .process()
+        .start()
+        .await;
     a.create_admin("beheer", ADMIN_PASSWORD).await;
     let mut admin_a = a.browser();
     admin_a.login("beheer", ADMIN_PASSWORD).await.expect(303);
@@ -83,7 +87,7 @@ async fn activities_survive_a_killed_origin_and_a_stopped_follower() {
 }
 
 /// Deliveries not yet made, from A's database.
-async fn pending_deliveries(a: &ProcessInstance) -> u64 {
+async fn pending_deliveries(a: &TestInstance) -> u64 {
     let db = a.database().await;
     inspraak_db::outbox::queue_by_host(&db.conn)
         .await

@@ -3,7 +3,7 @@
 //! delete on A removes the copy on B.
 
 use super::{ADMIN_PASSWORD, RESIDENT_PASSWORD, consultation, propose, resident};
-use inspraak_tests::{Browser, TestInstance, extract_between, spawn_named};
+use inspraak_tests::{Browser, TestInstance, extract_between};
 use std::future::Future;
 use std::time::Duration;
 
@@ -24,7 +24,7 @@ where
 
 /// An instance under `host` with an admin logged in.
 pub async fn named_with_admin(host: &str) -> (TestInstance, Browser) {
-    let instance = spawn_named(host).await;
+    let instance = TestInstance::builder().host(host).start().await;
     instance.create_admin("beheer", ADMIN_PASSWORD).await;
     let mut admin = instance.browser();
     admin.login("beheer", ADMIN_PASSWORD).await.expect(303);
@@ -76,7 +76,7 @@ async fn a_neighbour_follows_a_consultation_and_sees_and_answers_what_happens_th
         let mut admin = admin_b.fork();
         async move {
             let page = admin.get("/admin/federation").await;
-            page.body.contains("Geaccepteerd").then_some(())
+            (page.data("accepted").as_deref() == Some("true")).then_some(())
         }
     })
     .await;
@@ -86,8 +86,10 @@ async fn a_neighbour_follows_a_consultation_and_sees_and_answers_what_happens_th
     nearby.expect(200);
     assert!(nearby.body.contains("Stationsplein"), "{}", nearby.body);
     assert!(
-        nearby.body.contains("Van gemeente-a.test"),
-        "{}",
+        nearby
+            .data("origin")
+            .is_some_and(|origin| origin.starts_with(&format!("{}/", a.base))),
+        "marked with its origin: {}",
         nearby.body
     );
     let copy_path = format!(
@@ -185,7 +187,23 @@ async fn a_neighbour_follows_a_consultation_and_sees_and_answers_what_happens_th
         )
         .await;
     assert_eq!(refused.status, 403, "{}", refused.body);
-    assert!(refused.body.contains("zichtbaar bent in het fediverse"));
+    let token = bram.get(&copy_proposal_path).await.csrf();
+    let reason = bram
+        .post_json(
+            &format!("{copy_proposal_path}/comments"),
+            &[
+                ("csrf_token", &token),
+                ("body", "Anoniem elders?"),
+                ("stance", "for"),
+            ],
+        )
+        .await;
+    reason.expect(403);
+    assert_eq!(
+        reason.error_code(),
+        "fediverse_hidden",
+        "only residents who appear by name take part elsewhere"
+    );
     bram.submit(
         "/account",
         "/account/fediverse",

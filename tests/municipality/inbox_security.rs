@@ -120,6 +120,13 @@ async fn the_inbox_refuses_bad_input_with_the_right_status_and_changes_nothing()
     assert_eq!(status, 202, "flag: {text}");
     let queue = admin_a.get("/moderation").await;
     assert!(queue.body.contains("Dit lijkt reclame."), "{}", queue.body);
+    assert_eq!(
+        queue
+            .element(&format!("moderation-proposal-{proposal}"))
+            .data("reports")
+            .as_deref(),
+        Some("1")
+    );
 
     // After the admin blocks the sender's domain, its activities are refused.
     admin_a

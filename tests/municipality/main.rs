@@ -26,7 +26,7 @@ pub const RESIDENT_PASSWORD: &str = "inwoner-wachtwoord-1";
 
 /// An instance with an admin, and a browser logged in as that admin.
 pub async fn instance_with_admin() -> (TestInstance, Browser) {
-    let instance = inspraak_tests::spawn().await;
+    let instance = inspraak_tests::TestInstance::start().await;
     instance.create_admin("beheer", ADMIN_PASSWORD).await;
     let mut admin = instance.browser();
     admin.login("beheer", ADMIN_PASSWORD).await.expect(303);

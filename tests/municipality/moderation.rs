@@ -49,10 +49,7 @@ async fn reports_hide_automatically_and_moderators_decide_block_and_are_audited(
         .submit(&report, &report, &[("reason", "other")])
         .await;
     missing.expect(422);
-    assert!(
-        missing.body.contains("Vul dit in."),
-        "'other' needs an explanation"
-    );
+    missing.expect_problem("note", "required");
     for _ in 0..2 {
         reporters[0]
             .submit(&report, &report, &[("reason", "offensive")])
@@ -81,12 +78,19 @@ async fn reports_hide_automatically_and_moderators_decide_block_and_are_audited(
         .submit(&report, &report, &[("reason", "spam")])
         .await
         .expect(303);
-    let public = instance.browser().get(&page).await.body;
+    let public = instance.browser().get(&page).await;
     assert!(
-        !public.contains("idioten"),
+        !public.body.contains("idioten"),
         "hidden after three distinct reporters"
     );
-    assert!(public.contains("automatisch verborgen"));
+    assert_eq!(
+        public
+            .element(&format!("comment-{comment}"))
+            .data("state")
+            .as_deref(),
+        Some("hidden"),
+        "a note stands in its place"
+    );
     let api = instance
         .browser()
         .get(&format!("/api/v1/consultations/{slug}/comments"))
@@ -108,6 +112,9 @@ async fn reports_hide_automatically_and_moderators_decide_block_and_are_audited(
         3,
         "one line per report"
     );
+    let item = queue.element(&format!("moderation-comment-{comment}"));
+    assert_eq!(item.data("reports").as_deref(), Some("3"));
+    assert_eq!(item.data("hidden").as_deref(), Some("true"));
 
     // Show it again, then hide it for good with a public reason.
     let shown = mod_browser
@@ -122,12 +129,14 @@ async fn reports_hide_automatically_and_moderators_decide_block_and_are_audited(
         Some("/moderation?notice=decided")
     );
     assert!(instance.browser().get(&page).await.body.contains("idioten"));
-    assert!(
+    assert_eq!(
         mod_browser
             .get("/moderation")
             .await
-            .body
-            .contains("Er zijn geen open meldingen."),
+            .element("reported")
+            .data("count")
+            .as_deref(),
+        Some("0"),
         "reports are closed"
     );
     mod_browser
@@ -146,8 +155,17 @@ async fn reports_hide_automatically_and_moderators_decide_block_and_are_audited(
         )
         .await
         .expect(303);
-    let public = instance.browser().get(&page).await.body;
-    assert!(!public.contains("idioten") && public.contains("Schelden is niet toegestaan"));
+    let public = instance.browser().get(&page).await;
+    assert!(
+        !public.body.contains("idioten") && public.body.contains("Schelden is niet toegestaan")
+    );
+    assert_eq!(
+        public
+            .element(&format!("comment-{comment}"))
+            .data("state")
+            .as_deref(),
+        Some("hidden")
+    );
     let token = troll.get(&page).await.csrf();
     troll
         .post(
@@ -175,7 +193,15 @@ async fn reports_hide_automatically_and_moderators_decide_block_and_are_audited(
         )
         .await;
     refused.expect(403);
-    assert!(refused.body.contains("Account geblokkeerd"));
+    let token = troll.get(&page).await.csrf();
+    let reason = troll
+        .post_json(
+            &format!("/consultations/{slug}/comments"),
+            &[("csrf_token", &token), ("body", "Ik ben terug")],
+        )
+        .await;
+    reason.expect(403);
+    assert_eq!(reason.error_code(), "blocked");
     troll.get(&page).await.expect(200);
     assert!(
         mod_browser
@@ -254,7 +280,14 @@ async fn pre_moderation_keeps_contributions_private_until_approved() {
         .get(&format!("/proposals/{id}?notice=proposal_pending"))
         .await;
     own.expect(200);
-    assert!(own.body.contains("Wacht op moderatie") && own.body.contains("bekijkt je voorstel"));
+    assert_eq!(
+        own.element(&format!("proposal-{id}"))
+            .data("state")
+            .as_deref(),
+        Some("pending"),
+        "the author sees it waits for a moderator"
+    );
+    assert!(own.has_id("notice"), "and is told so");
 
     let mut other = instance.browser();
     other.get(&format!("/proposals/{id}")).await.expect(404);
@@ -296,8 +329,20 @@ async fn pre_moderation_keeps_contributions_private_until_approved() {
             .contains("Een reactie ter goedkeuring")
     );
 
-    let queue = admin.get("/moderation").await.body;
-    assert!(queue.contains("ter goedkeuring"));
+    let queue = admin.get("/moderation").await;
+    assert!(queue.body.contains("ter goedkeuring"));
+    assert_eq!(
+        queue.element("pending").data("count").as_deref(),
+        Some("2"),
+        "the proposal and the comment wait"
+    );
+    assert_eq!(
+        queue
+            .element(&format!("moderation-proposal-{id}"))
+            .data("pending")
+            .as_deref(),
+        Some("true")
+    );
     admin
         .submit(
             "/moderation",

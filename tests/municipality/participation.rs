@@ -41,7 +41,15 @@ async fn residents_propose_support_comment_and_read_the_official_answer() {
         )
         .await;
     refused.expect(403);
-    assert!(refused.body.contains("Alleen voor bevestigde inwoners"));
+    let token = chantal.get(&format!("/proposals/{id}")).await.csrf();
+    let reason = chantal
+        .post_json(
+            &format!("/proposals/{id}/support"),
+            &[("csrf_token", &token)],
+        )
+        .await;
+    reason.expect(403);
+    assert_eq!(reason.error_code(), "verification_required");
     let count = || async {
         instance
             .browser()
@@ -78,7 +86,14 @@ async fn residents_propose_support_comment_and_read_the_official_answer() {
         .json();
     assert_eq!(detail["threshold_reached"], true);
     let page = bram.get(&format!("/proposals/{id}")).await;
-    assert!(page.body.contains("2 steunbetuigingen") && page.body.contains("doel gehaald"));
+    let progress = page.element(&format!("proposal-{id}"));
+    assert_eq!(progress.data_within("support-count").as_deref(), Some("2"));
+    assert_eq!(progress.data_within("threshold").as_deref(), Some("2"));
+    assert_eq!(
+        progress.data_within("reached").as_deref(),
+        Some("true"),
+        "the threshold is shown as reached"
+    );
     assert!(page.body.contains("<progress"), "progress bar");
     bram.submit(
         &format!("/proposals/{id}"),
@@ -143,10 +158,10 @@ async fn residents_propose_support_comment_and_read_the_official_answer() {
     let page = anna.get(&format!("/proposals/{id}")).await;
     let depths = extract_all(&page.body, "class=\"comment depth-", " ");
     assert_eq!(depths, ["0", "1", "2"], "three levels, in reading order");
-    assert!(
-        page.body.contains("stance-against")
-            && page.body.contains("stance-for")
-            && page.body.contains("stance-neutral")
+    assert_eq!(
+        page.data_all("stance"),
+        ["against", "for", "neutral"],
+        "each comment keeps its stance"
     );
 
     // Editing: the author within the window; nobody else.
@@ -183,7 +198,13 @@ async fn residents_propose_support_comment_and_read_the_official_answer() {
     .await
     .expect(303);
     let page = anna.get(&format!("/proposals/{id}")).await;
-    assert!(page.body.contains("verwijderd door de schrijver"));
+    assert_eq!(
+        page.element(&format!("comment-{first}"))
+            .data("state")
+            .as_deref(),
+        Some("deleted"),
+        "a placeholder stays"
+    );
     assert!(!page.body.contains("Bomen geven soms overlast."));
     assert!(page.body.contains("Niet als je de goede soort kiest."));
 
@@ -226,9 +247,16 @@ async fn residents_propose_support_comment_and_read_the_official_answer() {
     .await
     .expect(403);
     let page = anna.get(&format!("/proposals/{id}")).await;
-    assert!(
-        page.body.contains("Overgenomen") && page.body.contains("In behandeling"),
+    assert_eq!(
+        page.data("count").as_deref(),
+        Some("2"),
         "both answers in the history"
+    );
+    assert_eq!(
+        page.element(&format!("proposal-{id}"))
+            .data("status")
+            .as_deref(),
+        Some("accepted")
     );
     assert!(page.body.contains("<strong>zes</strong>"));
     let api = instance
@@ -263,11 +291,13 @@ async fn residents_propose_support_comment_and_read_the_official_answer() {
         )
         .await;
     closed.expect(409);
-    assert!(
+    assert_eq!(
         anna.get(&format!("/proposals/{mine}"))
             .await
-            .body
-            .contains("Ingetrokken")
+            .element(&format!("proposal-{mine}"))
+            .data("state")
+            .as_deref(),
+        Some("withdrawn")
     );
     let token = anna.get("/account").await.csrf();
     anna.post(
@@ -317,7 +347,7 @@ async fn verified_residents_vote_and_may_change_their_ballot_until_the_poll_clos
         )
         .await;
     invalid.expect(422);
-    assert!(invalid.body.contains("Dit is geen geldige datum."));
+    invalid.expect_problem("closes_at", "invalid_date");
 
     let polls = instance
         .browser()
@@ -396,15 +426,28 @@ async fn verified_residents_vote_and_may_change_their_ballot_until_the_poll_clos
     assert_eq!(results[0]["voters"], 1, "refused ballots changed nothing");
     assert_eq!(results[0]["options"][1]["votes"], 1);
 
-    let html = anna.get(&page).await.body;
-    assert!(html.contains("Stem wijzigen"), "the ballot can be changed");
+    let html = anna.get(&page).await;
+    let shown = html.element(&format!("poll-{poll}"));
+    assert_eq!(
+        (
+            shown.data("voted").as_deref(),
+            shown.data("can-vote").as_deref()
+        ),
+        (Some("true"), Some("true")),
+        "the ballot can be changed"
+    );
 
     // Proposing is not part of a voting phase.
     let refused = anna
         .get(&format!("/consultations/{slug}/proposals/new"))
         .await;
     refused.expect(403);
-    assert!(refused.body.contains("Kan niet in deze fase"));
+    assert_eq!(
+        anna.get_json(&format!("/consultations/{slug}/proposals/new"))
+            .await
+            .error_code(),
+        "not_in_this_phase"
+    );
     let token = anna.get("/account").await.csrf();
     anna.post(
         &format!("/consultations/{slug}/proposals"),
@@ -475,11 +518,14 @@ async fn results_after_closing_stay_hidden_from_the_public_until_then() {
         .json();
     assert_eq!(public[0]["results_visible"], false);
     assert!(public[0]["voters"].is_null() && public[0]["options"][0]["votes"].is_null());
-    assert!(
+    assert_eq!(
         anna.get(&format!("/consultations/{slug}"))
             .await
-            .body
-            .contains("zodra de peiling gesloten is")
+            .element(&format!("poll-{poll}"))
+            .data("results")
+            .as_deref(),
+        Some("later"),
+        "the page says results come after closing"
     );
     let staff = admin
         .get(&format!("/admin/consultations/{id}/export.json"))
@@ -523,5 +569,8 @@ async fn verification_can_be_required_for_proposing_and_commenting() {
     assert_eq!(ok.status, 303, "{}", ok.body);
     let mut anonymous = instance.browser();
     let page = anonymous.get(&format!("/consultations/{slug}")).await.body;
-    assert!(page.contains("Log in om mee te doen"));
+    assert!(
+        page.contains(&format!("href=\"/login?next=/consultations/{slug}\"")),
+        "an invitation to log in"
+    );
 }

@@ -2,7 +2,7 @@
 
 #[tokio::test]
 async fn health_answers_when_the_database_does() {
-    let instance = inspraak_tests::spawn().await;
+    let instance = inspraak_tests::TestInstance::start().await;
     let mut browser = instance.browser();
     let health = browser.get("/healthz").await;
     health.expect(200);
@@ -11,7 +11,7 @@ async fn health_answers_when_the_database_does() {
 
 #[tokio::test]
 async fn dutch_by_default_english_and_frisian_on_request() {
-    let instance = inspraak_tests::spawn().await;
+    let instance = inspraak_tests::TestInstance::start().await;
     let mut browser = instance.browser();
     let home = browser.get("/").await;
     assert!(
@@ -44,7 +44,7 @@ async fn dutch_by_default_english_and_frisian_on_request() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_the_api() {
-    let instance = inspraak_tests::spawn().await;
+    let instance = inspraak_tests::TestInstance::start().await;
     let mut browser = instance.browser();
     let doc = browser.get("/api/v1/openapi.json").await;
     doc.expect(200);
@@ -64,7 +64,7 @@ async fn the_openapi_document_describes_the_api() {
 
 #[tokio::test]
 async fn bad_api_queries_get_a_json_400() {
-    let instance = inspraak_tests::spawn().await;
+    let instance = inspraak_tests::TestInstance::start().await;
     let mut browser = instance.browser();
     for query in ["limit=0", "limit=101", "limit=abc", "offset=-1"] {
         let page = browser.get(&format!("/api/v1/consultations?{query}")).await;
@@ -82,7 +82,7 @@ async fn bad_api_queries_get_a_json_400() {
 
 #[tokio::test]
 async fn pages_carry_security_headers_and_errors_are_pages() {
-    let instance = inspraak_tests::spawn().await;
+    let instance = inspraak_tests::TestInstance::start().await;
     let mut browser = instance.browser();
     let page = browser.get("/").await;
     let header = |name: &str| {
@@ -112,7 +112,24 @@ async fn pages_carry_security_headers_and_errors_are_pages() {
     assert_eq!(cache, Some("public, max-age=31536000, immutable"));
     let missing = browser.get("/no/such/page").await;
     missing.expect(404);
-    assert!(missing.body.contains("Pagina niet gevonden"));
+    assert_eq!(
+        missing
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/html; charset=utf-8"),
+        "a page for people"
+    );
+    assert!(
+        missing.body.contains("<html lang=\"nl\">") && missing.body.contains("<h1>"),
+        "{}",
+        missing.body
+    );
+    assert_eq!(
+        browser.get_json("/no/such/page").await.error_code(),
+        "not_found",
+        "the same refusal for programs"
+    );
     let body_too_big = browser
         .post("/login", &[("username", &"x".repeat(2 * 1024 * 1024))])
         .await;
@@ -121,7 +138,7 @@ async fn pages_carry_security_headers_and_errors_are_pages() {
 
 #[tokio::test]
 async fn the_run_uses_the_database_it_was_asked_for() {
-    let instance = inspraak_tests::spawn().await;
+    let instance = inspraak_tests::TestInstance::start().await;
     let db = instance.database().await;
     match inspraak_tests::database_label().as_str() {
         "postgresql" => assert_eq!(db.kind, inspraak_db::DatabaseKind::Postgres),
@@ -157,14 +174,13 @@ async fn log_in_limits_follow_the_client_behind_a_trusted_proxy_only() {
         statuses
     }
 
-    let behind_proxy = inspraak_tests::spawn_limited(
-        &[],
-        Limits {
+    let behind_proxy = inspraak_tests::TestInstance::builder()
+        .limits(Limits {
             logins_per_minute: 2,
             trust_forwarded_for: true,
-        },
-    )
-    .await;
+        })
+        .start()
+        .await;
     assert_eq!(
         attempts(&behind_proxy, "198.51.100.1", "iemand").await,
         [401, 401, 429]
@@ -180,14 +196,13 @@ async fn log_in_limits_follow_the_client_behind_a_trusted_proxy_only() {
         [429, 429, 429]
     );
 
-    let direct = inspraak_tests::spawn_limited(
-        &[],
-        Limits {
+    let direct = inspraak_tests::TestInstance::builder()
+        .limits(Limits {
             logins_per_minute: 2,
             trust_forwarded_for: false,
-        },
-    )
-    .await;
+        })
+        .start()
+        .await;
     assert_eq!(
         attempts(&direct, "198.51.100.1", "iemand").await,
         [401, 401, 429]

@@ -8,7 +8,6 @@
 
 use inspraak_consensus::{ConversationState, Vote, VoteEvent, analyze, opendata, replay};
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::time::Instant;
 
 fn peak_memory_mib() -> f64 {
@@ -112,12 +111,8 @@ fn run_synthetic(spec: &str) {
 }
 
 fn run_shipped() {
-    let root = std::env::var_os("INSPRAAK_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-        .join("data/polis");
     for name in ["15-per-hour-seattle", "london.youth.policing"] {
-        let dir = root.join(name);
+        let dir = inspraak_testdata::polis_dir(name);
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
         let votes = read("votes.csv");
         let Ok(data) = opendata::parse(

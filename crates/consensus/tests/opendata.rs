@@ -8,15 +8,9 @@
 
 use inspraak_consensus::{adjusted_rand_index, opendata, replay};
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 
 fn load(name: &str) -> (opendata::OpenData, u64) {
-    let dir = shared_dir().join("data/polis").join(name);
-    assert!(
-        dir.is_dir(),
-        "openData conversation missing at {}",
-        dir.display()
-    );
+    let dir = inspraak_testdata::polis_dir(name);
     let read = |file: &str| {
         std::fs::read_to_string(dir.join(file))
             .unwrap_or_else(|e| panic!("cannot read {name}/{file}: {e}"))
@@ -75,21 +69,4 @@ fn both_conversations_get_polis_number_of_groups() {
             "{name}: groups unrelated to pol.is's (ARI {ari})"
         );
     }
-}
-
-/// The shared data folder: `INSPRAAK_SHARED_DIR`, else `../shared` next to the repository,
-/// else `/work/shared`. Missing data is an error, never a skip.
-fn shared_dir() -> PathBuf {
-    let candidates = [
-        std::env::var_os("INSPRAAK_SHARED_DIR").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.join("data/polis").is_dir())
-        .unwrap_or_else(|| {
-            panic!("the shared data folder (../shared next to the repository, with data/polis) is missing; set INSPRAAK_SHARED_DIR to it")
-        })
 }

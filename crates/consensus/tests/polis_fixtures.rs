@@ -22,15 +22,7 @@ const FIXTURES: [&str; 3] = [
 const PRECISION: f64 = 1e-10;
 
 fn fixture_dir(name: &str) -> PathBuf {
-    let dir = shared_dir()
-        .join("data/polis/polismath-fixtures")
-        .join(name);
-    assert!(
-        dir.is_dir(),
-        "pol.is fixtures missing at {}: the shared data folder (../shared next to the repository) is required",
-        dir.display()
-    );
-    dir
+    inspraak_testdata::polis_dir("polismath-fixtures").join(name)
 }
 
 fn read(name: &str, file: &str) -> Value {
@@ -498,21 +490,4 @@ fn a_cold_run_finds_as_many_groups_as_polis() {
             state.last_k
         );
     }
-}
-
-/// The shared data folder: `INSPRAAK_SHARED_DIR`, else `../shared` next to the repository,
-/// else `/work/shared`. Missing data is an error, never a skip.
-fn shared_dir() -> PathBuf {
-    let candidates = [
-        std::env::var_os("INSPRAAK_SHARED_DIR").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")),
-        Some(PathBuf::from("/work/shared")),
-    ];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(|p| p.join("data/polis").is_dir())
-        .unwrap_or_else(|| {
-            panic!("the shared data folder (../shared next to the repository, with data/polis) is missing; set INSPRAAK_SHARED_DIR to it")
-        })
 }

@@ -171,21 +171,7 @@ async fn serve_demo_shows_a_dutch_municipality_with_consultations_in_different_p
 #[test]
 fn an_analyst_analyses_an_opendata_conversation_and_bad_files_are_named() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let shared = [
-        std::env::var_os("INSPRAAK_SHARED_DIR").map(std::path::PathBuf::from),
-        Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")),
-        Some(std::path::PathBuf::from("/work/shared")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.join("data/polis").is_dir())
-    .expect("the shared data folder (../shared next to the repository) is missing; set INSPRAAK_SHARED_DIR");
-    let seattle = shared.join("data/polis/15-per-hour-seattle");
-    assert!(
-        seattle.is_dir(),
-        "the shared openData folder is required at {}",
-        seattle.display()
-    );
+    let seattle = inspraak_testdata::polis_dir("15-per-hour-seattle");
     let out = inspraak(dir.path())
         .args(["conversation", "analyze", "--json"])
         .arg(&seattle)
