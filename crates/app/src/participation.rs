@@ -7,6 +7,7 @@ use inspraak_db::consultations::{self, ConsultationSettings, ConsultationWithPha
 use inspraak_db::entity::{comment, proposal};
 use inspraak_db::proposals;
 use inspraak_domain::PhaseRules;
+use inspraak_domain::comment::CommentState;
 use inspraak_domain::participation::{self, Action, Refusal};
 use inspraak_domain::proposal::ProposalState;
 
@@ -82,7 +83,37 @@ pub fn proposal_visible(p: &proposal::Model, caller: Caller<'_>) -> bool {
 
 /// Whether the caller may see this comment (pending ones: staff and author only).
 pub fn comment_visible(c: &comment::Model, caller: Caller<'_>) -> bool {
-    comments::state_of(c) != inspraak_domain::comment::CommentState::Pending
-        || caller.is_staff()
-        || caller.is(&c.author_id)
+    comments::state_of(c) != CommentState::Pending || caller.is_staff() || caller.is(&c.author_id)
+}
+
+/// How the public (and other servers) see an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publicity {
+    /// In the public record.
+    Public,
+    /// Not public yet (waiting for a moderator): it does not exist for the public.
+    Unpublished,
+    /// Was public and is not any more (hidden or deleted): gone, with a tombstone.
+    Removed,
+}
+
+/// How the public sees a proposal.
+pub fn proposal_publicity(p: &proposal::Model) -> Publicity {
+    if proposals::state_of(p) == ProposalState::Pending {
+        Publicity::Unpublished
+    } else if p.hidden_at.is_some() {
+        Publicity::Removed
+    } else {
+        Publicity::Public
+    }
+}
+
+/// How the public sees a comment.
+pub fn comment_publicity(c: &comment::Model) -> Publicity {
+    match comments::state_of(c) {
+        CommentState::Pending => Publicity::Unpublished,
+        CommentState::Deleted => Publicity::Removed,
+        CommentState::Published if c.hidden_at.is_some() => Publicity::Removed,
+        CommentState::Published => Publicity::Public,
+    }
 }

@@ -189,6 +189,16 @@ impl Config {
                 }
             };
         }
+        // activitypub_federation turns its private-address checks off when this is set; an
+        // operator who copied it from somewhere would open the instance to SSRF without knowing.
+        if env("DANGER_FEDERATION_ALLOW_LOCAL_IP").is_some() && !self.federation.test_mode {
+            return Err(invalid(
+                "federation.test_mode",
+                Some("DANGER_FEDERATION_ALLOW_LOCAL_IP"),
+                "DANGER_FEDERATION_ALLOW_LOCAL_IP turns off the checks that keep fetches and \
+                 deliveries away from private addresses; unset it (only test mode may run with it)",
+            ));
+        }
         Ok(())
     }
 
@@ -383,6 +393,22 @@ mod tests {
         std::fs::write(&file, "[server]\nlisten_on = \"0.0.0.0:9000\"\n").expect("write");
         let err = Config::load(Some(&file), env(&[])).expect_err("unknown key");
         assert!(err.message.contains("listen_on"), "{err}");
+        let err = Config::load(None, env(&[("DANGER_FEDERATION_ALLOW_LOCAL_IP", "1")]))
+            .expect_err("private addresses allowed outside test mode");
+        assert!(
+            err.to_string().contains("DANGER_FEDERATION_ALLOW_LOCAL_IP"),
+            "{err}"
+        );
+        assert!(
+            Config::load(
+                None,
+                env(&[
+                    ("DANGER_FEDERATION_ALLOW_LOCAL_IP", "1"),
+                    ("INSPRAAK_FEDERATION_TEST_MODE", "true")
+                ])
+            )
+            .is_ok()
+        );
         std::fs::write(&file, "[security]\nsession_days = 0\n").expect("write");
         let err = Config::load(Some(&file), env(&[])).expect_err("zero days");
         assert_eq!(err.setting, "security.session_days");

@@ -8,11 +8,12 @@
 use crate::i18n::{Locale, Translations};
 use crate::{AppState, WebError};
 use chrono::{DateTime, Utc};
+use inspraak_app::participation::{self, Publicity};
 use inspraak_db::consultations::Consultation;
 use inspraak_db::entity::{comment, custom_status, proposal};
 use inspraak_db::{comments, moderation, polls, proposals, users};
 use inspraak_domain::poll::{ResultsVisibility, results_visible};
-use inspraak_domain::proposal::{AnswerStatus, ProposalState, SupportProgress};
+use inspraak_domain::proposal::{AnswerStatus, SupportProgress};
 use serde::Serialize;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -170,12 +171,12 @@ pub fn status_label(key: &str, custom: &[custom_status::Model], t: &Translations
 
 /// Whether a proposal is in the public record.
 pub fn proposal_is_public(p: &proposal::Model) -> bool {
-    p.hidden_at.is_none() && proposals::state_of(p) != ProposalState::Pending
+    participation::proposal_publicity(p) == Publicity::Public
 }
 
 /// Whether a comment is in the public record.
 pub fn comment_is_public(c: &comment::Model) -> bool {
-    c.hidden_at.is_none() && c.state == comments::state::PUBLISHED
+    participation::comment_publicity(c) == Publicity::Public
 }
 
 /// A consultation's proposals for an audience, newest first.

@@ -12,8 +12,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
+use inspraak_app::participation::{Publicity, comment_publicity, proposal_publicity};
 use inspraak_db::remote_content::{self, Found};
-use inspraak_db::{comments, consultations, domain_blocks, follows, outbox, proposals, users};
+use inspraak_db::{comments, consultations, domain_blocks, follows, outbox, users};
 use inspraak_federation::objects::{tombstone, with_context};
 use inspraak_federation::{ACTIVITY_JSON, actors, inbox, keys, render};
 use serde_json::{Value, json};
@@ -187,17 +188,15 @@ pub async fn object_response(state: &AppState, found: Found) -> Result<Response,
     let data = &*state.federation;
     match found {
         Found::Proposal(p) if !p.local => Ok(Redirect::to(&p.ap_id).into_response()),
-        Found::Proposal(p) => match proposals::state_of(&p) {
-            inspraak_domain::proposal::ProposalState::Pending => {
-                Err(WebError::NotFound("proposal"))
-            }
-            _ if p.hidden_at.is_some() => Ok(gone(&p.ap_id, "Page")),
-            _ => Ok(object_json(render::proposal_page(db, data, &p).await?)),
+        Found::Proposal(p) => match proposal_publicity(&p) {
+            Publicity::Unpublished => Err(WebError::NotFound("proposal")),
+            Publicity::Removed => Ok(gone(&p.ap_id, "Page")),
+            Publicity::Public => Ok(object_json(render::proposal_page(db, data, &p).await?)),
         },
-        Found::Comment(cm) if cm.state == comments::state::PENDING => {
+        Found::Comment(cm) if comment_publicity(&cm) == Publicity::Unpublished => {
             Err(WebError::NotFound("comment"))
         }
-        Found::Comment(cm) if cm.hidden_at.is_some() || cm.state == comments::state::DELETED => {
+        Found::Comment(cm) if comment_publicity(&cm) == Publicity::Removed => {
             Ok(gone(&cm.ap_id, "Note"))
         }
         Found::Comment(cm) if !cm.local => Ok(Redirect::to(&cm.ap_id).into_response()),

@@ -20,7 +20,7 @@ use inspraak_app::comments::CommentOn;
 use inspraak_db::entity::comment;
 use inspraak_db::{comments, proposals, users};
 use inspraak_domain::ValidationErrors;
-use inspraak_domain::comment::{Stance, within_edit_window};
+use inspraak_domain::comment::{CommentState, Stance, within_edit_window};
 use inspraak_domain::ids::{CommentId, ProposalId};
 use inspraak_domain::participation::Action;
 use std::collections::HashMap;
@@ -111,9 +111,10 @@ pub async fn thread_views(
             stack.extend(replies.iter().rev().copied());
         }
         let own = session.user.as_ref().is_some_and(|u| u.id == c.author_id);
-        let deleted = c.state == comments::state::DELETED;
+        let state = comments::state_of(c);
+        let deleted = state == CommentState::Deleted;
         let hidden = c.hidden_at.is_some();
-        let pending = c.state == comments::state::PENDING;
+        let pending = state == CommentState::Pending;
         let active = !deleted && !hidden && !pending;
         out.push(CommentView {
             id: c.id.clone(),
@@ -249,7 +250,7 @@ async fn post_and_answer(
     {
         Ok(created) => {
             let url = thread_url(state, &created).await?;
-            let notice = if created.state == comments::state::PENDING {
+            let notice = if comments::state_of(&created) == CommentState::Pending {
                 "comment_pending"
             } else {
                 "comment_posted"

@@ -80,7 +80,7 @@ async fn subject(state: &AppState, kind: ContentKind, id: &str) -> Result<Subjec
                 url,
                 hidden: c.hidden_at.is_some(),
                 hidden_reason: c.hidden_reason.clone(),
-                pending: c.state == comments::state::PENDING,
+                pending: comments::state_of(&c) == inspraak_domain::comment::CommentState::Pending,
             }
         }
     })
