@@ -29,6 +29,45 @@ pub struct ConsultationDraft {
     pub form_errors: ValidationErrors,
 }
 
+/// Participation settings as typed into the form.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SettingsForm<'a> {
+    /// Supports a proposal needs, as typed (empty means none).
+    pub support_threshold: &'a str,
+    /// Only verified residents may propose.
+    pub verified_to_propose: bool,
+    /// Only verified residents may comment.
+    pub verified_to_comment: bool,
+    /// New contributions wait for a moderator.
+    pub premoderation: bool,
+}
+
+/// Largest support threshold a consultation may set.
+const THRESHOLD_MAX: i32 = 1_000_000;
+
+/// Reads participation settings; `None` after recording the problems in `errors`.
+pub fn settings_from(
+    form: SettingsForm<'_>,
+    errors: &mut ValidationErrors,
+) -> Option<ConsultationSettings> {
+    let threshold = match form.support_threshold.trim() {
+        "" => Some(0),
+        typed => match typed.parse::<i32>() {
+            Ok(n) if (0..=THRESHOLD_MAX).contains(&n) => Some(n),
+            _ => {
+                errors.add("support_threshold", Problem::UnknownChoice);
+                None
+            }
+        },
+    };
+    Some(ConsultationSettings {
+        support_threshold: threshold?,
+        verified_to_propose: form.verified_to_propose,
+        verified_to_comment: form.verified_to_comment,
+        premoderation: form.premoderation,
+    })
+}
+
 /// The consultation's `Group` actor document.
 pub async fn group_document(app: &App, c: &Consultation) -> Result<ActorDocument, AppError> {
     let keys = keys::for_local_actor(app.conn(), &c.ap_id).await?;

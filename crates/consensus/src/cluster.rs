@@ -88,7 +88,8 @@ fn step(points: &[[f64; 2]], weights: Option<&[f64]>, clusters: &[Cluster]) -> V
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
+                // A worker that panicked must not leave points unassigned: pass its panic on.
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         })
     };

@@ -14,11 +14,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use inspraak_app::AppError;
-use inspraak_app::consultations::{self as consultation_cases, ConsultationDraft, CoverChange};
+use inspraak_app::consultations::{
+    self as consultation_cases, ConsultationDraft, CoverChange, SettingsForm,
+};
 use inspraak_db::consultations::{self, ConsultationSettings};
 use inspraak_db::proposals;
 use inspraak_domain::ids::ConsultationId;
-use inspraak_domain::{ConsultationInput, PhaseKind, Problem, ValidationErrors};
+use inspraak_domain::{ConsultationInput, PhaseKind, ValidationErrors};
 use serde::Deserialize;
 
 /// Largest cover image we accept.
@@ -119,22 +121,15 @@ async fn create(
 
 /// Reads the participation settings from a form; `None` after recording problems.
 fn settings_from(form: &FormData, errors: &mut ValidationErrors) -> Option<ConsultationSettings> {
-    let threshold = match form.get("support_threshold").trim() {
-        "" => Some(0),
-        typed => match typed.parse::<i32>() {
-            Ok(n) if (0..=1_000_000).contains(&n) => Some(n),
-            _ => {
-                errors.add("support_threshold", Problem::UnknownChoice);
-                None
-            }
+    consultation_cases::settings_from(
+        SettingsForm {
+            support_threshold: form.get("support_threshold"),
+            verified_to_propose: form.checked("verified_to_propose"),
+            verified_to_comment: form.checked("verified_to_comment"),
+            premoderation: form.checked("premoderation"),
         },
-    };
-    Some(ConsultationSettings {
-        support_threshold: threshold?,
-        verified_to_propose: form.checked("verified_to_propose"),
-        verified_to_comment: form.checked("verified_to_comment"),
-        premoderation: form.checked("premoderation"),
-    })
+        errors,
+    )
 }
 
 fn refuse_new(
