@@ -6,14 +6,29 @@ use crate::{App, AppError};
 use inspraak_db::{DbError, comments, proposals};
 use inspraak_domain::moderation::ContentKind;
 use inspraak_federation::publish;
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::{
+    DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 pub use inspraak_federation::publish::Change;
 
 impl App {
     /// Starts the transaction for a change, its activities and its audit entry.
+    ///
+    /// On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a deferred transaction
+    /// that reads first and writes later fails at once with "database is locked" when another
+    /// connection wrote in between, which the busy timeout cannot help. PostgreSQL ignores it.
     pub(crate) async fn begin(&self) -> Result<DatabaseTransaction, AppError> {
-        Ok(self.db.conn.begin().await.map_err(DbError::from)?)
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        Ok(self
+            .db
+            .conn
+            .begin_with_options(options)
+            .await
+            .map_err(DbError::from)?)
     }
 
     /// Commits, then wakes the delivery worker.
