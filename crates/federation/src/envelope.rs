@@ -19,6 +19,7 @@ use inspraak_db::follows;
 use inspraak_db::outbox::{self, NewActivity, Target};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
+use std::ops::Deref;
 use url::Url;
 
 /// What happened to an item.
@@ -116,17 +117,17 @@ impl From<ItemActivity> for AnyObject {
     }
 }
 
-/// Makes activities and stores them with their deliveries, through `db` (the caller's
-/// transaction).
-pub struct Outbox<'a, C> {
-    db: &'a C,
-    data: &'a FederationData,
+/// Makes activities on the instance at `base`: fresh ids, actor, addressing. Pure, so what
+/// we send can be built and checked without a database.
+#[derive(Debug, Clone, Copy)]
+pub struct Envelope<'a> {
+    base: &'a Url,
 }
 
-impl<'a, C: ConnectionTrait> Outbox<'a, C> {
-    /// An outbox writing through `db`.
-    pub fn new(db: &'a C, data: &'a FederationData) -> Self {
-        Self { db, data }
+impl<'a> Envelope<'a> {
+    /// Activities of the instance at `base`.
+    pub fn new(base: &'a Url) -> Self {
+        Self { base }
     }
 
     /// A new activity with a fresh id on this instance.
@@ -136,11 +137,11 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
         object: O,
         addressing: Addressing,
     ) -> Result<ObjectActivity<K, O>, FederationError> {
-        let id = activity_id(&self.data.base)?;
+        let id = activity_id(self.base)?;
         Ok(ObjectActivity::new(id, actor.clone(), object, addressing))
     }
 
-    /// Like [`Outbox::activity`], stamped with the time it is sent.
+    /// Like [`Envelope::activity`], stamped with the time it is sent.
     pub fn stamped<K: Kind, O>(
         &self,
         actor: &Url,
@@ -176,6 +177,42 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
             Change::Updated => ItemActivity::Update(self.stamped(actor, object, addressing)?),
             Change::Removed => ItemActivity::Delete(self.stamped(actor, object, addressing)?),
         })
+    }
+
+    /// The group passes `inner` on to its followers (FEP-1b12).
+    pub fn announce(&self, group: &Url, inner: AnyObject) -> Result<Announce, FederationError> {
+        self.stamped(
+            group,
+            IdOr::Object(Box::new(inner)),
+            Addressing::in_group(group)?,
+        )
+    }
+}
+
+/// Makes activities and stores them with their deliveries, through `db` (the caller's
+/// transaction).
+pub struct Outbox<'a, C> {
+    db: &'a C,
+    data: &'a FederationData,
+    envelope: Envelope<'a>,
+}
+
+impl<'a, C> Deref for Outbox<'a, C> {
+    type Target = Envelope<'a>;
+
+    fn deref(&self) -> &Envelope<'a> {
+        &self.envelope
+    }
+}
+
+impl<'a, C: ConnectionTrait> Outbox<'a, C> {
+    /// An outbox writing through `db`.
+    pub fn new(db: &'a C, data: &'a FederationData) -> Self {
+        Self {
+            db,
+            data,
+            envelope: Envelope::new(&data.base),
+        }
     }
 
     /// The inboxes of everyone following any of `followed`, each shared inbox once.
@@ -215,8 +252,7 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
     }
 
     /// The group passes `inner` on to its followers and the organization's, plus `extra`
-    /// inboxes, minus those on `except_host` (where `inner` came from). An activity of ours is
-    /// also stored on its own, without deliveries, so it can be served at its id.
+    /// inboxes, minus those on `except_host` (where `inner` came from).
     pub async fn announce_in_group(
         &self,
         group: &Url,
@@ -227,16 +263,12 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
         let mut targets = self.group_followers(group).await?;
         targets.extend(extra);
         targets.retain(|t| Some(t.host.as_str()) != except_host);
-        let announce: Announce = self.stamped(
-            group,
-            IdOr::Object(Box::new(inner)),
-            Addressing::in_group(group)?,
-        )?;
-        self.record(&announce, targets).await?;
+        self.record(&self.announce(group, inner)?, targets).await?;
         Ok(())
     }
 
-    /// Stores one of our item activities (served at its id) and has the group announce it.
+    /// Stores one of our item activities on its own, without deliveries, so it can be served
+    /// at its id, and has the group announce it.
     pub async fn announce_ours(
         &self,
         group: &Url,
