@@ -6,7 +6,7 @@ use crate::FederationError;
 use crate::protocol::compat;
 use crate::protocol::context::Context;
 use crate::protocol::kind::{NoteType, PageKind, QuestionType, TombstoneType};
-use crate::protocol::objects::{Note, Page, Question, QuestionOption, Tag, Tombstone};
+use crate::protocol::objects::{Common, Note, Page, Question, QuestionOption, Tag, Tombstone};
 use crate::protocol::values::Addressing;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -34,8 +34,25 @@ impl Audience {
         })
     }
 
-    fn addressing(&self) -> Result<Addressing, FederationError> {
-        Addressing::object_in_group(&self.group)
+    /// What every object of ours in this consultation has: public in the group, by `author`,
+    /// linking to its own id, with its text as HTML.
+    fn common(
+        &self,
+        id: &Url,
+        author: &str,
+        html: &str,
+        published: DateTime<Utc>,
+    ) -> Result<Common, FederationError> {
+        Ok(Common {
+            attributed_to: Some(Url::parse(author)?),
+            content: Some(html.to_owned()),
+            media_type: Some("text/html".into()),
+            url: Some(id.clone()),
+            addressing: Addressing::object_in_group(&self.group)?,
+            published: Some(published),
+            sensitive: Some(false),
+            ..Common::default()
+        })
     }
 }
 
@@ -79,25 +96,17 @@ pub fn page(
     // The official answer travels in its own terms; software that does not know them still
     // links to the page, where it is shown.
     let id = Url::parse(facts.id)?;
+    let tags = facts.tags.iter().map(|t| hashtag(base, t));
     Ok(Page {
-        url: Some(id.clone()),
+        common: Common {
+            name: Some(facts.title.to_owned()),
+            tag: tags.collect::<Result<Vec<_>, _>>()?.into(),
+            updated: facts.updated,
+            ..audience.common(&id, facts.author, facts.body_html, facts.published)?
+        },
         id,
         kind: PageKind::Page,
-        attributed_to: Some(Url::parse(facts.author)?),
-        name: Some(facts.title.to_owned()),
         summary: Some(escape(facts.summary)),
-        content: Some(facts.body_html.to_owned()),
-        media_type: Some("text/html".into()),
-        addressing: audience.addressing()?,
-        tag: facts
-            .tags
-            .iter()
-            .map(|t| hashtag(base, t))
-            .collect::<Result<Vec<_>, _>>()?
-            .into(),
-        published: Some(facts.published),
-        updated: facts.updated,
-        sensitive: Some(false),
         status: facts.status.map(str::to_owned),
         official_answer: facts.answer_html.map(str::to_owned),
     })
@@ -123,29 +132,20 @@ pub struct NoteFacts<'a> {
 
 /// A comment as a `Note`.
 pub fn note(audience: &Audience, facts: &NoteFacts<'_>) -> Result<Note, FederationError> {
-    let mut addressing = audience.addressing()?;
-    let mut tag = Vec::new();
+    let id = Url::parse(facts.id)?;
+    let mut common = audience.common(&id, facts.author, facts.content_html, facts.published)?;
+    common.updated = facts.updated;
     if let Some(author) = facts.reply_to_author {
         let author = Url::parse(author)?;
-        addressing.cc.0.push(author.clone());
-        tag.push(Tag::mention(author));
+        common.addressing.cc.0.push(author.clone());
+        common.tag.0.push(Tag::mention(author));
     }
-    let id = Url::parse(facts.id)?;
     Ok(Note {
-        url: Some(id.clone()),
         id,
         kind: NoteType::Note,
-        attributed_to: Some(Url::parse(facts.author)?),
-        name: None,
-        content: Some(facts.content_html.to_owned()),
-        content_map: None,
-        media_type: Some("text/html".into()),
+        common,
         in_reply_to: facts.in_reply_to.map(Url::parse).transpose()?,
-        addressing,
-        tag: tag.into(),
-        published: Some(facts.published),
-        updated: facts.updated,
-        sensitive: Some(false),
+        content_map: None,
     })
 }
 
@@ -194,16 +194,15 @@ pub fn question(
         (Some(options.into()), None)
     };
     let id = Url::parse(facts.id)?;
+    let html = format!("<p>{}</p>", escape(facts.question));
+    let mut common = audience.common(&id, audience.group.as_str(), &html, facts.published)?;
+    common.name = Some(facts.question.to_owned());
+    // Mastodon reads polls without these two; they were never sent for polls.
+    common.sensitive = None;
     Ok(Question {
-        url: Some(id.clone()),
         id,
         kind: QuestionType::Question,
-        attributed_to: Some(audience.group.clone()),
-        name: Some(facts.question.to_owned()),
-        content: Some(format!("<p>{}</p>", escape(facts.question))),
-        media_type: Some("text/html".into()),
-        addressing: audience.addressing()?,
-        published: Some(facts.published),
+        common,
         voters_count: Some(facts.voters.unwrap_or(0)),
         one_of,
         any_of,
@@ -282,7 +281,7 @@ mod tests {
         assert_eq!(options[0].count(), 3);
         assert_eq!(q.voters_count, Some(4));
         assert!(q.any_of.is_none());
-        assert_eq!(q.attributed_to, Some(audience.group.clone()));
+        assert_eq!(q.common.attributed_to, Some(audience.group.clone()));
         let text =
             serde_json::to_string(&crate::protocol::context::WithContext::new(&q)).expect("json");
         assert!(text.contains(r#""votersCount":"toot:votersCount""#));
@@ -306,14 +305,14 @@ mod tests {
             updated: None,
         };
         let p = page("https://a.example", &audience, &facts).expect("page");
-        assert_eq!(p.addressing.to[0].as_str(), PUBLIC);
+        assert_eq!(p.common.addressing.to[0].as_str(), PUBLIC);
         assert_eq!(
-            p.addressing.cc[0].as_str(),
+            p.common.addressing.cc[0].as_str(),
             "https://a.example/consultations/plein/followers"
         );
-        assert_eq!(p.addressing.audience, Some(audience.group.clone()));
+        assert_eq!(p.common.addressing.audience, Some(audience.group.clone()));
         assert_eq!(p.summary.as_deref(), Some("Bomen &lt;hier&gt;"));
-        assert_eq!(p.tag[0].name.as_deref(), Some("#groen"));
+        assert_eq!(p.common.tag[0].name.as_deref(), Some("#groen"));
         assert_eq!(p.status.as_deref(), Some("Aangenomen"));
         let text = serde_json::to_string(&p).expect("json");
         assert!(text.contains(r#""officialAnswer":"<p>Ja</p>""#));

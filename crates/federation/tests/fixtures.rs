@@ -45,7 +45,8 @@ fn mastodon_reply() {
     };
     assert_eq!(note.in_reply_to, Some(url(PROPOSAL)));
     assert!(
-        note.content
+        note.common
+            .content
             .as_deref()
             .unwrap_or_default()
             .contains("fietsenstalling")
@@ -61,7 +62,7 @@ fn mastodon_reply() {
         vec![&url("https://inspraak.gemeente.example/users/anna")]
     );
     assert!(
-        note.tag.iter().any(|t| t.kind == TagKind::Other),
+        note.common.tag.iter().any(|t| t.kind == TagKind::Other),
         "the emoji is kept apart"
     );
     assert_eq!(create.addressing.cc.len(), 2);
@@ -186,7 +187,7 @@ fn lemmy_comment_and_its_announce() {
         panic!("a Note");
     };
     assert_eq!(note.in_reply_to, Some(url(PROPOSAL)));
-    assert_eq!(note.addressing.audience, Some(url(GROUP)));
+    assert_eq!(note.common.addressing.audience, Some(url(GROUP)));
     let InboundActivity::Announce(announce) = inbound("lemmy_announce_create_note") else {
         panic!("an Announce");
     };
@@ -233,7 +234,7 @@ fn mobilizon_comment_and_join() {
         panic!("a Note");
     };
     assert_eq!(note.in_reply_to, Some(url(PROPOSAL)));
-    assert!(note.tag.is_empty());
+    assert!(note.common.tag.is_empty());
     let join = inbound("mobilizon_join");
     assert_eq!(join, InboundActivity::Unknown("Join".into()));
     assert_eq!(join.kind(), "Join");
@@ -253,7 +254,7 @@ fn fedify_reply_follow_and_like() {
         1,
         "a single tag object is read as a list"
     );
-    assert_eq!(note.addressing.to.len(), 1, "`as:Public` is kept");
+    assert_eq!(note.common.addressing.to.len(), 1, "`as:Public` is kept");
     let InboundActivity::Follow(follow) = inbound("fedify_follow") else {
         panic!("a Follow");
     };

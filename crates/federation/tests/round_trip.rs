@@ -202,7 +202,7 @@ fn item_activities_round_trip() {
     };
     assert_eq!(
         created.addressing,
-        page().addressing,
+        page().common.addressing,
         "addressed as the item is"
     );
     round_trip(created);

@@ -326,6 +326,7 @@ async fn store_proposal(
     page: &Page,
 ) -> Result<(), FederationError> {
     let tags = page
+        .common
         .tag
         .iter()
         .filter(|t| t.kind == TagKind::Hashtag)
@@ -340,13 +341,13 @@ async fn store_proposal(
             ap_id: page.id.to_string(),
             consultation_id: copy.id.clone(),
             author_id,
-            title: text(&page.name, 200),
+            title: text(&page.common.name, 200),
             summary: text(&page.summary, 500),
-            body_html: safe_html(page.content.as_deref()),
+            body_html: safe_html(page.common.content.as_deref()),
             tags,
             status_key: page.status.as_deref().map(|s| plain_text(s, 64)),
             answer_html: page.official_answer.as_deref().map(|a| safe_html(Some(a))),
-            published_at: published_of(page.published),
+            published_at: published_of(page.common.published),
         },
         Utc::now(),
     )
@@ -372,9 +373,9 @@ async fn store_comment(
             parent_id,
             depth,
             author_id,
-            body_html: safe_html(note.content.as_deref()),
+            body_html: safe_html(note.common.content.as_deref()),
             state: comments::state::PUBLISHED.into(),
-            published_at: published_of(note.published),
+            published_at: published_of(note.common.published),
         },
         Utc::now(),
     )
@@ -420,12 +421,12 @@ async fn store_question(
         RemotePoll {
             ap_id: question.id.to_string(),
             consultation_id: copy.id.clone(),
-            question: plain_text(question.name.as_deref().unwrap_or_default(), 300),
+            question: plain_text(question.common.name.as_deref().unwrap_or_default(), 300),
             multiple,
             closes_at: question.end_time,
             options: tally.options.iter().map(|o| o.name.clone()).collect(),
             tally: serde_json::to_string(&tally)?,
-            published_at: published_of(question.published),
+            published_at: published_of(question.common.published),
         },
     )
     .await?;

@@ -70,7 +70,7 @@ pub fn one_or_many<T: DeserializeOwned>(value: Value) -> Vec<T> {
 }
 
 /// `deserialize_with` for an optional reference (string, object with `id`, one-element list).
-pub fn reference<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Url>, D::Error> {
+pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Url>, D::Error> {
     Ok(id_of(&Value::deserialize(d)?))
 }
 

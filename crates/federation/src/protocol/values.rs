@@ -92,8 +92,8 @@ pub struct Addressing {
     /// The consultation's `Group`.
     #[serde(
         default,
-        deserialize_with = "compat::reference",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
     )]
     pub audience: Option<Url>,
 }

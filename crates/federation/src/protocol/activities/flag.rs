@@ -24,8 +24,8 @@ pub struct Flag {
     /// The reporter's comment.
     #[serde(
         default,
-        deserialize_with = "compat::text",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::text"
     )]
     pub content: Option<String>,
     /// Recipients.

@@ -82,10 +82,10 @@ impl<'de> Deserialize<'de> for InboundActivity {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ActivityHead {
     /// Its id.
-    #[serde(default, deserialize_with = "compat::reference")]
+    #[serde(default, deserialize_with = "compat::id")]
     pub id: Option<Url>,
     /// Who sent it.
-    #[serde(default, deserialize_with = "compat::reference")]
+    #[serde(default, deserialize_with = "compat::id")]
     pub actor: Option<Url>,
     /// Its type.
     #[serde(rename = "type", default, deserialize_with = "compat::text")]

@@ -38,8 +38,8 @@ pub struct ObjectActivity<K, O> {
     /// When it was sent.
     #[serde(
         default,
-        deserialize_with = "compat::time",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::time"
     )]
     pub published: Option<DateTime<Utc>>,
 }

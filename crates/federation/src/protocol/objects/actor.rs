@@ -16,8 +16,8 @@ pub struct Endpoints {
     /// The instance-wide inbox.
     #[serde(
         default,
-        deserialize_with = "compat::reference",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
     )]
     pub shared_inbox: Option<Url>,
 }
@@ -43,92 +43,92 @@ pub struct ActorDocument {
     /// The handle's local part; Mastodon requires it and checks it against WebFinger.
     #[serde(
         default,
-        deserialize_with = "compat::text",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::text"
     )]
     pub preferred_username: Option<String>,
     /// Display name.
     #[serde(
         default,
-        deserialize_with = "compat::text",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::text"
     )]
     pub name: Option<String>,
     /// Short description (HTML).
     #[serde(
         default,
-        deserialize_with = "compat::text",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::text"
     )]
     pub summary: Option<String>,
     /// The web page for people (a string or a `Link`).
     #[serde(
         default,
-        deserialize_with = "compat::href",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::href"
     )]
     pub url: Option<Url>,
     /// Where activities for this actor go.
     #[serde(
         default,
-        deserialize_with = "compat::reference",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
     )]
     pub inbox: Option<Url>,
     /// What it published.
     #[serde(
         default,
-        deserialize_with = "compat::reference",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
     )]
     pub outbox: Option<Url>,
     /// Who follows it.
     #[serde(
         default,
-        deserialize_with = "compat::reference",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
     )]
     pub followers: Option<Url>,
     /// Its key, for HTTP signatures. Several keys in a list are not understood.
     #[serde(
         default,
-        deserialize_with = "compat::lenient",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::lenient"
     )]
     pub public_key: Option<PublicKey>,
     /// The shared inbox.
     #[serde(
         default,
-        deserialize_with = "compat::lenient",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::lenient"
     )]
     pub endpoints: Option<Endpoints>,
     /// Whether follows wait for approval.
     #[serde(
         default,
-        deserialize_with = "compat::flag",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::flag"
     )]
     pub manually_approves_followers: Option<bool>,
     /// May be listed in directories.
     #[serde(
         default,
-        deserialize_with = "compat::flag",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::flag"
     )]
     pub discoverable: Option<bool>,
     /// For a `Group`: the organization behind it.
     #[serde(
         default,
-        deserialize_with = "compat::reference",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
     )]
     pub attributed_to: Option<Url>,
     /// When it was created.
     #[serde(
         default,
-        deserialize_with = "compat::time",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::time"
     )]
     pub published: Option<DateTime<Utc>>,
 }

@@ -1,6 +1,7 @@
 //! Objects: what activities carry and what we serve at our ids.
 
 pub mod actor;
+pub mod common;
 pub mod note;
 pub mod page;
 pub mod question;
@@ -8,6 +9,7 @@ pub mod tag;
 pub mod tombstone;
 
 pub use actor::{ActorDocument, Endpoints, VerifiableActor};
+pub use common::Common;
 pub use note::Note;
 pub use page::Page;
 pub use question::{Question, QuestionOption, Replies};
@@ -134,15 +136,22 @@ impl AnyObject {
         }
     }
 
+    /// For a `Page`, `Note` or `Question`: what they share.
+    pub fn common(&self) -> Option<&Common> {
+        match self {
+            AnyObject::Page(o) => Some(&o.common),
+            AnyObject::Note(o) => Some(&o.common),
+            AnyObject::Question(o) => Some(&o.common),
+            _ => None,
+        }
+    }
+
     /// For an object: its author.
     pub fn attributed_to(&self) -> Option<Url> {
         match self {
-            AnyObject::Page(o) => o.attributed_to.clone(),
-            AnyObject::Note(o) => o.attributed_to.clone(),
-            AnyObject::Question(o) => o.attributed_to.clone(),
             AnyObject::Actor(o) => o.attributed_to.clone(),
             AnyObject::Other(o) => o.attributed_to(),
-            _ => None,
+            _ => self.common().and_then(|c| c.attributed_to.clone()),
         }
     }
 
@@ -156,33 +165,22 @@ impl AnyObject {
 
     /// For an object: its HTML text.
     pub fn content(&self) -> Option<&str> {
-        match self {
-            AnyObject::Page(o) => o.content.as_deref(),
-            AnyObject::Note(o) => o.content.as_deref(),
-            AnyObject::Question(o) => o.content.as_deref(),
-            _ => None,
-        }
+        self.common().and_then(|c| c.content.as_deref())
     }
 
     /// For an object or actor: when it was published, as it says.
     pub fn published(&self) -> Option<DateTime<Utc>> {
         match self {
-            AnyObject::Page(o) => o.published,
-            AnyObject::Note(o) => o.published,
-            AnyObject::Question(o) => o.published,
             AnyObject::Actor(o) => o.published,
-            _ => None,
+            _ => self.common().and_then(|c| c.published),
         }
     }
 
     /// For an object: who it is addressed to.
     pub fn addressing(&self) -> Addressing {
-        match self {
-            AnyObject::Page(o) => o.addressing.clone(),
-            AnyObject::Note(o) => o.addressing.clone(),
-            AnyObject::Question(o) => o.addressing.clone(),
-            _ => Addressing::default(),
-        }
+        self.common()
+            .map(|c| c.addressing.clone())
+            .unwrap_or_default()
     }
 
     /// For an activity: what it is finally about (the object inside any embedded

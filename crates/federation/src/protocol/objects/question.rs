@@ -1,8 +1,9 @@
 //! Polls and conversation statements, the way Mastodon reads polls (FEP-9967).
 
+use super::common::Common;
 use crate::protocol::compat;
 use crate::protocol::kind::{CollectionType, NoteType, QuestionType};
-use crate::protocol::values::{Addressing, OneOrMany};
+use crate::protocol::values::OneOrMany;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -17,56 +18,14 @@ pub struct Question {
     /// `Question`.
     #[serde(rename = "type")]
     pub kind: QuestionType,
-    /// Who asks: the consultation's `Group` for ours.
-    #[serde(
-        default,
-        deserialize_with = "compat::reference",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub attributed_to: Option<Url>,
-    /// The question.
-    #[serde(
-        default,
-        deserialize_with = "compat::text",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub name: Option<String>,
-    /// The question as HTML, for software that shows only content.
-    #[serde(
-        default,
-        deserialize_with = "compat::text",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub content: Option<String>,
-    /// `text/html`.
-    #[serde(
-        default,
-        deserialize_with = "compat::text",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub media_type: Option<String>,
-    /// Its web page.
-    #[serde(
-        default,
-        deserialize_with = "compat::href",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub url: Option<Url>,
-    /// Recipients and group.
+    /// The group that asks, the question (`name` and `content`), addressing, times.
     #[serde(flatten)]
-    pub addressing: Addressing,
-    /// Published.
-    #[serde(
-        default,
-        deserialize_with = "compat::time",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub published: Option<DateTime<Utc>>,
+    pub common: Common,
     /// Distinct voters (`toot:votersCount`).
     #[serde(
         default,
-        deserialize_with = "compat::count",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::count"
     )]
     pub voters_count: Option<u64>,
     /// Single-choice options.
@@ -78,22 +37,22 @@ pub struct Question {
     /// When it closes.
     #[serde(
         default,
-        deserialize_with = "compat::time",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::time"
     )]
     pub end_time: Option<DateTime<Utc>>,
     /// When it closed (Mastodon may also send `true`, read as unknown).
     #[serde(
         default,
-        deserialize_with = "compat::time",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::time"
     )]
     pub closed: Option<DateTime<Utc>>,
     /// For a statement: its conversation.
     #[serde(
         default,
-        deserialize_with = "compat::reference",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
     )]
     pub context: Option<Url>,
 }

@@ -14,15 +14,15 @@ pub struct Tag {
     /// `#word` or `@name@host`.
     #[serde(
         default,
-        deserialize_with = "compat::text",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::text"
     )]
     pub name: Option<String>,
     /// The topic's page, or the mentioned actor.
     #[serde(
         default,
-        deserialize_with = "compat::reference",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
     )]
     pub href: Option<Url>,
 }

@@ -18,15 +18,15 @@ pub struct Tombstone {
     /// What it was (`Page`, `Note`).
     #[serde(
         default,
-        deserialize_with = "compat::text",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::text"
     )]
     pub former_type: Option<String>,
     /// When it was removed.
     #[serde(
         default,
-        deserialize_with = "compat::time",
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::time"
     )]
     pub deleted: Option<DateTime<Utc>>,
 }
