@@ -8,6 +8,7 @@
 
 use crate::FederationError;
 use crate::keys::ActorKeys;
+use crate::objects::escape;
 use crate::protocol::context::Context;
 use crate::protocol::kind::ActorKind;
 use activitypub_federation::protocol::public_key::PublicKey;
@@ -168,14 +169,6 @@ pub fn person(
     doc.url = Some(base.clone());
     doc.discoverable = Some(false);
     Ok(doc)
-}
-
-/// Escapes text for use inside HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

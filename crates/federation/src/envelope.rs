@@ -231,6 +231,19 @@ impl<'a, C: ConnectionTrait> Outbox<'a, C> {
             .await
     }
 
+    /// Stores `activity` for the followers of `group` and of the organization, and `extra`.
+    pub async fn to_group_followers(
+        &self,
+        group: &Url,
+        activity: &impl Outbound,
+        extra: Vec<Target>,
+    ) -> Result<(), FederationError> {
+        let mut targets = self.group_followers(group).await?;
+        targets.extend(extra);
+        self.record(activity, targets).await?;
+        Ok(())
+    }
+
     /// Stores an activity, with our context, and its deliveries; returns its id.
     pub async fn record(
         &self,

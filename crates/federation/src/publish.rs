@@ -10,9 +10,9 @@
 use crate::FederationError;
 use crate::actors;
 use crate::context::FederationData;
-use crate::envelope::{ItemActivity, Outbox};
-use crate::protocol::activities::{Delete, Follow, Undo};
-use crate::protocol::objects::{ActorDocument, AnyObject};
+use crate::envelope::Outbox;
+use crate::protocol::activities::{Accept, Announce, Delete, Follow, Undo, Update};
+use crate::protocol::objects::{AnyObject, Question};
 use crate::protocol::values::{Addressing, IdOr, Ref};
 use crate::render;
 use inspraak_db::entity::{comment, consultation, poll, proposal, remote_actor};
@@ -34,7 +34,8 @@ async fn inbox_of(
         .and_then(|row| target(row.shared_inbox.as_deref().unwrap_or(&row.inbox))))
 }
 
-/// The group's `Url` of a published consultation of ours, or `None` when nothing federates.
+/// The group of a published consultation of ours, or `None` when nothing federates (a draft,
+/// another instance's consultation, or an item that is not ours).
 fn public_group(
     c: &consultation::Model,
     item_is_local: bool,
@@ -45,6 +46,18 @@ fn public_group(
     Ok(Some(Url::parse(&c.ap_id)?))
 }
 
+/// [`public_group`] of the consultation with this id.
+async fn public_group_of(
+    db: &impl ConnectionTrait,
+    consultation_id: &str,
+    item_is_local: bool,
+) -> Result<Option<Url>, FederationError> {
+    public_group(
+        &consultations::find(db, consultation_id).await?,
+        item_is_local,
+    )
+}
+
 /// A proposal was published, changed (edited, answered, withdrawn) or removed.
 pub async fn proposal_changed(
     db: &impl ConnectionTrait,
@@ -52,15 +65,14 @@ pub async fn proposal_changed(
     p: &proposal::Model,
     change: Change,
 ) -> Result<(), FederationError> {
-    let c = consultations::find(db, &p.consultation_id).await?;
-    let Some(group) = public_group(&c, p.local)? else {
+    let Some(group) = public_group_of(db, &p.consultation_id, p.local).await? else {
         return Ok(());
     };
     let author = users::find(db, &p.author_id).await?;
-    let actor = Url::parse(users::fediverse_author(&author, &c.ap_id))?;
-    let page = render::page(db, data, p).await?;
+    let actor = Url::parse(users::fediverse_author(&author, group.as_str()))?;
+    let page = AnyObject::Page(render::page(db, data, p).await?);
     let outbox = Outbox::new(db, data);
-    let activity = outbox.item_change(change, &actor, AnyObject::Page(page))?;
+    let activity = outbox.item_change(change, &actor, page)?;
     outbox.announce_ours(&group, activity, Vec::new()).await
 }
 
@@ -94,9 +106,8 @@ pub async fn comment_changed(
     let outbox = Outbox::new(db, data);
     let activity = outbox.item_change(change, &actor, AnyObject::Note(note))?;
     if c.local {
-        return outbox
-            .announce_ours(&Url::parse(&c.ap_id)?, activity, extra)
-            .await;
+        let group = Url::parse(&c.ap_id)?;
+        return outbox.announce_ours(&group, activity, extra).await;
     }
     // Another instance's consultation: send to its group, which announces it to its followers.
     extra.extend(inbox_of(db, &c.ap_id).await?);
@@ -104,23 +115,21 @@ pub async fn comment_changed(
     Ok(())
 }
 
-/// A group's `Question` changed: published (or removed), it is announced by the group; when
-/// its counts changed, the group sends the `Update` itself to the followers and to `voters`.
+/// A group's `Question` changed. Published, it is announced by the group; when its counts
+/// changed, the group sends the `Update` itself to its followers and to `voters`. (Questions
+/// are never removed through here.)
 async fn question_changed(
     outbox: Outbox<'_, impl ConnectionTrait>,
     group: &Url,
     change: Change,
-    question: AnyObject,
+    question: Question,
     voters: Vec<Target>,
 ) -> Result<(), FederationError> {
-    let activity: ItemActivity = outbox.item_change(change, group, question)?;
+    let activity = outbox.item_change(change, group, AnyObject::Question(question))?;
     if change != Change::Updated {
         return outbox.announce_ours(group, activity, Vec::new()).await;
     }
-    let mut targets = outbox.group_followers(group).await?;
-    targets.extend(voters);
-    outbox.record(&activity, targets).await?;
-    Ok(())
+    outbox.to_group_followers(group, &activity, voters).await
 }
 
 /// A poll was published (announced by its group) or its counts changed (the group sends an
@@ -131,24 +140,15 @@ pub async fn poll_changed(
     poll_row: &poll::Model,
     change: Change,
 ) -> Result<(), FederationError> {
-    let c = consultations::find(db, &poll_row.consultation_id).await?;
-    let Some(group) = public_group(&c, poll_row.local)? else {
+    let Some(group) = public_group_of(db, &poll_row.consultation_id, poll_row.local).await? else {
         return Ok(());
     };
-    let question = render::question(db, poll_row).await?;
     let mut voters = Vec::new();
     for actor in inspraak_db::fediverse::voters(db, &poll_row.id).await? {
         voters.extend(inbox_of(db, &actor).await?);
     }
-    let outbox = Outbox::new(db, data);
-    question_changed(
-        outbox,
-        &group,
-        change,
-        AnyObject::Question(question),
-        voters,
-    )
-    .await
+    let question = render::question(db, poll_row).await?;
+    question_changed(Outbox::new(db, data), &group, change, question, voters).await
 }
 
 /// A conversation statement became public (announced as a `Question` by the group) or its
@@ -160,20 +160,11 @@ pub async fn statement_changed(
     change: Change,
 ) -> Result<(), FederationError> {
     let conversation = inspraak_db::conversations::find(db, &s.conversation_id).await?;
-    let c = consultations::find(db, &conversation.consultation_id).await?;
-    let Some(group) = public_group(&c, s.local)? else {
+    let Some(group) = public_group_of(db, &conversation.consultation_id, s.local).await? else {
         return Ok(());
     };
     let question = render::statement(db, s).await?;
-    let outbox = Outbox::new(db, data);
-    question_changed(
-        outbox,
-        &group,
-        change,
-        AnyObject::Question(question),
-        Vec::new(),
-    )
-    .await
+    question_changed(Outbox::new(db, data), &group, change, question, Vec::new()).await
 }
 
 /// A consultation was published: the organization announces its group to its followers, who
@@ -188,103 +179,11 @@ pub async fn consultation_published(
     };
     let organization = actors::organization_id(&data.base)?;
     let outbox = Outbox::new(db, data);
+    let public = Addressing::public(&organization)?;
+    let announce: Announce = outbox.stamped(&organization, IdOr::Id(group), public)?;
     let targets = outbox.followers(&[organization.as_str()]).await?;
-    let announce: crate::protocol::activities::Announce = outbox.stamped(
-        &organization,
-        IdOr::Id(group),
-        Addressing::public(&organization)?,
-    )?;
     outbox.record(&announce, targets).await?;
     Ok(())
-}
-
-/// Accepts a follow of one of our actors, answering to the follower's inbox.
-pub async fn accept_follow(
-    db: &impl ConnectionTrait,
-    data: &FederationData,
-    followed: &Url,
-    follow: &Follow,
-    follower_inbox: &str,
-) -> Result<(), FederationError> {
-    let outbox = Outbox::new(db, data);
-    let accept: crate::protocol::activities::Accept = outbox.activity(
-        followed,
-        IdOr::Object(Box::new(follow.clone())),
-        Addressing::direct(&follow.actor),
-    )?;
-    outbox
-        .record(&accept, target(follower_inbox).into_iter().collect())
-        .await?;
-    Ok(())
-}
-
-/// The `Follow` of `remote` by our organization.
-fn organization_follow(
-    outbox: &Outbox<'_, impl ConnectionTrait>,
-    organization: &Url,
-    remote: &Url,
-) -> Result<Follow, FederationError> {
-    outbox.activity(
-        organization,
-        Ref(remote.clone()),
-        Addressing::direct(remote),
-    )
-}
-
-/// Our organization follows a remote actor (a municipality or a consultation); returns the
-/// `Follow` activity's id.
-pub async fn follow(
-    db: &impl ConnectionTrait,
-    data: &FederationData,
-    remote: &remote_actor::Model,
-) -> Result<String, FederationError> {
-    let organization = actors::organization_id(&data.base)?;
-    let outbox = Outbox::new(db, data);
-    let follow = organization_follow(&outbox, &organization, &Url::parse(&remote.ap_id)?)?;
-    let id = outbox
-        .record(&follow, target(&remote.inbox).into_iter().collect())
-        .await?;
-    Ok(id.to_string())
-}
-
-/// Our organization stops following a remote actor.
-pub async fn unfollow(
-    db: &impl ConnectionTrait,
-    data: &FederationData,
-    remote: &remote_actor::Model,
-    follow_activity_id: &str,
-) -> Result<(), FederationError> {
-    let organization = actors::organization_id(&data.base)?;
-    let remote_id = Url::parse(&remote.ap_id)?;
-    let outbox = Outbox::new(db, data);
-    let mut follow = organization_follow(&outbox, &organization, &remote_id)?;
-    // The follow as it was sent: its own id, no addressing needed to identify it.
-    follow.id = Url::parse(follow_activity_id)?;
-    follow.addressing = Addressing::default();
-    let undo: Undo = outbox.activity(
-        &organization,
-        IdOr::Object(Box::new(AnyObject::Follow(follow))),
-        Addressing::direct(&remote_id),
-    )?;
-    outbox
-        .record(&undo, target(&remote.inbox).into_iter().collect())
-        .await?;
-    Ok(())
-}
-
-/// Announces an activity received from elsewhere (a fediverse reply) to the group's
-/// followers, so they see the conversation whole. The activity is embedded exactly as
-/// received; receivers on other hosts refetch it from its origin.
-pub async fn announce_received(
-    db: &impl ConnectionTrait,
-    data: &FederationData,
-    group: &str,
-    activity: AnyObject,
-    origin_host: &str,
-) -> Result<(), FederationError> {
-    Outbox::new(db, data)
-        .announce_in_group(&Url::parse(group)?, activity, Vec::new(), Some(origin_host))
-        .await
 }
 
 /// A published consultation's texts changed: its group sends an `Update` of itself to its
@@ -298,17 +197,14 @@ pub async fn consultation_updated(
     let Some(group_id) = public_group(c, true)? else {
         return Ok(());
     };
-    // The document is embedded, so without its context (never read back from a document).
-    let document: ActorDocument = serde_json::from_value(group)?;
+    // Embedded, the document goes without its context (a document's context is never read).
+    let document = IdOr::Object(Box::new(AnyObject::Actor(serde_json::from_value(group)?)));
     let outbox = Outbox::new(db, data);
-    let targets = outbox.group_followers(&group_id).await?;
-    let update: crate::protocol::activities::Update = outbox.stamped(
-        &group_id,
-        IdOr::Object(Box::new(AnyObject::Actor(document))),
-        Addressing::public(&group_id)?,
-    )?;
-    outbox.record(&update, targets).await?;
-    Ok(())
+    let public = Addressing::public(&group_id)?;
+    let update: Update = outbox.stamped(&group_id, document, public)?;
+    outbox
+        .to_group_followers(&group_id, &update, Vec::new())
+        .await
 }
 
 /// A consultation went back to draft: its group tells followers it is gone, so their copies
@@ -322,9 +218,90 @@ pub async fn consultation_withdrawn(
         return Ok(());
     };
     let outbox = Outbox::new(db, data);
-    let targets = outbox.group_followers(&group).await?;
-    let delete: Delete =
-        outbox.activity(&group, IdOr::Id(group.clone()), Addressing::public(&group)?)?;
-    outbox.record(&delete, targets).await?;
+    let public = Addressing::public(&group)?;
+    let delete: Delete = outbox.activity(&group, IdOr::Id(group.clone()), public)?;
+    outbox.to_group_followers(&group, &delete, Vec::new()).await
+}
+
+/// Accepts a follow of one of our actors, answering to the follower's inbox.
+pub async fn accept_follow(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    followed: &Url,
+    follow: &Follow,
+    follower_inbox: &str,
+) -> Result<(), FederationError> {
+    let outbox = Outbox::new(db, data);
+    let follower = Addressing::direct(&follow.actor);
+    let accept: Accept =
+        outbox.activity(followed, IdOr::Object(Box::new(follow.clone())), follower)?;
+    outbox
+        .record(&accept, target(follower_inbox).into_iter().collect())
+        .await?;
     Ok(())
+}
+
+/// Our organization follows a remote actor (a municipality or a consultation); returns the
+/// `Follow` activity's id.
+pub async fn follow(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    remote: &remote_actor::Model,
+) -> Result<String, FederationError> {
+    let outbox = Outbox::new(db, data);
+    let follow = organization_follow(&outbox, data, remote)?;
+    let id = outbox
+        .record(&follow, target(&remote.inbox).into_iter().collect())
+        .await?;
+    Ok(id.to_string())
+}
+
+/// Our organization stops following a remote actor.
+pub async fn unfollow(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    remote: &remote_actor::Model,
+    follow_activity_id: &str,
+) -> Result<(), FederationError> {
+    let outbox = Outbox::new(db, data);
+    let mut follow = organization_follow(&outbox, data, remote)?;
+    // The follow as it was sent: its own id; no addressing is needed to identify it.
+    follow.id = Url::parse(follow_activity_id)?;
+    let to = std::mem::take(&mut follow.addressing);
+    let undone = IdOr::Object(Box::new(AnyObject::Follow(follow.clone())));
+    let undo: Undo = outbox.activity(&follow.actor, undone, to)?;
+    outbox
+        .record(&undo, target(&remote.inbox).into_iter().collect())
+        .await?;
+    Ok(())
+}
+
+/// The `Follow` of `remote` by our organization, addressed to it.
+fn organization_follow(
+    outbox: &Outbox<'_, impl ConnectionTrait>,
+    data: &FederationData,
+    remote: &remote_actor::Model,
+) -> Result<Follow, FederationError> {
+    let organization = actors::organization_id(&data.base)?;
+    let remote = Url::parse(&remote.ap_id)?;
+    outbox.activity(
+        &organization,
+        Ref(remote.clone()),
+        Addressing::direct(&remote),
+    )
+}
+
+/// Announces an activity received from elsewhere (a fediverse reply) to the group's
+/// followers, so they see the conversation whole. The activity is embedded as received;
+/// receivers on other hosts refetch it from its origin.
+pub async fn announce_received(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    group: &str,
+    activity: AnyObject,
+    origin_host: &str,
+) -> Result<(), FederationError> {
+    Outbox::new(db, data)
+        .announce_in_group(&Url::parse(group)?, activity, Vec::new(), Some(origin_host))
+        .await
 }

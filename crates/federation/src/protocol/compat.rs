@@ -101,11 +101,6 @@ pub fn count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     Ok(Value::deserialize(d)?.as_u64())
 }
 
-/// `deserialize_with` for a flag; anything but a boolean is no flag.
-pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(Value::deserialize(d)?.as_bool())
-}
-
 /// `deserialize_with` for a `url`: a string, a `Link` with `href`, or a list of those.
 pub fn href<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Url>, D::Error> {
     Ok(href_of(&Value::deserialize(d)?))

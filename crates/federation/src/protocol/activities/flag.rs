@@ -22,11 +22,7 @@ pub struct Flag {
     #[serde(default)]
     pub object: OneOrMany<Ref>,
     /// The reporter's comment.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Recipients.
     #[serde(flatten)]

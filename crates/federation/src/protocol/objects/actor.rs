@@ -41,25 +41,13 @@ pub struct ActorDocument {
     #[serde(rename = "type")]
     pub kind: ActorKind,
     /// The handle's local part; Mastodon requires it and checks it against WebFinger.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_username: Option<String>,
     /// Display name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Short description (HTML).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// The web page for people (a string or a `Link`).
     #[serde(
@@ -104,18 +92,10 @@ pub struct ActorDocument {
     )]
     pub endpoints: Option<Endpoints>,
     /// Whether follows wait for approval.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::flag"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manually_approves_followers: Option<bool>,
     /// May be listed in directories.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::flag"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discoverable: Option<bool>,
     /// For a `Group`: the organization behind it.
     #[serde(

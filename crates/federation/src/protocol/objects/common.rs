@@ -19,25 +19,13 @@ pub struct Common {
     )]
     pub attributed_to: Option<Url>,
     /// A title, a question, or (in a vote) the option chosen.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The text, HTML (sanitised before it is stored or shown).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// `text/html`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     /// Its web page (a string or a `Link`).
     #[serde(
@@ -67,10 +55,6 @@ pub struct Common {
     )]
     pub updated: Option<DateTime<Utc>>,
     /// Content warning flag; ours are never sensitive.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::flag"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<bool>,
 }

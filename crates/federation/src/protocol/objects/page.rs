@@ -1,7 +1,6 @@
 //! Proposals, and long texts from elsewhere.
 
 use super::common::Common;
-use crate::protocol::compat;
 use crate::protocol::kind::PageKind;
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -20,24 +19,12 @@ pub struct Page {
     #[serde(flatten)]
     pub common: Common,
     /// The summary (escaped plain text).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// The official status, in words (`inspraak:status`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The official answer, HTML (`inspraak:officialAnswer`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub official_answer: Option<String>,
 }

@@ -22,11 +22,7 @@ pub struct Question {
     #[serde(flatten)]
     pub common: Common,
     /// Distinct voters (`toot:votersCount`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::count"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voters_count: Option<u64>,
     /// Single-choice options.
     #[serde(default, skip_serializing_if = "Option::is_none")]

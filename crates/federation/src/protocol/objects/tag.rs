@@ -12,11 +12,7 @@ pub struct Tag {
     #[serde(rename = "type")]
     pub kind: TagKind,
     /// `#word` or `@name@host`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The topic's page, or the mentioned actor.
     #[serde(

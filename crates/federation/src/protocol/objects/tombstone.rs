@@ -16,11 +16,7 @@ pub struct Tombstone {
     #[serde(rename = "type")]
     pub kind: TombstoneType,
     /// What it was (`Page`, `Note`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "compat::text"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub former_type: Option<String>,
     /// When it was removed.
     #[serde(
