@@ -9,10 +9,13 @@
 //! poll, a group's `Announce`).
 
 mod content;
+mod copies;
+mod resolve;
 mod social;
+mod votes;
 
 pub use crate::protocol::compat::id_of;
-pub use content::store_followed_group;
+pub use copies::store_followed_group;
 
 use crate::FederationError;
 use crate::context::{Fed, FederationData};
@@ -148,7 +151,7 @@ impl Activity for Inbound {
             .await?;
         // Network work first; then one short transaction applies the activity and records
         // its id (a concurrent duplicate loses the race on the unique id and changes nothing).
-        let resolved = content::resolve(data, &actor, activity).await?;
+        let resolved = resolve::resolve(data, &actor, activity).await?;
         let txn = data.db.begin().await.map_err(inspraak_db::DbError::from)?;
         if !received::first_arrival(&txn, self.id.as_str(), Utc::now()).await? {
             tracing::debug!(activity = %self.id, "replayed activity ignored");
@@ -178,7 +181,7 @@ async fn dispatch(
     txn: &sea_orm::DatabaseTransaction,
     actor: &RemoteActor,
     received: Received<'_>,
-    resolved: &content::Resolved,
+    resolved: &resolve::Resolved,
 ) -> Result<(), FederationError> {
     match received.activity {
         InboundActivity::Follow(follow) => social::follow(data, txn, actor, follow).await,
