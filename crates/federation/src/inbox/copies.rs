@@ -1,6 +1,7 @@
 //! Our copies of what happens in consultations we follow: their groups, proposals, comments
 //! and polls, stored as sent but sanitised.
 
+use super::resolve::Resolved;
 use crate::FederationError;
 use crate::protocol::kind::TagKind;
 use crate::protocol::objects::{ActorDocument, Note, Page, Question};
@@ -15,8 +16,6 @@ use inspraak_domain::comment::reply_depth;
 use inspraak_domain::text::sanitize_html;
 use sea_orm::DatabaseTransaction;
 use serde::Serialize;
-
-use super::resolve::Resolved;
 
 /// Longest remote text we keep, in characters.
 const MAX_CONTENT: usize = 20_000;

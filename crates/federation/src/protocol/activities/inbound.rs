@@ -2,14 +2,13 @@
 
 use super::{Accept, Announce, Create, Delete, Flag, Follow, Like, Reject, Undo, Update};
 use crate::protocol::compat;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
 /// An activity as it arrives. Types we do not handle are [`InboundActivity::Unknown`]: they
 /// are answered 202 and ignored.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum InboundActivity {
     /// A new object.
     Create(Create),
