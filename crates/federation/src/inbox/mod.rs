@@ -244,3 +244,65 @@ pub async fn receive(
     }
     receive_activity::<Inbound, RemoteActor, FederationData>(retry, data).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inbound(body: &str) -> Result<Inbound, String> {
+        Inbound::try_from(serde_json::from_str::<Value>(body).map_err(|e| e.to_string())?)
+    }
+
+    #[test]
+    fn only_a_missing_id_actor_or_type_makes_an_activity_unreadable() {
+        assert!(inbound(r#"{"type": "Follow", "actor": "https://a.example/u"}"#).is_err());
+        assert!(inbound(r#"{"id": "https://a.example/1", "type": "Follow"}"#).is_err());
+        assert!(
+            inbound(r#"{"id": "https://a.example/1", "actor": "https://a.example/u"}"#).is_err()
+        );
+        // A known type without what it needs is refused later, after the signature checks.
+        let follow = inbound(
+            r#"{"id": "https://a.example/1", "type": "Follow", "actor": "https://a.example/u"}"#,
+        )
+        .expect("readable head");
+        assert!(matches!(
+            follow.activity(),
+            Err(FederationError::Invalid(_))
+        ));
+        let join = inbound(
+            r#"{"id": "https://a.example/2", "type": "Join", "actor": {"id": "https://a.example/u"},
+                "object": "https://b.example/event"}"#,
+        )
+        .expect("readable head");
+        assert_eq!(join.actor.as_str(), "https://a.example/u");
+        assert!(matches!(join.activity(), Ok(InboundActivity::Unknown(kind)) if kind == "Join"));
+    }
+
+    #[test]
+    fn an_embedded_object_must_be_the_senders() {
+        let actor = Url::parse("https://a.example/u").expect("url");
+        let object =
+            |body: &str| serde_json::from_str::<IdOr<AnyObject>>(body).expect("object or id");
+        let own = object(
+            r#"{"id": "https://a.example/n/1", "type": "Note", "attributedTo": "https://a.example/u"}"#,
+        );
+        assert!(check_embedded(&own, &actor).is_ok());
+        let elsewhere = object(r#"{"id": "https://b.example/n/1", "type": "Note"}"#);
+        assert!(matches!(
+            check_embedded(&elsewhere, &actor),
+            Err(FederationError::Forbidden(_))
+        ));
+        let someone_else = object(
+            r#"{"id": "https://a.example/n/2", "type": "Note", "attributedTo": "https://b.example/v"}"#,
+        );
+        assert!(matches!(
+            check_embedded(&someone_else, &actor),
+            Err(FederationError::Forbidden(_))
+        ));
+        let by_id = object(r#""https://b.example/n/1""#);
+        assert!(
+            check_embedded(&by_id, &actor).is_ok(),
+            "fetched later, never trusted"
+        );
+    }
+}
