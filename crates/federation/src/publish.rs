@@ -11,14 +11,16 @@ use crate::FederationError;
 use crate::actors;
 use crate::context::FederationData;
 use crate::envelope::Outbox;
-use crate::protocol::activities::{Accept, Announce, Delete, Follow, Undo, Update};
-use crate::protocol::objects::{AnyObject, Question};
+use crate::protocol::activities::{Accept, Announce, Follow, ObjectActivity, Subject, Undo};
+use crate::protocol::kind::{DeleteType, Kind, UpdateType};
+use crate::protocol::objects::{ActorDocument, AnyObject, Question};
 use crate::protocol::values::{Addressing, IdOr, Ref};
 use crate::render;
 use inspraak_db::entity::{comment, consultation, poll, proposal, remote_actor};
 use inspraak_db::outbox::Target;
 use inspraak_db::{consultations, remote_actors, users};
 use sea_orm::ConnectionTrait;
+use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
@@ -186,6 +188,25 @@ pub async fn consultation_published(
     Ok(())
 }
 
+/// The group of a published consultation of ours tells its followers and the organization's,
+/// publicly, about the consultation itself: `object` makes what the activity carries.
+async fn about_consultation<K: Kind, O: Subject + Serialize>(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    c: &consultation::Model,
+    object: impl FnOnce(&Url) -> Result<O, FederationError>,
+) -> Result<(), FederationError> {
+    let Some(group) = public_group(c, true)? else {
+        return Ok(());
+    };
+    let outbox = Outbox::new(db, data);
+    let public = Addressing::public(&group)?;
+    let activity: ObjectActivity<K, O> = outbox.stamped(&group, object(&group)?, public)?;
+    outbox
+        .to_group_followers(&group, &activity, Vec::new())
+        .await
+}
+
 /// A published consultation's texts changed: its group sends an `Update` of itself to its
 /// followers and the organization's. `group` is its current `Group` document.
 pub async fn consultation_updated(
@@ -194,17 +215,12 @@ pub async fn consultation_updated(
     c: &consultation::Model,
     group: Value,
 ) -> Result<(), FederationError> {
-    let Some(group_id) = public_group(c, true)? else {
-        return Ok(());
-    };
     // Embedded, the document goes without its context (a document's context is never read).
-    let document = IdOr::Object(Box::new(AnyObject::Actor(serde_json::from_value(group)?)));
-    let outbox = Outbox::new(db, data);
-    let public = Addressing::public(&group_id)?;
-    let update: Update = outbox.stamped(&group_id, document, public)?;
-    outbox
-        .to_group_followers(&group_id, &update, Vec::new())
-        .await
+    about_consultation::<UpdateType, _>(db, data, c, |_| {
+        let document: ActorDocument = serde_json::from_value(group)?;
+        Ok(IdOr::Object(Box::new(AnyObject::Actor(document))))
+    })
+    .await
 }
 
 /// A consultation went back to draft: its group tells followers it is gone, so their copies
@@ -214,13 +230,10 @@ pub async fn consultation_withdrawn(
     data: &FederationData,
     c: &consultation::Model,
 ) -> Result<(), FederationError> {
-    let Some(group) = public_group(c, true)? else {
-        return Ok(());
-    };
-    let outbox = Outbox::new(db, data);
-    let public = Addressing::public(&group)?;
-    let delete: Delete = outbox.activity(&group, IdOr::Id(group.clone()), public)?;
-    outbox.to_group_followers(&group, &delete, Vec::new()).await
+    about_consultation::<DeleteType, IdOr<AnyObject>>(db, data, c, |group| {
+        Ok(IdOr::Id(group.clone()))
+    })
+    .await
 }
 
 /// Accepts a follow of one of our actors, answering to the follower's inbox.
