@@ -8,82 +8,20 @@
 
 use crate::FederationError;
 use crate::keys::ActorKeys;
+use crate::objects::escape;
+use crate::protocol::context::Context;
+use crate::protocol::kind::ActorKind;
 use activitypub_federation::protocol::public_key::PublicKey;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use serde_json::{Value, json};
 use url::Url;
 
-/// The JSON-LD context of actor documents: every extension term used is declared, because
-/// JSON-LD processors (Fedify, for one) drop undeclared terms.
-pub fn actor_context() -> Value {
-    json!([
-        "https://www.w3.org/ns/activitystreams",
-        "https://w3id.org/security/v1",
-        {
-            "toot": "http://joinmastodon.org/ns#",
-            "discoverable": "toot:discoverable",
-            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers"
-        }
-    ])
-}
-
-/// Where an actor's shared inbox is.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Endpoints {
-    /// The instance-wide inbox.
-    pub shared_inbox: Url,
-}
-
-/// An actor document.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActorDocument {
-    /// JSON-LD context.
-    #[serde(rename = "@context")]
-    pub context: Value,
-    /// The actor's id.
-    pub id: Url,
-    /// `Application`, `Organization` or `Group`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// The handle's local part; Mastodon requires it and checks it against WebFinger.
-    pub preferred_username: String,
-    /// Display name.
-    pub name: String,
-    /// Short description (HTML).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub summary: Option<String>,
-    /// The web page for people.
-    pub url: Url,
-    /// Where activities for this actor go.
-    pub inbox: Url,
-    /// What it published.
-    pub outbox: Url,
-    /// Who follows it.
-    pub followers: Url,
-    /// Its key, for HTTP signatures.
-    pub public_key: PublicKey,
-    /// The shared inbox.
-    pub endpoints: Endpoints,
-    /// Follows are accepted automatically.
-    pub manually_approves_followers: bool,
-    /// May be listed in directories.
-    pub discoverable: bool,
-    /// For a `Group`: the organization behind it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributed_to: Option<Url>,
-    /// When it was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<DateTime<Utc>>,
-}
+pub use crate::protocol::objects::{ActorDocument, Endpoints};
 
 /// The URLs every actor hosted here has, derived from its id and the instance's base URL.
 fn document(
     base: &Url,
     id: Url,
-    kind: &'static str,
+    kind: ActorKind,
     username: &str,
     name: &str,
     keys: &ActorKeys,
@@ -91,26 +29,26 @@ fn document(
     let under =
         |suffix: &str| Url::parse(&format!("{}/{suffix}", id.as_str().trim_end_matches('/')));
     Ok(ActorDocument {
-        context: actor_context(),
-        inbox: under("inbox")?,
-        outbox: under("outbox")?,
-        followers: under("followers")?,
-        public_key: PublicKey {
+        context: Some(Context::Actors),
+        inbox: Some(under("inbox")?),
+        outbox: Some(under("outbox")?),
+        followers: Some(under("followers")?),
+        public_key: Some(PublicKey {
             id: format!("{id}#main-key"),
             owner: id.clone(),
             public_key_pem: keys.public_pem.clone(),
-        },
-        endpoints: Endpoints {
-            shared_inbox: base.join("/inbox")?,
-        },
-        url: id.clone(),
+        }),
+        endpoints: Some(Endpoints {
+            shared_inbox: Some(base.join("/inbox")?),
+        }),
+        url: Some(id.clone()),
         id,
         kind,
-        preferred_username: username.to_owned(),
-        name: name.to_owned(),
+        preferred_username: Some(username.to_owned()),
+        name: Some(name.to_owned()),
         summary: None,
-        manually_approves_followers: false,
-        discoverable: true,
+        manually_approves_followers: Some(false),
+        discoverable: Some(true),
         attributed_to: None,
         published: None,
     })
@@ -148,13 +86,13 @@ pub fn application(
     let mut doc = document(
         base,
         instance_actor_id(base)?,
-        "Application",
+        ActorKind::Application,
         INSTANCE_USERNAME,
         instance_name,
         keys,
     )?;
-    doc.url = base.clone();
-    doc.discoverable = false;
+    doc.url = Some(base.clone());
+    doc.discoverable = Some(false);
     Ok(doc)
 }
 
@@ -168,12 +106,12 @@ pub fn organization(
     let mut doc = document(
         base,
         organization_id(base)?,
-        "Organization",
+        ActorKind::Organization,
         organization_username(kind),
         instance_name,
         keys,
     )?;
-    doc.url = base.clone();
+    doc.url = Some(base.clone());
     Ok(doc)
 }
 
@@ -200,7 +138,7 @@ pub fn group(
     let mut doc = document(
         base,
         Url::parse(facts.ap_id)?,
-        "Group",
+        ActorKind::Group,
         facts.slug,
         facts.title,
         keys,
@@ -223,22 +161,14 @@ pub fn person(
     let mut doc = document(
         base,
         Url::parse(ap_id)?,
-        "Person",
+        ActorKind::Person,
         username,
         display_name,
         keys,
     )?;
-    doc.url = base.clone();
-    doc.discoverable = false;
+    doc.url = Some(base.clone());
+    doc.discoverable = Some(false);
     Ok(doc)
-}
-
-/// Escapes text for use inside HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -262,35 +192,40 @@ mod tests {
             summary: "Meer <groen>",
             published: None,
         };
-        let json =
-            serde_json::to_value(group(&base, facts, &keys()).expect("group")).expect("json");
-        assert_eq!(json["type"], "Group");
-        assert_eq!(json["preferredUsername"], "stationsplein");
+        let doc = group(&base, facts, &keys()).expect("group");
+        let url = |s: &str| Url::parse(s).expect("url");
+        assert_eq!(doc.kind, ActorKind::Group);
+        assert_eq!(doc.preferred_username.as_deref(), Some("stationsplein"));
         assert_eq!(
-            json["inbox"],
-            "https://inspraak.gemeente.example/consultations/stationsplein/inbox"
+            doc.inbox,
+            Some(url(
+                "https://inspraak.gemeente.example/consultations/stationsplein/inbox"
+            ))
         );
         assert_eq!(
-            json["endpoints"]["sharedInbox"],
-            "https://inspraak.gemeente.example/inbox"
+            doc.endpoints.as_ref().and_then(|e| e.shared_inbox.clone()),
+            Some(url("https://inspraak.gemeente.example/inbox"))
         );
+        let key = doc.public_key.as_ref().expect("key");
         assert_eq!(
-            json["publicKey"]["id"],
+            key.id,
             "https://inspraak.gemeente.example/consultations/stationsplein#main-key"
         );
         assert_eq!(
-            json["publicKey"]["owner"],
-            "https://inspraak.gemeente.example/consultations/stationsplein"
+            key.owner,
+            url("https://inspraak.gemeente.example/consultations/stationsplein")
         );
         assert_eq!(
-            json["attributedTo"],
-            "https://inspraak.gemeente.example/organization"
+            doc.attributed_to,
+            Some(url("https://inspraak.gemeente.example/organization"))
         );
-        assert_eq!(json["summary"], "<p>Meer &lt;groen&gt;</p>");
+        assert_eq!(doc.summary.as_deref(), Some("<p>Meer &lt;groen&gt;</p>"));
+        let text = serde_json::to_string(&doc).expect("json");
         assert!(
-            json["@context"][2]["discoverable"].is_string(),
+            text.contains(r#""discoverable":"toot:discoverable""#),
             "extension terms are declared"
         );
+        assert!(text.contains(r#""sharedInbox":"https://inspraak.gemeente.example/inbox""#));
     }
 
     #[test]

@@ -1,8 +1,12 @@
 //! How other servers find our actors: WebFinger (RFC 7033, as Mastodon uses it) and NodeInfo
 //! 2.1 (FEP-f1d5) with the instance-actor link of FEP-2677.
 
+use crate::protocol::compat;
+use crate::protocol::nodeinfo::{
+    Metadata, NodeInfo, NodeInfoLink, NodeInfoLinks, NodeUsage, Services, Software, UserCount,
+};
 use activitypub_federation::fetch::webfinger::{Webfinger, WebfingerLink};
-use serde_json::{Value, json};
+use serde_json::Value;
 use url::Url;
 
 /// The `host[:port]` part of a handle for an instance at `base`.
@@ -60,11 +64,21 @@ pub fn webfinger(name: &str, base: &Url, actor: Url, kind: &str, profile: Url) -
 /// `/.well-known/nodeinfo`: where the NodeInfo document and the instance actor are.
 pub fn nodeinfo_links(base: &Url) -> Value {
     let at = |path: &str| format!("{}{path}", base.as_str().trim_end_matches('/'));
-    json!({
-        "links": [
-            {"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": at("/nodeinfo/2.1")},
-            {"rel": "https://www.w3.org/ns/activitystreams#Application", "href": at("/actor")}
-        ]
+    let link = |rel: &str, path: &str| NodeInfoLink {
+        rel: rel.to_owned(),
+        href: at(path),
+    };
+    compat::to_value(&NodeInfoLinks {
+        links: vec![
+            link(
+                "http://nodeinfo.diaspora.software/ns/schema/2.1",
+                "/nodeinfo/2.1",
+            ),
+            link(
+                "https://www.w3.org/ns/activitystreams#Application",
+                "/actor",
+            ),
+        ],
     })
 }
 
@@ -84,19 +98,25 @@ pub fn nodeinfo(
     usage: Usage,
     open_registrations: bool,
 ) -> Value {
-    json!({
-        "version": "2.1",
-        "software": {
-            "name": "inspraak",
-            "version": version,
-            "repository": "https://example.invalid/inspraak",
-            "homepage": "https://example.invalid/inspraak"
+    compat::to_value(&NodeInfo {
+        version: "2.1".into(),
+        software: Software {
+            name: "inspraak".into(),
+            version: version.into(),
+            repository: "https://example.invalid/inspraak".into(),
+            homepage: "https://example.invalid/inspraak".into(),
         },
-        "protocols": ["activitypub"],
-        "services": {"inbound": [], "outbound": []},
-        "openRegistrations": open_registrations,
-        "usage": {"users": {"total": usage.users}, "localPosts": usage.local_posts},
-        "metadata": {"nodeName": name, "instanceKind": kind}
+        protocols: vec![String::from("activitypub")],
+        services: Services::default(),
+        open_registrations,
+        usage: NodeUsage {
+            users: UserCount { total: usage.users },
+            local_posts: usage.local_posts,
+        },
+        metadata: Metadata {
+            node_name: name.into(),
+            instance_kind: kind.into(),
+        },
     })
 }
 
@@ -130,28 +150,52 @@ mod tests {
     fn the_webfinger_answer_links_the_actor_and_its_page() {
         let base = Url::parse("https://muni.example").expect("url");
         let actor = base.join("/consultations/plein").expect("url");
-        let json = serde_json::to_value(webfinger(
+        let answer = webfinger(
             "plein",
             &base,
             actor,
             "Group",
             base.join("/consultations/plein").expect("url"),
+        );
+        assert_eq!(answer.subject, "acct:plein@muni.example");
+        let own = &answer.links[0];
+        assert_eq!(own.rel.as_deref(), Some("self"));
+        assert_eq!(own.kind.as_deref(), Some("application/activity+json"));
+        assert_eq!(
+            own.href.as_ref().map(Url::as_str),
+            Some("https://muni.example/consultations/plein")
+        );
+        let type_key = Url::parse("https://www.w3.org/ns/activitystreams#type").expect("url");
+        assert_eq!(
+            own.properties.get(&type_key).map(String::as_str),
+            Some("Group")
+        );
+        assert_eq!(
+            answer.links[1].rel.as_deref(),
+            Some("http://webfinger.net/rel/profile-page")
+        );
+    }
+
+    #[test]
+    fn nodeinfo_reads_back_as_its_type() {
+        let info = nodeinfo(
+            "Gemeente",
+            "municipality",
+            "1.0",
+            Usage {
+                users: 2,
+                local_posts: 3,
+            },
+            true,
+        );
+        let info: NodeInfo = serde_json::from_value(info).expect("nodeinfo");
+        assert_eq!(info.version, "2.1");
+        assert_eq!(info.usage.users.total, 2);
+        assert_eq!(info.metadata.instance_kind, "municipality");
+        let links: NodeInfoLinks = serde_json::from_value(nodeinfo_links(
+            &Url::parse("https://a.example").expect("url"),
         ))
-        .expect("json");
-        assert_eq!(json["subject"], "acct:plein@muni.example");
-        assert_eq!(json["links"][0]["rel"], "self");
-        assert_eq!(json["links"][0]["type"], "application/activity+json");
-        assert_eq!(
-            json["links"][0]["href"],
-            "https://muni.example/consultations/plein"
-        );
-        assert_eq!(
-            json["links"][0]["properties"]["https://www.w3.org/ns/activitystreams#type"],
-            "Group"
-        );
-        assert_eq!(
-            json["links"][1]["rel"],
-            "http://webfinger.net/rel/profile-page"
-        );
+        .expect("links");
+        assert_eq!(links.links[1].href, "https://a.example/actor");
     }
 }

@@ -1,6 +1,7 @@
 //! What can go wrong in federation code, and which HTTP status an inbox answers for it.
 
 use activitypub_federation::error::Error as ApfError;
+use reqwest::StatusCode;
 
 /// A federation failure.
 #[derive(Debug, thiserror::Error)]
@@ -35,12 +36,16 @@ impl FederationError {
     /// The HTTP status an inbox answers: 401 for signature and digest failures (so senders
     /// retry with another signature scheme), 403 for origin and block failures, 400 for
     /// malformed input, 500 otherwise.
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> StatusCode {
         match self {
             FederationError::Protocol(err) => match err {
-                ApfError::ActivitySignatureInvalid | ApfError::ActivityBodyDigestInvalid => 401,
-                ApfError::ParseReceivedActivity { .. } => 400,
-                ApfError::UrlVerificationError(_) | ApfError::DomainResolveError(_) => 403,
+                ApfError::ActivitySignatureInvalid | ApfError::ActivityBodyDigestInvalid => {
+                    StatusCode::UNAUTHORIZED
+                }
+                ApfError::ParseReceivedActivity { .. } => StatusCode::BAD_REQUEST,
+                ApfError::UrlVerificationError(_) | ApfError::DomainResolveError(_) => {
+                    StatusCode::FORBIDDEN
+                }
                 // The actor (and so its key) could not be fetched: the signature is unverifiable.
                 ApfError::NotFound
                 | ApfError::ObjectDeleted(_)
@@ -51,13 +56,15 @@ impl FederationError {
                 | ApfError::ReqwestMiddleware(_)
                 | ApfError::RequestLimit
                 | ApfError::ResponseBodyLimit
-                | ApfError::Other(_) => 401,
-                ApfError::ResolveInternalIpError(..) => 403,
-                _ => 400,
+                | ApfError::Other(_) => StatusCode::UNAUTHORIZED,
+                ApfError::ResolveInternalIpError(..) => StatusCode::FORBIDDEN,
+                _ => StatusCode::BAD_REQUEST,
             },
-            FederationError::Invalid(_) | FederationError::Json(_) | FederationError::Url(_) => 400,
-            FederationError::Forbidden(_) => 403,
-            _ => 500,
+            FederationError::Invalid(_) | FederationError::Json(_) | FederationError::Url(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            FederationError::Forbidden(_) => StatusCode::FORBIDDEN,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

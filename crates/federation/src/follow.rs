@@ -6,6 +6,7 @@ use crate::FederationError;
 use crate::actors;
 use crate::context::Fed;
 use crate::inbox::store_followed_group;
+use crate::protocol::objects::ActorDocument;
 use crate::publish;
 use crate::signer::RemoteActor;
 use activitypub_federation::fetch::fetch_object_http;
@@ -14,7 +15,6 @@ use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 use chrono::Utc;
 use inspraak_db::follows::{self, NewFollow};
 use sea_orm::TransactionTrait;
-use serde_json::Value;
 use url::Url;
 
 /// Resolves a handle (`name@host`, with or without a leading `@`) or an actor URL.
@@ -43,7 +43,7 @@ pub async fn follow(data: &Fed, remote: &RemoteActor) -> Result<(), FederationEr
     }
     let group_document = if remote.row.kind == "Group" {
         Some(
-            fetch_object_http::<_, Value>(&remote.id, data)
+            fetch_object_http::<_, ActorDocument>(&remote.id, data)
                 .await?
                 .object,
         )

@@ -2,58 +2,64 @@
 //! `Note`, polls as `Question`, removed things as `Tombstone`. Every object is public, names its
 //! consultation in `audience` (FEP-1b12), and the context declares every extension term.
 
+use crate::FederationError;
+use crate::protocol::compat;
+use crate::protocol::context::Context;
+use crate::protocol::kind::{NoteType, PageKind, QuestionType, TombstoneType};
+use crate::protocol::objects::{Common, Note, Page, Question, QuestionOption, Tag, Tombstone};
+use crate::protocol::values::Addressing;
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
+use url::Url;
 
-/// The ActivityStreams Public collection.
-pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+pub use crate::protocol::PUBLIC;
 
-/// The JSON-LD context of everything we publish: AS2, the security vocabulary (keys) and the
-/// extension terms we use, declared so JSON-LD processors keep them.
+/// The JSON-LD context of everything we publish (see [`Context`]).
 pub fn context() -> Value {
-    json!([
-        "https://www.w3.org/ns/activitystreams",
-        "https://w3id.org/security/v1",
-        {
-            "toot": "http://joinmastodon.org/ns#",
-            "votersCount": "toot:votersCount",
-            "discoverable": "toot:discoverable",
-            "sensitive": "as:sensitive",
-            "Hashtag": "as:Hashtag",
-            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-            "inspraak": "https://inspraak.nl/ns#",
-            "status": "inspraak:status",
-            "officialAnswer": "inspraak:officialAnswer"
-        }
-    ])
+    Context::Objects.to_value()
 }
 
 /// Where an object sits: its consultation's `Group` and that group's followers.
 #[derive(Debug, Clone)]
 pub struct Audience {
     /// The consultation's `Group` id.
-    pub group: String,
-    /// The group's followers collection.
-    pub followers: String,
+    pub group: Url,
 }
 
 impl Audience {
     /// The audience of a consultation with this `Group` id.
-    pub fn of_group(group: &str) -> Self {
-        Self {
-            group: group.to_owned(),
-            followers: format!("{}/followers", group.trim_end_matches('/')),
-        }
+    pub fn of_group(group: &str) -> Result<Self, FederationError> {
+        Ok(Self {
+            group: Url::parse(group)?,
+        })
+    }
+
+    /// What every object of ours in this consultation has: public in the group, by `author`,
+    /// linking to its own id, with its text as HTML.
+    fn common(
+        &self,
+        id: &Url,
+        author: &str,
+        html: &str,
+        published: DateTime<Utc>,
+    ) -> Result<Common, FederationError> {
+        Ok(Common {
+            attributed_to: Some(Url::parse(author)?),
+            content: Some(html.to_owned()),
+            media_type: Some("text/html".into()),
+            url: Some(id.clone()),
+            addressing: Addressing::object_in_group(&self.group)?,
+            published: Some(published),
+            sensitive: Some(false),
+            ..Common::default()
+        })
     }
 }
 
 /// A hashtag on this instance.
-fn hashtag(base: &str, tag: &str) -> Value {
-    json!({
-        "type": "Hashtag",
-        "name": format!("#{tag}"),
-        "href": format!("{}/tags/{}", base.trim_end_matches('/'), tag),
-    })
+fn hashtag(base: &str, tag: &str) -> Result<Tag, FederationError> {
+    let href = Url::parse(&format!("{}/tags/{}", base.trim_end_matches('/'), tag))?;
+    Ok(Tag::hashtag(tag, href))
 }
 
 /// What a proposal's `Page` shows.
@@ -82,36 +88,28 @@ pub struct PageFacts<'a> {
 
 /// A proposal as a `Page`: Mastodon shows its title, summary and a link; Lemmy-like software
 /// shows the content.
-pub fn page(base: &str, audience: &Audience, facts: &PageFacts<'_>) -> Value {
+pub fn page(
+    base: &str,
+    audience: &Audience,
+    facts: &PageFacts<'_>,
+) -> Result<Page, FederationError> {
     // The official answer travels in its own terms; software that does not know them still
     // links to the page, where it is shown.
-    let content = facts.body_html.to_owned();
-    let mut page = json!({
-        "id": facts.id,
-        "type": "Page",
-        "attributedTo": facts.author,
-        "name": facts.title,
-        "summary": escape(facts.summary),
-        "content": content,
-        "mediaType": "text/html",
-        "url": facts.id,
-        "audience": audience.group,
-        "to": [PUBLIC, audience.group],
-        "cc": [audience.followers],
-        "tag": facts.tags.iter().map(|t| hashtag(base, t)).collect::<Vec<_>>(),
-        "published": facts.published,
-        "sensitive": false,
-    });
-    if let Some(updated) = facts.updated {
-        page["updated"] = json!(updated);
-    }
-    if let Some(status) = facts.status {
-        page["status"] = json!(status);
-    }
-    if let Some(answer) = facts.answer_html {
-        page["officialAnswer"] = json!(answer);
-    }
-    page
+    let id = Url::parse(facts.id)?;
+    let tags = facts.tags.iter().map(|t| hashtag(base, t));
+    Ok(Page {
+        common: Common {
+            name: Some(facts.title.to_owned()),
+            tag: tags.collect::<Result<Vec<_>, _>>()?.into(),
+            updated: facts.updated,
+            ..audience.common(&id, facts.author, facts.body_html, facts.published)?
+        },
+        id,
+        kind: PageKind::Page,
+        summary: Some(escape(facts.summary)),
+        status: facts.status.map(str::to_owned),
+        official_answer: facts.answer_html.map(str::to_owned),
+    })
 }
 
 /// What a comment's `Note` shows.
@@ -133,32 +131,22 @@ pub struct NoteFacts<'a> {
 }
 
 /// A comment as a `Note`.
-pub fn note(audience: &Audience, facts: &NoteFacts<'_>) -> Value {
-    let mut cc = vec![json!(audience.followers)];
-    let mut tags = Vec::new();
+pub fn note(audience: &Audience, facts: &NoteFacts<'_>) -> Result<Note, FederationError> {
+    let id = Url::parse(facts.id)?;
+    let mut common = audience.common(&id, facts.author, facts.content_html, facts.published)?;
+    common.updated = facts.updated;
     if let Some(author) = facts.reply_to_author {
-        cc.push(json!(author));
-        tags.push(json!({"type": "Mention", "href": author}));
+        let author = Url::parse(author)?;
+        common.addressing.cc.0.push(author.clone());
+        common.tag.0.push(Tag::mention(author));
     }
-    let mut note = json!({
-        "id": facts.id,
-        "type": "Note",
-        "attributedTo": facts.author,
-        "content": facts.content_html,
-        "mediaType": "text/html",
-        "url": facts.id,
-        "inReplyTo": facts.in_reply_to,
-        "audience": audience.group,
-        "to": [PUBLIC, audience.group],
-        "cc": cc,
-        "tag": tags,
-        "published": facts.published,
-        "sensitive": false,
-    });
-    if let Some(updated) = facts.updated {
-        note["updated"] = json!(updated);
-    }
-    note
+    Ok(Note {
+        id,
+        kind: NoteType::Note,
+        common,
+        in_reply_to: facts.in_reply_to.map(Url::parse).transpose()?,
+        content_map: None,
+    })
 }
 
 /// One option of a poll with its count.
@@ -191,50 +179,54 @@ pub struct QuestionFacts<'a> {
 
 /// A poll as a `Question`, the way Mastodon reads polls: options as `Note`s with
 /// `replies.totalItems`, `oneOf` or `anyOf`, `endTime` and `votersCount`.
-pub fn question(audience: &Audience, facts: &QuestionFacts<'_>) -> Value {
-    let options: Vec<Value> = facts
+pub fn question(
+    audience: &Audience,
+    facts: &QuestionFacts<'_>,
+) -> Result<Question, FederationError> {
+    let options: Vec<QuestionOption> = facts
         .options
         .iter()
-        .map(|o| {
-            json!({
-                "type": "Note",
-                "name": o.name,
-                "replies": {"type": "Collection", "totalItems": o.count.unwrap_or(0)},
-            })
-        })
+        .map(|o| QuestionOption::new(o.name, o.count.unwrap_or(0)))
         .collect();
-    let mut q = json!({
-        "id": facts.id,
-        "type": "Question",
-        "attributedTo": audience.group,
-        "name": facts.question,
-        "content": format!("<p>{}</p>", escape(facts.question)),
-        "mediaType": "text/html",
-        "url": facts.id,
-        "audience": audience.group,
-        "to": [PUBLIC, audience.group],
-        "cc": [audience.followers],
-        "published": facts.published,
-        "votersCount": facts.voters.unwrap_or(0),
-    });
-    q[if facts.multiple { "anyOf" } else { "oneOf" }] = Value::Array(options);
-    if let Some(end) = facts.end_time {
-        q["endTime"] = json!(end);
-        if facts.closed {
-            q["closed"] = json!(end);
-        }
-    }
-    q
+    let (one_of, any_of) = if facts.multiple {
+        (None, Some(options.into()))
+    } else {
+        (Some(options.into()), None)
+    };
+    let id = Url::parse(facts.id)?;
+    let html = format!("<p>{}</p>", escape(facts.question));
+    let mut common = audience.common(&id, audience.group.as_str(), &html, facts.published)?;
+    common.name = Some(facts.question.to_owned());
+    // Mastodon reads polls without these two; they were never sent for polls.
+    common.sensitive = None;
+    Ok(Question {
+        id,
+        kind: QuestionType::Question,
+        common,
+        voters_count: Some(facts.voters.unwrap_or(0)),
+        one_of,
+        any_of,
+        end_time: facts.end_time,
+        closed: facts.end_time.filter(|_| facts.closed),
+        context: None,
+    })
 }
 
-/// What stands at a removed object's id.
+/// What stands at a removed object's id, as served (410 Gone).
 pub fn tombstone(id: &str, former_type: &str, deleted: DateTime<Utc>) -> Value {
-    json!({
-        "id": id,
-        "type": "Tombstone",
-        "formerType": former_type,
-        "deleted": deleted,
-    })
+    let tombstone = Url::parse(id).map(|id| Tombstone {
+        id,
+        kind: TombstoneType::Tombstone,
+        former_type: Some(former_type.to_owned()),
+        deleted: Some(deleted),
+    });
+    match tombstone {
+        Ok(tombstone) => compat::to_value(&tombstone),
+        Err(err) => {
+            tracing::error!(%err, id, "a removed object with an invalid id");
+            Value::Null
+        }
+    }
 }
 
 /// Escapes text for use inside HTML.
@@ -246,11 +238,14 @@ pub fn escape(text: &str) -> String {
 }
 
 /// Wraps an object or activity with the context, for serving at its id.
-pub fn with_context(mut value: Value) -> Value {
-    if let Value::Object(map) = &mut value {
-        map.insert("@context".into(), context());
+pub fn with_context(value: Value) -> Value {
+    match value {
+        Value::Object(mut map) => {
+            map.insert("@context".into(), context());
+            Value::Object(map)
+        }
+        other => other,
     }
-    value
 }
 
 #[cfg(test)]
@@ -259,7 +254,7 @@ mod tests {
 
     #[test]
     fn a_question_has_what_mastodon_reads() {
-        let audience = Audience::of_group("https://a.example/consultations/plein");
+        let audience = Audience::of_group("https://a.example/consultations/plein").expect("url");
         let facts = QuestionFacts {
             id: "https://a.example/polls/1",
             question: "Bomen of parkeren?",
@@ -279,20 +274,24 @@ mod tests {
             closed: false,
             published: Utc::now(),
         };
-        let q = with_context(question(&audience, &facts));
-        assert_eq!(q["type"], "Question");
-        assert_eq!(q["oneOf"][0]["name"], "Bomen");
-        assert_eq!(q["oneOf"][0]["replies"]["totalItems"], 3);
-        assert_eq!(q["votersCount"], 4);
-        assert!(q.get("anyOf").is_none());
-        assert_eq!(q["attributedTo"], "https://a.example/consultations/plein");
-        assert_eq!(q["@context"][2]["votersCount"], "toot:votersCount");
+        let q = question(&audience, &facts).expect("question");
+        let (multiple, options) = q.options();
+        assert!(!multiple);
+        assert_eq!(options[0].name.as_deref(), Some("Bomen"));
+        assert_eq!(options[0].count(), 3);
+        assert_eq!(q.voters_count, Some(4));
+        assert!(q.any_of.is_none());
+        assert_eq!(q.common.attributed_to, Some(audience.group.clone()));
+        let text =
+            serde_json::to_string(&crate::protocol::context::WithContext::new(&q)).expect("json");
+        assert!(text.contains(r#""votersCount":"toot:votersCount""#));
+        assert!(text.contains(r#""oneOf":[{"type":"Note","name":"Bomen","replies":{"type":"Collection","totalItems":3}}"#));
     }
 
     #[test]
     fn a_page_is_public_in_its_group_with_hashtags() {
-        let audience = Audience::of_group("https://a.example/consultations/plein");
-        let tags = vec!["groen".to_owned()];
+        let audience = Audience::of_group("https://a.example/consultations/plein").expect("url");
+        let tags = vec![String::from("groen")];
         let facts = PageFacts {
             id: "https://a.example/proposals/1",
             author: "https://a.example/users/anna",
@@ -305,16 +304,18 @@ mod tests {
             published: Utc::now(),
             updated: None,
         };
-        let p = page("https://a.example", &audience, &facts);
-        assert_eq!(p["to"][0], PUBLIC);
+        let p = page("https://a.example", &audience, &facts).expect("page");
+        assert_eq!(p.common.addressing.to[0].as_str(), PUBLIC);
         assert_eq!(
-            p["cc"][0],
+            p.common.addressing.cc[0].as_str(),
             "https://a.example/consultations/plein/followers"
         );
-        assert_eq!(p["audience"], "https://a.example/consultations/plein");
-        assert_eq!(p["summary"], "Bomen &lt;hier&gt;");
-        assert_eq!(p["tag"][0]["name"], "#groen");
-        assert_eq!(p["status"], "Aangenomen");
-        assert_eq!(p["officialAnswer"], "<p>Ja</p>");
+        assert_eq!(p.common.addressing.audience, Some(audience.group.clone()));
+        assert_eq!(p.summary.as_deref(), Some("Bomen &lt;hier&gt;"));
+        assert_eq!(p.common.tag[0].name.as_deref(), Some("#groen"));
+        assert_eq!(p.status.as_deref(), Some("Aangenomen"));
+        let text = serde_json::to_string(&p).expect("json");
+        assert!(text.contains(r#""officialAnswer":"<p>Ja</p>""#));
+        assert!(text.contains(r#""href":"https://a.example/tags/groen""#));
     }
 }

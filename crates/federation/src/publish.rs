@@ -1,6 +1,7 @@
 //! Turns changes to our consultations into activities and stores them in the outbox, with a
 //! delivery per remote inbox, through the caller's transaction: if the change is rolled back,
-//! so is the activity. The delivery worker sends them afterwards.
+//! so is the activity. The delivery worker sends them afterwards. How an activity is made and
+//! stored is [`crate::envelope`]'s; each function here says only what differs.
 //!
 //! Local items are created by their author's `Person` and announced by the consultation's
 //! `Group` (FEP-1b12) to its followers and to the organization's followers. A poll belongs to
@@ -9,151 +10,54 @@
 use crate::FederationError;
 use crate::actors;
 use crate::context::FederationData;
-use crate::objects::{self, Audience, PUBLIC};
+use crate::envelope::Outbox;
+use crate::protocol::activities::{Accept, Announce, Follow, ObjectActivity, Subject, Undo};
+use crate::protocol::kind::{DeleteType, Kind, UpdateType};
+use crate::protocol::objects::{ActorDocument, AnyObject, Question};
+use crate::protocol::values::{Addressing, IdOr, Ref};
 use crate::render;
-use chrono::Utc;
-use inspraak_db::entity::{comment, consultation, poll, proposal};
-use inspraak_db::outbox::{self, NewActivity, Target};
-use inspraak_db::{consultations, follows, remote_actors, users};
+use inspraak_db::entity::{comment, consultation, poll, proposal, remote_actor};
+use inspraak_db::outbox::Target;
+use inspraak_db::{consultations, remote_actors, users};
 use sea_orm::ConnectionTrait;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use url::Url;
 
-/// What happened to an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    /// It became public (new, approved, or shown again).
-    Published,
-    /// Its text or status changed.
-    Updated,
-    /// It was deleted or hidden.
-    Removed,
-}
+pub use crate::envelope::{Change, target};
 
-/// A fresh activity id on this instance.
-fn new_activity_id(data: &FederationData) -> String {
-    data.url(&format!("/activities/{}", uuid::Uuid::now_v7()))
-}
-
-/// The delivery target for an inbox URL, or `None` for an unusable one.
-pub fn target(inbox: &str) -> Option<Target> {
-    let url = Url::parse(inbox).ok()?;
-    url.host_str()?;
-    Some(Target {
-        inbox: inbox.to_owned(),
-        host: crate::discovery::handle_host(&url),
-    })
-}
-
-/// The inboxes of everyone following any of `followed`, each shared inbox once.
-async fn followers_of(
+/// The delivery target of a remote actor's (shared) inbox, when we know the actor.
+async fn inbox_of(
     db: &impl ConnectionTrait,
-    followed: &[&str],
-) -> Result<Vec<Target>, FederationError> {
-    Ok(follows::follower_inboxes(db, followed)
+    actor: &str,
+) -> Result<Option<Target>, FederationError> {
+    Ok(remote_actors::find(db, actor)
         .await?
-        .iter()
-        .filter_map(|i| target(i))
-        .collect())
+        .and_then(|row| target(row.shared_inbox.as_deref().unwrap_or(&row.inbox))))
 }
 
-/// What an activity is finally about: the object inside any announced activity. Deliveries
-/// about the same subject are never sent to one host at the same time, so they keep their
-/// order (a `Create` arrives before its `Delete`).
-fn subject(activity: &Value) -> Option<String> {
-    let mut object = &activity["object"];
-    while let Value::Object(inner) = object {
-        let is_activity = matches!(
-            inner.get("type").and_then(Value::as_str),
-            Some("Create" | "Update" | "Delete" | "Announce" | "Undo" | "Accept")
-        );
-        if !is_activity {
-            break;
-        }
-        object = &object["object"];
+/// The group of a published consultation of ours, or `None` when nothing federates (a draft,
+/// another instance's consultation, or an item that is not ours).
+fn public_group(
+    c: &consultation::Model,
+    item_is_local: bool,
+) -> Result<Option<Url>, FederationError> {
+    if !render::is_public_local(c) || !item_is_local {
+        return Ok(None);
     }
-    match object {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_owned),
-        _ => None,
-    }
+    Ok(Some(Url::parse(&c.ap_id)?))
 }
 
-/// Stores an activity and its deliveries; returns its id.
-pub async fn record(
+/// [`public_group`] of the consultation with this id.
+async fn public_group_of(
     db: &impl ConnectionTrait,
-    activity: Value,
-    mut targets: Vec<Target>,
-) -> Result<String, FederationError> {
-    targets.sort();
-    targets.dedup();
-    let id = activity["id"].as_str().unwrap_or_default().to_owned();
-    let object_id = subject(&activity);
-    let new = NewActivity {
-        ap_id: id.clone(),
-        kind: activity["type"].as_str().unwrap_or("Activity").to_owned(),
-        actor: activity["actor"].as_str().unwrap_or_default().to_owned(),
-        object_id,
-        data: serde_json::to_string(&objects::with_context(activity))?,
-    };
-    outbox::record(db, new, &targets, Utc::now()).await?;
-    Ok(id)
-}
-
-/// Wraps an activity in the group's `Announce` and stores both: the inner one without
-/// deliveries (it is served at its id), the announce to the group's and organization's
-/// followers plus any `extra` inboxes.
-async fn announce_in_group(
-    db: &impl ConnectionTrait,
-    data: &FederationData,
-    group: &str,
-    inner: Value,
-    extra: Vec<Target>,
-) -> Result<(), FederationError> {
-    record(db, inner.clone(), Vec::new()).await?;
-    let organization = actors::organization_id(&data.base)?;
-    let mut targets = followers_of(db, &[group, organization.as_str()]).await?;
-    targets.extend(extra);
-    let audience = Audience::of_group(group);
-    let announce = json!({
-        "id": new_activity_id(data),
-        "type": "Announce",
-        "actor": group,
-        "object": inner,
-        "to": [PUBLIC],
-        "cc": [audience.followers],
-        "audience": group,
-        "published": Utc::now(),
-    });
-    record(db, announce, targets).await?;
-    Ok(())
-}
-
-/// The activity for a change to an object by `actor`.
-fn activity_for(data: &FederationData, change: Change, actor: &str, object: Value) -> Value {
-    let kind = match change {
-        Change::Published => "Create",
-        Change::Updated => "Update",
-        Change::Removed => "Delete",
-    };
-    let to = object["to"].clone();
-    let cc = object["cc"].clone();
-    let audience = object["audience"].clone();
-    let object = if change == Change::Removed {
-        json!({"id": object["id"], "type": "Tombstone"})
-    } else {
-        object
-    };
-    json!({
-        "id": new_activity_id(data),
-        "type": kind,
-        "actor": actor,
-        "object": object,
-        "to": to,
-        "cc": cc,
-        "audience": audience,
-        "published": Utc::now(),
-    })
+    consultation_id: &str,
+    item_is_local: bool,
+) -> Result<Option<Url>, FederationError> {
+    public_group(
+        &consultations::find(db, consultation_id).await?,
+        item_is_local,
+    )
 }
 
 /// A proposal was published, changed (edited, answered, withdrawn) or removed.
@@ -163,15 +67,15 @@ pub async fn proposal_changed(
     p: &proposal::Model,
     change: Change,
 ) -> Result<(), FederationError> {
-    let c = consultations::find(db, &p.consultation_id).await?;
-    if !render::is_public_local(&c) || !p.local {
+    let Some(group) = public_group_of(db, &p.consultation_id, p.local).await? else {
         return Ok(());
-    }
+    };
     let author = users::find(db, &p.author_id).await?;
-    let page = render::proposal_page(db, data, p).await?;
-    let actor = users::fediverse_author(&author, &c.ap_id);
-    let activity = activity_for(data, change, actor, page);
-    announce_in_group(db, data, &c.ap_id, activity, Vec::new()).await
+    let actor = Url::parse(users::fediverse_author(&author, group.as_str()))?;
+    let page = AnyObject::Page(render::page(db, data, p).await?);
+    let outbox = Outbox::new(db, data);
+    let activity = outbox.item_change(change, &actor, page)?;
+    outbox.announce_ours(&group, activity, Vec::new()).await
 }
 
 /// A comment was published, edited or removed. Comments by our residents on another
@@ -194,50 +98,40 @@ pub async fn comment_changed(
         // Only a resident who appears by name can speak on another instance's consultation.
         return Ok(());
     }
-    let note = render::comment_note(db, comment_row).await?;
-    let mut extra = Vec::new();
+    let note = render::note(db, comment_row).await?;
     // Whoever is answered gets a copy when they are elsewhere (a Mastodon user, say).
-    if let Some(parent_author) = note["cc"]
-        .as_array()
-        .and_then(|cc| cc.get(1))
-        .and_then(Value::as_str)
-        && let Some(actor) = remote_actors::find(db, parent_author).await?
-    {
-        extra.extend(target(
-            actor.shared_inbox.as_deref().unwrap_or(&actor.inbox),
-        ));
+    let mut extra = Vec::new();
+    for mentioned in note.mentions() {
+        extra.extend(inbox_of(db, mentioned.as_str()).await?);
     }
-    let activity = activity_for(
-        data,
-        change,
-        users::fediverse_author(&author, &c.ap_id),
-        note,
-    );
+    let actor = Url::parse(users::fediverse_author(&author, &c.ap_id))?;
+    let outbox = Outbox::new(db, data);
+    let activity = outbox.item_change(change, &actor, AnyObject::Note(note))?;
     if c.local {
-        return announce_in_group(db, data, &c.ap_id, activity, extra).await;
+        let group = Url::parse(&c.ap_id)?;
+        return outbox.announce_ours(&group, activity, extra).await;
     }
     // Another instance's consultation: send to its group, which announces it to its followers.
-    if let Some(group) = remote_actors::find(db, &c.ap_id).await? {
-        extra.extend(target(
-            group.shared_inbox.as_deref().unwrap_or(&group.inbox),
-        ));
-    }
-    record(db, activity, extra).await?;
+    extra.extend(inbox_of(db, &c.ap_id).await?);
+    outbox.record(&activity, extra).await?;
     Ok(())
 }
 
-/// The inboxes of fediverse accounts that voted in a poll.
-async fn voter_inboxes(
-    db: &impl ConnectionTrait,
-    poll_id: &str,
-) -> Result<Vec<Target>, FederationError> {
-    let mut targets = Vec::new();
-    for actor in inspraak_db::fediverse::voters(db, poll_id).await? {
-        if let Some(row) = remote_actors::find(db, &actor).await? {
-            targets.extend(target(row.shared_inbox.as_deref().unwrap_or(&row.inbox)));
-        }
+/// A group's `Question` changed. Published, it is announced by the group; when its counts
+/// changed, the group sends the `Update` itself to its followers and to `voters`. (Questions
+/// are never removed through here.)
+async fn question_changed(
+    outbox: Outbox<'_, impl ConnectionTrait>,
+    group: &Url,
+    change: Change,
+    question: Question,
+    voters: Vec<Target>,
+) -> Result<(), FederationError> {
+    let activity = outbox.item_change(change, group, AnyObject::Question(question))?;
+    if change != Change::Updated {
+        return outbox.announce_ours(group, activity, Vec::new()).await;
     }
-    Ok(targets)
+    outbox.to_group_followers(group, &activity, voters).await
 }
 
 /// A poll was published (announced by its group) or its counts changed (the group sends an
@@ -248,20 +142,31 @@ pub async fn poll_changed(
     poll_row: &poll::Model,
     change: Change,
 ) -> Result<(), FederationError> {
-    let c = consultations::find(db, &poll_row.consultation_id).await?;
-    if !render::is_public_local(&c) || !poll_row.local {
+    let Some(group) = public_group_of(db, &poll_row.consultation_id, poll_row.local).await? else {
         return Ok(());
+    };
+    let mut voters = Vec::new();
+    for actor in inspraak_db::fediverse::voters(db, &poll_row.id).await? {
+        voters.extend(inbox_of(db, &actor).await?);
     }
-    let question = render::poll_question(db, poll_row).await?;
-    let activity = activity_for(data, change, &c.ap_id, question);
-    if change == Change::Published {
-        return announce_in_group(db, data, &c.ap_id, activity, Vec::new()).await;
-    }
-    let organization = actors::organization_id(&data.base)?;
-    let mut targets = followers_of(db, &[c.ap_id.as_str(), organization.as_str()]).await?;
-    targets.extend(voter_inboxes(db, &poll_row.id).await?);
-    record(db, activity, targets).await?;
-    Ok(())
+    let question = render::question(db, poll_row).await?;
+    question_changed(Outbox::new(db, data), &group, change, question, voters).await
+}
+
+/// A conversation statement became public (announced as a `Question` by the group) or its
+/// counts changed after a fediverse vote (`Update` to followers).
+pub async fn statement_changed(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    s: &inspraak_db::entity::statement::Model,
+    change: Change,
+) -> Result<(), FederationError> {
+    let conversation = inspraak_db::conversations::find(db, &s.conversation_id).await?;
+    let Some(group) = public_group_of(db, &conversation.consultation_id, s.local).await? else {
+        return Ok(());
+    };
+    let question = render::statement(db, s).await?;
+    question_changed(Outbox::new(db, data), &group, change, question, Vec::new()).await
 }
 
 /// A consultation was published: the organization announces its group to its followers, who
@@ -271,117 +176,35 @@ pub async fn consultation_published(
     data: &FederationData,
     c: &consultation::Model,
 ) -> Result<(), FederationError> {
-    if !render::is_public_local(c) {
+    let Some(group) = public_group(c, true)? else {
         return Ok(());
-    }
+    };
     let organization = actors::organization_id(&data.base)?;
-    let targets = followers_of(db, &[organization.as_str()]).await?;
-    let announce = json!({
-        "id": new_activity_id(data),
-        "type": "Announce",
-        "actor": organization,
-        "object": c.ap_id,
-        "to": [PUBLIC],
-        "cc": [format!("{organization}/followers")],
-        "published": Utc::now(),
-    });
-    record(db, announce, targets).await?;
+    let outbox = Outbox::new(db, data);
+    let public = Addressing::public(&organization)?;
+    let announce: Announce = outbox.stamped(&organization, IdOr::Id(group), public)?;
+    let targets = outbox.followers(&[organization.as_str()]).await?;
+    outbox.record(&announce, targets).await?;
     Ok(())
 }
 
-/// Accepts a follow of one of our actors, answering to the follower's inbox.
-pub async fn accept_follow(
+/// The group of a published consultation of ours tells its followers and the organization's,
+/// publicly, about the consultation itself: `object` makes what the activity carries.
+async fn about_consultation<K: Kind, O: Subject + Serialize>(
     db: &impl ConnectionTrait,
     data: &FederationData,
-    followed: &str,
-    follow: &Value,
-    follower_inbox: &str,
+    c: &consultation::Model,
+    object: impl FnOnce(&Url) -> Result<O, FederationError>,
 ) -> Result<(), FederationError> {
-    let accept = json!({
-        "id": new_activity_id(data),
-        "type": "Accept",
-        "actor": followed,
-        "object": follow,
-        "to": [follow["actor"]],
-    });
-    record(db, accept, target(follower_inbox).into_iter().collect()).await?;
-    Ok(())
-}
-
-/// Our organization follows a remote actor (a municipality or a consultation); returns the
-/// `Follow` activity's id.
-pub async fn follow(
-    db: &impl ConnectionTrait,
-    data: &FederationData,
-    remote: &inspraak_db::entity::remote_actor::Model,
-) -> Result<String, FederationError> {
-    let organization = actors::organization_id(&data.base)?;
-    let activity = json!({
-        "id": new_activity_id(data),
-        "type": "Follow",
-        "actor": organization,
-        "object": remote.ap_id,
-        "to": [remote.ap_id],
-    });
-    record(db, activity, target(&remote.inbox).into_iter().collect()).await
-}
-
-/// Our organization stops following a remote actor.
-pub async fn unfollow(
-    db: &impl ConnectionTrait,
-    data: &FederationData,
-    remote: &inspraak_db::entity::remote_actor::Model,
-    follow_activity_id: &str,
-) -> Result<(), FederationError> {
-    let organization = actors::organization_id(&data.base)?;
-    let activity = json!({
-        "id": new_activity_id(data),
-        "type": "Undo",
-        "actor": organization,
-        "object": {
-            "id": follow_activity_id,
-            "type": "Follow",
-            "actor": organization,
-            "object": remote.ap_id,
-        },
-        "to": [remote.ap_id],
-    });
-    record(db, activity, target(&remote.inbox).into_iter().collect()).await?;
-    Ok(())
-}
-
-/// Announces an activity received from elsewhere (a fediverse reply) to the group's
-/// followers, so they see the conversation whole. The activity is embedded as received;
-/// receivers on other hosts refetch it from its origin.
-pub async fn announce_received(
-    db: &impl ConnectionTrait,
-    data: &FederationData,
-    group: &str,
-    activity: Value,
-    origin_host: &str,
-) -> Result<(), FederationError> {
-    let organization = actors::organization_id(&data.base)?;
-    let targets: Vec<Target> = followers_of(db, &[group, organization.as_str()])
-        .await?
-        .into_iter()
-        .filter(|t| t.host != origin_host)
-        .collect();
-    let mut activity = activity;
-    if let Value::Object(map) = &mut activity {
-        map.remove("@context");
-    }
-    let announce = json!({
-        "id": new_activity_id(data),
-        "type": "Announce",
-        "actor": group,
-        "object": activity,
-        "to": [PUBLIC],
-        "cc": [Audience::of_group(group).followers],
-        "audience": group,
-        "published": Utc::now(),
-    });
-    record(db, announce, targets).await?;
-    Ok(())
+    let Some(group) = public_group(c, true)? else {
+        return Ok(());
+    };
+    let outbox = Outbox::new(db, data);
+    let public = Addressing::public(&group)?;
+    let activity: ObjectActivity<K, O> = outbox.stamped(&group, object(&group)?, public)?;
+    outbox
+        .to_group_followers(&group, &activity, Vec::new())
+        .await
 }
 
 /// A published consultation's texts changed: its group sends an `Update` of itself to its
@@ -392,26 +215,12 @@ pub async fn consultation_updated(
     c: &consultation::Model,
     group: Value,
 ) -> Result<(), FederationError> {
-    if !render::is_public_local(c) {
-        return Ok(());
-    }
-    let organization = actors::organization_id(&data.base)?;
-    let targets = followers_of(db, &[c.ap_id.as_str(), organization.as_str()]).await?;
-    let mut group = group;
-    if let Value::Object(map) = &mut group {
-        map.remove("@context");
-    }
-    let update = json!({
-        "id": new_activity_id(data),
-        "type": "Update",
-        "actor": c.ap_id,
-        "object": group,
-        "to": [PUBLIC],
-        "cc": [Audience::of_group(&c.ap_id).followers],
-        "published": Utc::now(),
-    });
-    record(db, update, targets).await?;
-    Ok(())
+    // Embedded, the document goes without its context (a document's context is never read).
+    about_consultation::<UpdateType, _>(db, data, c, |_| {
+        let document: ActorDocument = serde_json::from_value(group)?;
+        Ok(IdOr::Object(Box::new(AnyObject::Actor(document))))
+    })
+    .await
 }
 
 /// A consultation went back to draft: its group tells followers it is gone, so their copies
@@ -421,43 +230,91 @@ pub async fn consultation_withdrawn(
     data: &FederationData,
     c: &consultation::Model,
 ) -> Result<(), FederationError> {
-    if !render::is_public_local(c) {
-        return Ok(());
-    }
-    let organization = actors::organization_id(&data.base)?;
-    let targets = followers_of(db, &[c.ap_id.as_str(), organization.as_str()]).await?;
-    let delete = json!({
-        "id": new_activity_id(data),
-        "type": "Delete",
-        "actor": c.ap_id,
-        "object": c.ap_id,
-        "to": [PUBLIC],
-        "cc": [Audience::of_group(&c.ap_id).followers],
-    });
-    record(db, delete, targets).await?;
+    about_consultation::<DeleteType, IdOr<AnyObject>>(db, data, c, |group| {
+        Ok(IdOr::Id(group.clone()))
+    })
+    .await
+}
+
+/// Accepts a follow of one of our actors, answering to the follower's inbox.
+pub async fn accept_follow(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    followed: &Url,
+    follow: &Follow,
+    follower_inbox: &str,
+) -> Result<(), FederationError> {
+    let outbox = Outbox::new(db, data);
+    let follower = Addressing::direct(&follow.actor);
+    let accept: Accept =
+        outbox.activity(followed, IdOr::Object(Box::new(follow.clone())), follower)?;
+    outbox
+        .record(&accept, target(follower_inbox).into_iter().collect())
+        .await?;
     Ok(())
 }
 
-/// A conversation statement became public (announced as a `Question` by the group) or its
-/// counts changed after a fediverse vote (`Update` to followers and the fediverse voters).
-pub async fn statement_changed(
+/// Our organization follows a remote actor (a municipality or a consultation); returns the
+/// `Follow` activity's id.
+pub async fn follow(
     db: &impl ConnectionTrait,
     data: &FederationData,
-    s: &inspraak_db::entity::statement::Model,
-    change: Change,
+    remote: &remote_actor::Model,
+) -> Result<String, FederationError> {
+    let outbox = Outbox::new(db, data);
+    let follow = organization_follow(&outbox, data, remote)?;
+    let id = outbox
+        .record(&follow, target(&remote.inbox).into_iter().collect())
+        .await?;
+    Ok(id.to_string())
+}
+
+/// Our organization stops following a remote actor.
+pub async fn unfollow(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    remote: &remote_actor::Model,
+    follow_activity_id: &str,
 ) -> Result<(), FederationError> {
-    let conversation = inspraak_db::conversations::find(db, &s.conversation_id).await?;
-    let c = consultations::find(db, &conversation.consultation_id).await?;
-    if !render::is_public_local(&c) || !s.local {
-        return Ok(());
-    }
-    let question = render::statement_question(db, s).await?;
-    let activity = activity_for(data, change, &c.ap_id, question);
-    if change != Change::Updated {
-        return announce_in_group(db, data, &c.ap_id, activity, Vec::new()).await;
-    }
-    let organization = actors::organization_id(&data.base)?;
-    let targets = followers_of(db, &[c.ap_id.as_str(), organization.as_str()]).await?;
-    record(db, activity, targets).await?;
+    let outbox = Outbox::new(db, data);
+    let mut follow = organization_follow(&outbox, data, remote)?;
+    // The follow as it was sent: its own id; no addressing is needed to identify it.
+    follow.id = Url::parse(follow_activity_id)?;
+    let to = std::mem::take(&mut follow.addressing);
+    let undone = IdOr::Object(Box::new(AnyObject::Follow(follow.clone())));
+    let undo: Undo = outbox.activity(&follow.actor, undone, to)?;
+    outbox
+        .record(&undo, target(&remote.inbox).into_iter().collect())
+        .await?;
     Ok(())
+}
+
+/// The `Follow` of `remote` by our organization, addressed to it.
+fn organization_follow(
+    outbox: &Outbox<'_, impl ConnectionTrait>,
+    data: &FederationData,
+    remote: &remote_actor::Model,
+) -> Result<Follow, FederationError> {
+    let organization = actors::organization_id(&data.base)?;
+    let remote = Url::parse(&remote.ap_id)?;
+    outbox.activity(
+        &organization,
+        Ref(remote.clone()),
+        Addressing::direct(&remote),
+    )
+}
+
+/// Announces an activity received from elsewhere (a fediverse reply) to the group's
+/// followers, so they see the conversation whole. The activity is embedded as received;
+/// receivers on other hosts refetch it from its origin.
+pub async fn announce_received(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    group: &str,
+    activity: AnyObject,
+    origin_host: &str,
+) -> Result<(), FederationError> {
+    Outbox::new(db, data)
+        .announce_in_group(&Url::parse(group)?, activity, Vec::new(), Some(origin_host))
+        .await
 }

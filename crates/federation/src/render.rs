@@ -1,9 +1,11 @@
 //! Loads our items from the database and renders them as ActivityStreams objects, for serving
-//! at their ids and for the activities that carry them.
+//! at their ids and for the activities that carry them. The typed renderings serve the
+//! activities; the `*_page`/`*_note`/`*_question` values serve the web layer.
 
 use crate::FederationError;
 use crate::context::FederationData;
 use crate::objects::{self, Audience, NoteFacts, OptionCount, PageFacts, QuestionFacts};
+use crate::protocol::objects::{Note, Page, Question};
 use chrono::Utc;
 use inspraak_db::entity::{comment, consultation, poll, proposal};
 use inspraak_db::{comments, consultations, fediverse, polls, proposals, users};
@@ -27,12 +29,21 @@ fn status_words(key: &str, custom: &[(String, String)]) -> String {
     }
 }
 
-/// A proposal as a `Page`.
+/// A proposal as a `Page`, as JSON.
 pub async fn proposal_page(
     db: &impl ConnectionTrait,
     data: &FederationData,
     p: &proposal::Model,
 ) -> Result<Value, FederationError> {
+    Ok(serde_json::to_value(page(db, data, p).await?)?)
+}
+
+/// A proposal as a `Page`.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    p: &proposal::Model,
+) -> Result<Page, FederationError> {
     let c = consultations::find(db, &p.consultation_id).await?;
     let author = users::find(db, &p.author_id).await?;
     let answers = proposals::answers(db, &p.id).await?;
@@ -56,11 +67,7 @@ pub async fn proposal_page(
         published: p.created_at,
         updated: (p.updated_at > p.created_at).then_some(p.updated_at),
     };
-    Ok(objects::page(
-        data.base.as_str(),
-        &Audience::of_group(&c.ap_id),
-        &facts,
-    ))
+    objects::page(data.base.as_str(), &Audience::of_group(&c.ap_id)?, &facts)
 }
 
 /// The id of what a comment answers, and that item's author when it is not the commenter.
@@ -85,11 +92,16 @@ async fn reply_target(
     Ok((None, None))
 }
 
-/// A comment as a `Note`.
+/// A comment as a `Note`, as JSON.
 pub async fn comment_note(
     db: &impl ConnectionTrait,
     c: &comment::Model,
 ) -> Result<Value, FederationError> {
+    Ok(serde_json::to_value(note(db, c).await?)?)
+}
+
+/// A comment as a `Note`.
+pub async fn note(db: &impl ConnectionTrait, c: &comment::Model) -> Result<Note, FederationError> {
     let consultation = consultations::find(db, &c.consultation_id).await?;
     let author = users::find(db, &c.author_id).await?;
     let (in_reply_to, reply_to_author) = reply_target(db, c).await?;
@@ -102,17 +114,22 @@ pub async fn comment_note(
         published: c.created_at,
         updated: c.edited_at,
     };
-    Ok(objects::note(
-        &Audience::of_group(&consultation.ap_id),
-        &facts,
-    ))
+    objects::note(&Audience::of_group(&consultation.ap_id)?, &facts)
 }
 
-/// A poll as a `Question`, with residents' and fediverse votes counted together.
+/// A poll as a `Question`, as JSON.
 pub async fn poll_question(
     db: &impl ConnectionTrait,
     poll_row: &poll::Model,
 ) -> Result<Value, FederationError> {
+    Ok(serde_json::to_value(question(db, poll_row).await?)?)
+}
+
+/// A poll as a `Question`, with residents' and fediverse votes counted together.
+pub async fn question(
+    db: &impl ConnectionTrait,
+    poll_row: &poll::Model,
+) -> Result<Question, FederationError> {
     let consultation = consultations::find(db, &poll_row.consultation_id).await?;
     let with_options = polls::find(db, &poll_row.id).await?;
     let now = Utc::now();
@@ -145,10 +162,7 @@ pub async fn poll_question(
         closed: !is_open(poll_row.closes_at, now),
         published: poll_row.created_at,
     };
-    Ok(objects::question(
-        &Audience::of_group(&consultation.ap_id),
-        &facts,
-    ))
+    objects::question(&Audience::of_group(&consultation.ap_id)?, &facts)
 }
 
 /// Whether a consultation's content is public (published) and ours.
@@ -157,15 +171,27 @@ pub fn is_public_local(c: &consultation::Model) -> bool {
 }
 
 /// The words fediverse users vote with on a statement, in order: agree, disagree, pass.
-pub const STATEMENT_OPTIONS: [&str; 3] = ["Eens", "Oneens", "Overslaan"];
+pub const STATEMENT_OPTIONS: [&str; 3] = [AGREE, DISAGREE, PASS];
 
-/// A conversation statement as a `Question` with the options agree / disagree / pass, so
-/// fediverse users can vote on it the way they vote in a poll. Counts are the residents' and
-/// the fediverse's together.
+const AGREE: &str = "Eens";
+const DISAGREE: &str = "Oneens";
+const PASS: &str = "Overslaan";
+
+/// A conversation statement as a `Question`, as JSON.
 pub async fn statement_question(
     db: &impl ConnectionTrait,
     s: &inspraak_db::entity::statement::Model,
 ) -> Result<Value, FederationError> {
+    Ok(serde_json::to_value(statement(db, s).await?)?)
+}
+
+/// A conversation statement as a `Question` with the options agree / disagree / pass, so
+/// fediverse users can vote on it the way they vote in a poll. Counts are the residents' and
+/// the fediverse's together.
+pub async fn statement(
+    db: &impl ConnectionTrait,
+    s: &inspraak_db::entity::statement::Model,
+) -> Result<Question, FederationError> {
     let conversation = inspraak_db::conversations::find(db, &s.conversation_id).await?;
     let consultation = consultations::find(db, &conversation.consultation_id).await?;
     let mut counts = [0u64; 3];
@@ -204,7 +230,7 @@ pub async fn statement_question(
         closed: false,
         published: s.created_at,
     };
-    let mut q = objects::question(&Audience::of_group(&consultation.ap_id), &facts);
-    q["context"] = Value::String(conversation.ap_id);
+    let mut q = objects::question(&Audience::of_group(&consultation.ap_id)?, &facts)?;
+    q.context = Some(url::Url::parse(&conversation.ap_id)?);
     Ok(q)
 }

@@ -5,13 +5,12 @@ use crate::FederationError;
 use crate::actors;
 use crate::context::{Fed, FederationData};
 use crate::keys;
-use activitypub_federation::protocol::public_key::PublicKey;
+use crate::protocol::kind::ActorKind;
+use crate::protocol::objects::{ActorDocument, VerifiableActor};
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
 use inspraak_db::entity::remote_actor;
 use inspraak_db::remote_actors;
-use serde::Deserialize;
-use serde_json::Value;
 use url::Url;
 
 /// An actor hosted here, with its keys: the instance, the organization, a consultation's
@@ -46,7 +45,7 @@ impl LocalActor {
 #[async_trait::async_trait]
 impl Object for LocalActor {
     type DataType = FederationData;
-    type Kind = Value;
+    type Kind = ActorDocument;
     type Error = FederationError;
 
     fn id(&self) -> &Url {
@@ -58,17 +57,21 @@ impl Object for LocalActor {
         Ok(None)
     }
 
-    async fn into_json(self, _data: &Fed) -> Result<Value, Self::Error> {
+    async fn into_json(self, _data: &Fed) -> Result<ActorDocument, Self::Error> {
         Err(FederationError::Invalid(
             "local actors are served by the web layer".into(),
         ))
     }
 
-    async fn verify(_json: &Value, _expected: &Url, _data: &Fed) -> Result<(), Self::Error> {
+    async fn verify(
+        _json: &ActorDocument,
+        _expected: &Url,
+        _data: &Fed,
+    ) -> Result<(), Self::Error> {
         Err(FederationError::Invalid("not a remote actor".into()))
     }
 
-    async fn from_json(_json: Value, _data: &Fed) -> Result<Self, Self::Error> {
+    async fn from_json(_json: ActorDocument, _data: &Fed) -> Result<Self, Self::Error> {
         Err(FederationError::Invalid("not a remote actor".into()))
     }
 }
@@ -97,45 +100,6 @@ pub struct RemoteActor {
     /// The stored row.
     pub row: remote_actor::Model,
 }
-
-/// The `endpoints` of an actor document.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActorEndpoints {
-    /// The server's shared inbox.
-    pub shared_inbox: Option<Url>,
-}
-
-/// An actor document as other servers publish it; only what we use, tolerant of the rest.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActorJson {
-    /// Its id.
-    pub id: Url,
-    /// `Person`, `Group`, `Organization`, `Application` or `Service`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Its handle's local part.
-    pub preferred_username: Option<String>,
-    /// Its display name.
-    pub name: Option<String>,
-    /// Its inbox.
-    pub inbox: Url,
-    /// Its followers collection.
-    pub followers: Option<Url>,
-    /// The shared inbox.
-    pub endpoints: Option<ActorEndpoints>,
-    /// Its (single) key. Actors with several keys in an array are not supported yet.
-    pub public_key: PublicKey,
-    /// Its web page (a string or a link object).
-    pub url: Option<Value>,
-    /// When it was made.
-    pub published: Option<DateTime<Utc>>,
-    /// A short description (HTML).
-    pub summary: Option<String>,
-}
-
-const ACTOR_TYPES: [&str; 5] = ["Person", "Group", "Organization", "Application", "Service"];
 
 /// Plain text of at most `max` characters, with any markup removed.
 pub fn plain_text(text: &str, max: usize) -> String {
@@ -167,19 +131,10 @@ fn ammonia_free_text(text: &str) -> String {
         .replace("&#39;", "'")
 }
 
-fn url_of(value: &Option<Value>) -> Option<String> {
-    match value {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Object(o)) => o.get("href").and_then(Value::as_str).map(str::to_owned),
-        Some(Value::Array(items)) => items.iter().find_map(|v| url_of(&Some(v.clone()))),
-        _ => None,
-    }
-}
-
 #[async_trait::async_trait]
 impl Object for RemoteActor {
     type DataType = FederationData;
-    type Kind = ActorJson;
+    type Kind = VerifiableActor;
     type Error = FederationError;
 
     fn id(&self) -> &Url {
@@ -196,81 +151,90 @@ impl Object for RemoteActor {
             .map(|row| RemoteActor { id, row }))
     }
 
-    async fn into_json(self, _data: &Fed) -> Result<ActorJson, Self::Error> {
+    async fn into_json(self, _data: &Fed) -> Result<VerifiableActor, Self::Error> {
         Err(FederationError::Invalid(
             "remote actors are not served here".into(),
         ))
     }
 
-    async fn verify(json: &ActorJson, expected: &Url, _data: &Fed) -> Result<(), Self::Error> {
-        if json.id.host_str() != expected.host_str() {
+    async fn verify(
+        actor: &VerifiableActor,
+        expected: &Url,
+        _data: &Fed,
+    ) -> Result<(), Self::Error> {
+        let id = &actor.document.id;
+        if id.host_str() != expected.host_str() {
             return Err(FederationError::Forbidden(format!(
-                "actor {} was served by {}",
-                json.id,
+                "actor {id} was served by {}",
                 expected.host_str().unwrap_or("?")
             )));
         }
-        if json.public_key.owner != json.id {
+        if &actor.public_key.owner != id {
             return Err(FederationError::Forbidden(format!(
-                "the key of {} belongs to {}",
-                json.id, json.public_key.owner
+                "the key of {id} belongs to {}",
+                actor.public_key.owner
             )));
         }
-        let key_host = Url::parse(&json.public_key.id)
+        let key_host = Url::parse(&actor.public_key.id)
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned));
-        if key_host.as_deref() != json.id.host_str() {
+        if key_host.as_deref() != id.host_str() {
             return Err(FederationError::Forbidden(format!(
                 "key {} is not on the actor's host",
-                json.public_key.id
+                actor.public_key.id
             )));
         }
-        if !ACTOR_TYPES.contains(&json.kind.as_str()) {
-            return Err(FederationError::Invalid(format!(
-                "not an actor type: {}",
-                json.kind
-            )));
+        if actor.document.kind == ActorKind::Other {
+            return Err(FederationError::Invalid(format!("{id} is not an actor")));
         }
-        if json.inbox.host_str() != json.id.host_str() {
+        if actor.inbox.host_str() != id.host_str() {
             return Err(FederationError::Forbidden("inbox on another host".into()));
         }
         Ok(())
     }
 
-    async fn from_json(json: ActorJson, data: &Fed) -> Result<Self, Self::Error> {
-        let host = crate::discovery::handle_host(&json.id);
-        let username = json
+    async fn from_json(actor: VerifiableActor, data: &Fed) -> Result<Self, Self::Error> {
+        let VerifiableActor {
+            document,
+            inbox,
+            public_key,
+        } = actor;
+        let host = crate::discovery::handle_host(&document.id);
+        let username = document
             .preferred_username
             .as_deref()
             .map(|u| plain_text(u, 64))
             .filter(|u| !u.is_empty() && !u.contains('@'))
             .unwrap_or_else(|| "actor".into());
-        let display_name = json
+        let display_name = document
             .name
             .as_deref()
             .map(|n| plain_text(n, 120))
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| username.clone());
         let row = remote_actor::Model {
-            ap_id: json.id.to_string(),
-            kind: json.kind.clone(),
+            ap_id: document.id.to_string(),
+            kind: document.kind.name().to_owned(),
             username,
             host,
             display_name,
-            url: url_of(&json.url),
-            inbox: json.inbox.to_string(),
-            shared_inbox: json
+            url: document.url.map(String::from),
+            inbox: inbox.to_string(),
+            shared_inbox: document
                 .endpoints
                 .and_then(|e| e.shared_inbox)
-                .filter(|s| s.host_str() == json.id.host_str())
+                .filter(|s| s.host_str() == document.id.host_str())
                 .map(|s| s.to_string()),
-            followers: json.followers.map(|f| f.to_string()),
-            public_key_pem: json.public_key.public_key_pem,
+            followers: document.followers.map(|f| f.to_string()),
+            public_key_pem: public_key.public_key_pem,
             user_id: None,
             fetched_at: Utc::now(),
         };
         let row = remote_actors::upsert(&data.db, row).await?;
-        Ok(RemoteActor { id: json.id, row })
+        Ok(RemoteActor {
+            id: document.id,
+            row,
+        })
     }
 }
 

@@ -1,159 +1,34 @@
 //! Content from elsewhere: replies and votes on our items, and copies of the consultations we
 //! follow (`Create`, `Update`, `Delete`, and a group's `Announce` of them).
 
-use super::{id_of, origin, same_origin};
+use super::copies::{
+    comment_place, ensure_group, published_of, safe_html, store_comment, store_group,
+    store_proposal, store_question,
+};
+use super::resolve::Resolved;
+use super::votes::{poll_vote, statement_vote};
+use super::{origin, same_origin};
 use crate::FederationError;
 use crate::actors;
 use crate::context::Fed;
-use crate::publish::{self, Change};
-use crate::signer::{RemoteActor, plain_text};
-use activitypub_federation::fetch::fetch_object_http;
-use activitypub_federation::fetch::object_id::ObjectId;
-use chrono::{DateTime, Utc};
+use crate::protocol::activities::{Announce, Delete};
+use crate::protocol::compat::OtherObject;
+use crate::protocol::kind::ActorKind;
+use crate::protocol::objects::AnyObject;
+use crate::protocol::values::IdOr;
+use crate::publish;
+use crate::signer::RemoteActor;
+use chrono::Utc;
 use inspraak_db::entity::consultation;
-use inspraak_db::remote_content::{
-    self, Found, RemoteComment, RemoteConsultation, RemotePoll, RemoteProposal,
-};
-use inspraak_db::{comments, consultations, fediverse, follows, polls, remote_actors};
-use inspraak_domain::comment::reply_depth;
-use inspraak_domain::poll::is_open;
-use inspraak_domain::text::sanitize_html;
+use inspraak_db::remote_content::{self, Found, RemoteComment};
+use inspraak_db::{comments, consultations, follows, remote_actors};
 use sea_orm::DatabaseTransaction;
-use serde_json::{Value, json};
-use std::collections::HashMap;
+use serde_json::Value;
 use url::Url;
 
-/// Longest remote text we keep, in characters.
-const MAX_CONTENT: usize = 20_000;
-
-/// Objects fetched before the transaction began: network work (and the storing of the
-/// actors it meets, which happens on another connection) is done first, so the transaction
-/// holds SQLite's write lock only briefly and never waits on itself.
-#[derive(Debug, Default)]
-pub struct Resolved {
-    objects: HashMap<String, Value>,
-}
-
-impl Resolved {
-    /// The object a reference points at: embedded when it comes from `actor`'s own host
-    /// (checked in `verify`), otherwise as fetched from its id, never trusted as sent.
-    fn object(&self, actor: &Url, value: &Value) -> Result<Value, FederationError> {
-        let id = id_of(value).ok_or_else(|| FederationError::Invalid("no object".into()))?;
-        if value.is_object() && same_origin(&id, actor) {
-            return Ok(value.clone());
-        }
-        self.objects
-            .get(id.as_str())
-            .cloned()
-            .ok_or_else(|| FederationError::Invalid(format!("{id} could not be fetched")))
-    }
-
-    /// Fetches (or takes embedded) the object at `value` and remembers it.
-    async fn load(
-        &mut self,
-        data: &Fed,
-        actor: &Url,
-        value: &Value,
-    ) -> Result<Value, FederationError> {
-        if let Ok(found) = self.object(actor, value) {
-            return Ok(found);
-        }
-        let id = id_of(value).ok_or_else(|| FederationError::Invalid("no object".into()))?;
-        let fetched = fetch_object_http::<_, Value>(&id, data).await?.object;
-        self.objects.insert(id.to_string(), fetched.clone());
-        Ok(fetched)
-    }
-}
-
-/// Fetches and stores a remote actor unless it is ours or known and fresh.
-async fn ensure_actor(data: &Fed, actor: Option<Url>) -> Result<(), FederationError> {
-    if let Some(actor) = actor
-        && !data.is_local(&actor)
-    {
-        ObjectId::<RemoteActor>::from(actor)
-            .dereference(data)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Does the network work an activity needs before it is applied.
-pub async fn resolve(
-    data: &Fed,
-    sender: &RemoteActor,
-    kind: &str,
-    raw: &Value,
-) -> Result<Resolved, FederationError> {
-    let mut resolved = Resolved::default();
-    match kind {
-        "Create" | "Update" => {
-            let object = resolved.load(data, &sender.id, &raw["object"]).await?;
-            if is_actor_type(&object) {
-                if id_of(&object["id"]).as_ref() == Some(&sender.id) {
-                    ObjectId::<RemoteActor>::from(sender.id.clone())
-                        .dereference_forced(data)
-                        .await?;
-                }
-            } else {
-                ensure_actor(data, id_of(&object["attributedTo"])).await?;
-            }
-        }
-        "Announce" => {
-            let organization = actors::organization_id(&data.base)?;
-            if !follows::follows_host(&data.db, organization.as_str(), &sender.row.host).await? {
-                return Ok(resolved);
-            }
-            let inner = resolved.load(data, &sender.id, &raw["object"]).await?;
-            match inner["type"].as_str().unwrap_or_default() {
-                "Create" | "Update" => {
-                    let inner_actor = id_of(&inner["actor"]);
-                    ensure_actor(data, inner_actor.clone()).await?;
-                    if let Some(inner_actor) = inner_actor {
-                        let object = resolved.load(data, &inner_actor, &inner["object"]).await?;
-                        ensure_actor(data, id_of(&object["attributedTo"])).await?;
-                    }
-                }
-                "Delete" => ensure_actor(data, id_of(&inner["actor"])).await?,
-                "Page" | "Article" | "Note" | "Question" => {
-                    ensure_actor(data, id_of(&inner["attributedTo"])).await?;
-                }
-                _ => {}
-            }
-            if remote_content::find_consultation(&data.db, sender.id.as_str())
-                .await?
-                .is_none()
-            {
-                let group = fetch_object_http::<_, Value>(&sender.id, data)
-                    .await?
-                    .object;
-                resolved.objects.insert(sender.id.to_string(), group);
-            }
-        }
-        _ => {}
-    }
-    Ok(resolved)
-}
-
-fn is_actor_type(object: &Value) -> bool {
-    matches!(
-        object["type"].as_str(),
-        Some("Person" | "Group" | "Organization" | "Application" | "Service")
-    )
-}
-
-/// Sanitised HTML of a remote `content`.
-fn safe_html(value: &Value) -> String {
-    let html = value.as_str().unwrap_or_default();
-    sanitize_html(&html.chars().take(MAX_CONTENT).collect::<String>())
-}
-
-fn published_of(object: &Value) -> DateTime<Utc> {
-    object["published"]
-        .as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| d.with_timezone(&Utc))
-        .filter(|d| *d <= Utc::now())
-        .unwrap_or_else(Utc::now)
+/// An activity as received, to be passed on exactly so (without its `@context`).
+pub fn passed_on(raw: &Value) -> AnyObject {
+    AnyObject::Other(OtherObject::verbatim(raw.clone()))
 }
 
 /// The `users` row for the author of an object (fetched in [`resolve`]).
@@ -167,72 +42,73 @@ async fn author_row(
     Ok(remote_actors::user_for(txn, &actor, Utc::now()).await?)
 }
 
-/// `Create` or `Update` sent to us directly.
+/// `Create` or `Update` sent to us directly; `raw` is the activity as sent.
 pub async fn create_or_update(
     data: &Fed,
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
+    object: &IdOr<AnyObject>,
     raw: &Value,
     resolved: &Resolved,
 ) -> Result<(), FederationError> {
-    let object = resolved.object(&actor.id, &raw["object"])?;
-    if is_actor_type(&object) {
+    let object = resolved.object(&actor.id, object)?;
+    if let AnyObject::Actor(document) = &object {
         // A profile update, refetched in `resolve`; a followed consultation's new texts.
-        if object["type"] == "Group"
-            && id_of(&object["id"]).as_ref() == Some(&actor.id)
+        if document.kind == ActorKind::Group
+            && document.id == actor.id
             && remote_content::find_consultation(txn, actor.id.as_str())
                 .await?
                 .is_some_and(|c| !c.local)
         {
-            store_group(txn, &object).await?;
+            store_group(txn, document).await?;
         }
         return Ok(());
     }
-    apply(data, txn, &actor.id, &object, raw, None).await
+    apply(data, txn, &actor.id, &object, passed_on(raw), None).await
 }
 
 /// Applies a received object: a vote or reply on our items, or a copy in a followed
 /// consultation (`group`, when a group announced it, or the object's `audience`).
+/// `passed_on` is what the group announces when the object is a public reply to ours.
 async fn apply(
     data: &Fed,
     txn: &DatabaseTransaction,
     sender: &Url,
-    object: &Value,
-    activity: &Value,
+    object: &AnyObject,
+    passed_on: AnyObject,
     group: Option<&consultation::Model>,
 ) -> Result<(), FederationError> {
-    let object_id = id_of(&object["id"])
+    let object_id = object
+        .id()
         .ok_or_else(|| FederationError::Invalid("the object has no id".into()))?;
-    let author = id_of(&object["attributedTo"]).unwrap_or_else(|| sender.clone());
+    let author = object.attributed_to().unwrap_or_else(|| sender.clone());
     if !same_origin(&object_id, &author) {
         return Err(FederationError::Forbidden(format!(
             "{object_id} is not on its author's host"
         )));
     }
-    let kind = object["type"].as_str().unwrap_or_default();
-    let parent = match id_of(&object["inReplyTo"]) {
+    let parent = match object.in_reply_to() {
         Some(id) => remote_content::find_by_ap_id(txn, id.as_str()).await?,
         None => None,
     };
+    let vote = match object {
+        AnyObject::Note(note) => note.vote().zip(note.in_reply_to.as_ref()),
+        _ => None,
+    };
     // A vote on a conversation statement of ours: its Question offers agree / disagree / pass.
-    if kind == "Note"
-        && object["name"].is_string()
-        && object["content"].as_str().is_none_or(str::is_empty)
-        && let Some(reply_to) = id_of(&object["inReplyTo"])
+    if let Some((choice, reply_to)) = vote
         && let Some(statement) =
             inspraak_db::conversations::statement_by_ap_id(txn, reply_to.as_str()).await?
         && statement.local
     {
-        return statement_vote(data, txn, &statement, &author, object).await;
+        return statement_vote(data, txn, &statement, &author, choice, &object_id).await;
     }
     // A vote: a Note with a name and no content, answering a poll of ours.
     if let Some(Found::Poll(poll)) = &parent
         && poll.local
-        && kind == "Note"
-        && object["name"].is_string()
-        && object["content"].as_str().is_none_or(str::is_empty)
+        && let Some((choice, _)) = vote
     {
-        return vote(data, txn, poll, &author, object).await;
+        return poll_vote(data, txn, poll, &author, choice, &object_id).await;
     }
     let local_consultation = match &parent {
         Some(Found::Proposal(p)) if p.local => Some(p.consultation_id.clone()),
@@ -243,12 +119,18 @@ async fn apply(
     if let Some(consultation_id) = local_consultation {
         let c = consultations::find(txn, &consultation_id).await?;
         if c.local {
-            return reply_on_ours(data, txn, &c, &author, object, activity, parent).await;
+            let reply = Reply {
+                author: &author,
+                id: &object_id,
+                object,
+                passed_on,
+            };
+            return reply_on_ours(data, txn, &c, reply, parent).await;
         }
     }
     let copy = match group {
         Some(g) => Some(g.clone()),
-        None => match id_of(&object["audience"]) {
+        None => match object.addressing().audience {
             Some(a) => remote_content::find_consultation(txn, a.as_str())
                 .await?
                 .filter(|c| !c.local),
@@ -260,209 +142,25 @@ async fn apply(
         return Ok(());
     };
     let author_user = author_row(txn, &author).await?;
-    match kind {
-        "Page" | "Article" => {
-            let tags = object["tag"]
-                .as_array()
-                .map(|tags| {
-                    tags.iter()
-                        .filter(|t| t["type"] == "Hashtag")
-                        .filter_map(|t| t["name"].as_str())
-                        .map(|n| plain_text(n.trim_start_matches('#'), 40).to_lowercase())
-                        .take(10)
-                        .collect()
-                })
-                .unwrap_or_default();
-            remote_content::upsert_proposal(
-                txn,
-                RemoteProposal {
-                    ap_id: object_id.to_string(),
-                    consultation_id: copy.id.clone(),
-                    author_id: author_user.id,
-                    title: plain_text(object["name"].as_str().unwrap_or_default(), 200),
-                    summary: plain_text(object["summary"].as_str().unwrap_or_default(), 500),
-                    body_html: safe_html(&object["content"]),
-                    tags,
-                    status_key: object["status"].as_str().map(|s| plain_text(s, 64)),
-                    answer_html: object["officialAnswer"]
-                        .as_str()
-                        .map(|a| safe_html(&json!(a))),
-                    published_at: published_of(object),
-                },
-                Utc::now(),
-            )
-            .await?;
+    match object {
+        AnyObject::Page(page) => store_proposal(txn, &copy, author_user.id, page).await,
+        AnyObject::Note(note) => {
+            store_comment(txn, &copy, author_user.id, note, parent.as_ref()).await
         }
-        "Note" => {
-            let (proposal_id, parent_id, depth) = match &parent {
-                Some(Found::Comment(c)) => (
-                    c.proposal_id.clone(),
-                    Some(c.id.clone()),
-                    reply_depth(c.depth).unwrap_or(c.depth),
-                ),
-                Some(Found::Proposal(p)) => (Some(p.id.clone()), None, 0),
-                _ => (None, None, 0),
-            };
-            remote_content::upsert_comment(
-                txn,
-                RemoteComment {
-                    ap_id: object_id.to_string(),
-                    consultation_id: copy.id.clone(),
-                    proposal_id,
-                    parent_id,
-                    depth,
-                    author_id: author_user.id,
-                    body_html: safe_html(&object["content"]),
-                    state: comments::state::PUBLISHED.into(),
-                    published_at: published_of(object),
-                },
-                Utc::now(),
-            )
-            .await?;
+        AnyObject::Question(question) => store_question(txn, &copy, question).await,
+        other => {
+            tracing::debug!(kind = other.kind(), "unsupported object type ignored");
+            Ok(())
         }
-        "Question" => {
-            store_question(txn, &copy, object).await?;
-        }
-        other => tracing::debug!(kind = other, "unsupported object type ignored"),
     }
-    Ok(())
 }
 
-/// Stores a remote poll with its counts.
-async fn store_question(
-    txn: &DatabaseTransaction,
-    copy: &consultation::Model,
-    object: &Value,
-) -> Result<(), FederationError> {
-    let (multiple, options) = match (&object["oneOf"], &object["anyOf"]) {
-        (Value::Null, any) => (true, any),
-        (one, _) => (false, one),
-    };
-    // JSON-LD compaction turns a one-element array into the element itself.
-    let options: Vec<Value> = match options {
-        Value::Array(items) => items.clone(),
-        Value::Object(_) => vec![options.clone()],
-        _ => Vec::new(),
-    };
-    let names: Vec<String> = options
-        .iter()
-        .take(20)
-        .map(|o| plain_text(o["name"].as_str().unwrap_or_default(), 200))
-        .collect();
-    let counts: Vec<Value> = options
-        .iter()
-        .take(20)
-        .map(|o| json!({"name": plain_text(o["name"].as_str().unwrap_or_default(), 200), "count": o["replies"]["totalItems"].as_u64().unwrap_or(0)}))
-        .collect();
-    let tally = json!({"options": counts, "voters": object["votersCount"].as_u64()});
-    let end = object["endTime"]
-        .as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| d.with_timezone(&Utc));
-    remote_content::upsert_poll(
-        txn,
-        RemotePoll {
-            ap_id: id_of(&object["id"])
-                .map(|u| u.to_string())
-                .unwrap_or_default(),
-            consultation_id: copy.id.clone(),
-            question: plain_text(object["name"].as_str().unwrap_or_default(), 300),
-            multiple,
-            closes_at: end,
-            options: names,
-            tally: tally.to_string(),
-            published_at: published_of(object),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// A fediverse vote on one of our polls: counted apart, once per account (per option for
-/// multiple choice), while the poll is open; the new counts go back out as `Update(Question)`.
-async fn vote(
-    data: &Fed,
-    txn: &DatabaseTransaction,
-    poll: &inspraak_db::entity::poll::Model,
-    voter: &Url,
-    object: &Value,
-) -> Result<(), FederationError> {
-    if !is_open(poll.closes_at, Utc::now()) {
-        tracing::info!(poll = %poll.ap_id, voter = %voter, "vote after closing ignored");
-        return Ok(());
-    }
-    let name = object["name"].as_str().unwrap_or_default().trim();
-    let with_options = polls::find(txn, &poll.id).await?;
-    let Some(option) = with_options.options.iter().find(|o| o.label.trim() == name) else {
-        return Err(FederationError::Invalid(format!(
-            "no option named {name:?}"
-        )));
-    };
-    if !poll.multiple
-        && !fediverse::votes_of(txn, &poll.id, voter.as_str())
-            .await?
-            .is_empty()
-    {
-        return Ok(());
-    }
-    let vote_id = id_of(&object["id"])
-        .map(|u| u.to_string())
-        .unwrap_or_default();
-    if fediverse::add_vote(
-        txn,
-        &poll.id,
-        &option.id,
-        voter.as_str(),
-        &vote_id,
-        Utc::now(),
-    )
-    .await?
-    {
-        publish::poll_changed(txn, data, poll, Change::Updated).await?;
-    }
-    Ok(())
-}
-
-/// A fediverse vote on a conversation statement: counted apart from residents, once per
-/// account; the new counts go back out as `Update(Question)`.
-async fn statement_vote(
-    data: &Fed,
-    txn: &DatabaseTransaction,
-    statement: &inspraak_db::entity::statement::Model,
-    voter: &Url,
-    object: &Value,
-) -> Result<(), FederationError> {
-    let name = object["name"]
-        .as_str()
-        .unwrap_or_default()
-        .trim()
-        .to_lowercase();
-    let vote = match name.as_str() {
-        "eens" | "agree" => 1,
-        "oneens" | "disagree" => -1,
-        "overslaan" | "pass" => 0,
-        _ => {
-            return Err(FederationError::Invalid(format!(
-                "no option named {name:?}"
-            )));
-        }
-    };
-    let vote_id = id_of(&object["id"])
-        .map(|u| u.to_string())
-        .unwrap_or_default();
-    let new = inspraak_db::conversations::add_fediverse_vote(
-        txn,
-        &statement.id,
-        voter.as_str(),
-        vote,
-        &vote_id,
-        Utc::now(),
-    )
-    .await?;
-    if new {
-        publish::statement_changed(txn, data, statement, Change::Updated).await?;
-    }
-    Ok(())
+/// A reply from elsewhere to one of our items.
+struct Reply<'a> {
+    author: &'a Url,
+    id: &'a Url,
+    object: &'a AnyObject,
+    passed_on: AnyObject,
 }
 
 /// A reply from elsewhere to one of our items: a comment under our moderation policy,
@@ -471,16 +169,11 @@ async fn reply_on_ours(
     data: &Fed,
     txn: &DatabaseTransaction,
     c: &consultation::Model,
-    author: &Url,
-    object: &Value,
-    activity: &Value,
+    reply: Reply<'_>,
     parent: Option<Found>,
 ) -> Result<(), FederationError> {
-    let object_id = id_of(&object["id"])
-        .map(|u| u.to_string())
-        .unwrap_or_default();
-    let existing = remote_content::find_by_ap_id(txn, &object_id).await?;
-    let author_user = author_row(txn, author).await?;
+    let existing = remote_content::find_by_ap_id(txn, reply.id.as_str()).await?;
+    let author_user = author_row(txn, reply.author).await?;
     if let Some(Found::Comment(existing)) = &existing
         && existing.author_id != author_user.id
     {
@@ -488,53 +181,50 @@ async fn reply_on_ours(
             "only its author may change a comment".into(),
         ));
     }
-    let (proposal_id, parent_id, depth) = match &parent {
-        Some(Found::Comment(p)) => (
-            p.proposal_id.clone(),
-            Some(p.id.clone()),
-            reply_depth(p.depth).unwrap_or(p.depth),
-        ),
-        Some(Found::Proposal(p)) => (Some(p.id.clone()), None, 0),
-        _ => (None, None, 0),
-    };
+    let (proposal_id, parent_id, depth) = comment_place(parent.as_ref());
     let pending = c.premoderation;
     let saved = remote_content::upsert_comment(
         txn,
         RemoteComment {
-            ap_id: object_id,
+            ap_id: reply.id.to_string(),
             consultation_id: c.id.clone(),
             proposal_id,
             parent_id,
             depth,
             author_id: author_user.id,
-            body_html: safe_html(&object["content"]),
+            body_html: safe_html(reply.object.content()),
             state: if pending {
                 comments::state::PENDING
             } else {
                 comments::state::PUBLISHED
             }
             .into(),
-            published_at: published_of(object),
+            published_at: published_of(reply.object.published()),
         },
         Utc::now(),
     )
     .await?;
-    tracing::info!(comment = %saved.id, author = %author, pending, "reply from the fediverse");
+    tracing::info!(comment = %saved.id, author = %reply.author, pending, "reply from the fediverse");
     if !pending && c.published_at.is_some() {
-        publish::announce_received(txn, data, &c.ap_id, activity.clone(), &origin(author)).await?;
+        let host = origin(reply.author);
+        publish::announce_received(txn, data, &c.ap_id, reply.passed_on, &host).await?;
     }
     Ok(())
 }
 
 /// A `Delete`: of an actor (its follows go), or of a remote object we keep a copy of (only
-/// from the object's own host).
+/// from the object's own host). `passed_on` is what the group announces when a reply to ours
+/// is removed.
 pub async fn delete(
     data: &Fed,
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
-    raw: &Value,
+    delete: &Delete,
+    passed_on: AnyObject,
 ) -> Result<(), FederationError> {
-    let object = id_of(&raw["object"])
+    let object = delete
+        .object
+        .id()
         .ok_or_else(|| FederationError::Invalid("Delete without an object".into()))?;
     if object == actor.id {
         // An actor is gone: its follows go, and so does our copy when it was a consultation.
@@ -559,7 +249,7 @@ pub async fn delete(
     if remote_content::delete_copy(txn, object.as_str()).await?
         && let Some(group) = announce_in
     {
-        publish::announce_received(txn, data, &group, raw.clone(), &actor.row.host).await?;
+        publish::announce_received(txn, data, &group, passed_on, &actor.row.host).await?;
     }
     Ok(())
 }
@@ -570,6 +260,7 @@ pub async fn announce(
     data: &Fed,
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
+    announce: &Announce,
     raw: &Value,
     resolved: &Resolved,
 ) -> Result<(), FederationError> {
@@ -578,101 +269,75 @@ pub async fn announce(
         tracing::debug!(actor = %actor.id, "announce from a host we do not follow ignored");
         return Ok(());
     }
-    let inner = resolved.object(&actor.id, &raw["object"])?;
-    match inner["type"].as_str().unwrap_or_default() {
-        "Group" => {
-            let group = id_of(&inner["id"])
-                .ok_or_else(|| FederationError::Invalid("group without id".into()))?;
-            if !same_origin(&group, &actor.id) {
+    let inner = resolved.object(&actor.id, &announce.object)?;
+    match &inner {
+        AnyObject::Actor(group) if group.kind == ActorKind::Group => {
+            if !same_origin(&group.id, &actor.id) {
                 return Err(FederationError::Forbidden("a group of another host".into()));
             }
-            store_group(txn, &inner).await?;
+            store_group(txn, group).await?;
             Ok(())
         }
-        "Create" | "Update" | "Delete" => {
-            let inner_actor = id_of(&inner["actor"]).ok_or_else(|| {
-                FederationError::Invalid("announced activity without actor".into())
-            })?;
-            let inner_id = id_of(&inner["id"])
-                .ok_or_else(|| FederationError::Invalid("announced activity without id".into()))?;
-            if !same_origin(&inner_id, &inner_actor) {
-                return Err(FederationError::Forbidden(
-                    "announced activity off its actor's host".into(),
-                ));
-            }
-            let group = ensure_group(txn, actor, resolved).await?;
-            if inner["type"] == "Delete" {
-                let row = remote_actors::find(txn, inner_actor.as_str())
-                    .await?
-                    .ok_or_else(|| FederationError::Invalid("unknown actor".into()))?;
-                let sender = RemoteActor {
-                    id: inner_actor,
-                    row,
-                };
-                return delete(data, txn, &sender, &inner).await;
-            }
-            let object = resolved.object(&inner_actor, &inner["object"])?;
-            apply(data, txn, &inner_actor, &object, &inner, Some(&group)).await
+        AnyObject::Create(_) | AnyObject::Update(_) | AnyObject::Delete(_) => {
+            announced_activity(data, txn, actor, inner, resolved).await
         }
-        "Page" | "Article" | "Note" | "Question" => {
+        AnyObject::Page(_) | AnyObject::Note(_) | AnyObject::Question(_) => {
             let group = ensure_group(txn, actor, resolved).await?;
-            let author = id_of(&inner["attributedTo"]).unwrap_or_else(|| actor.id.clone());
-            apply(data, txn, &author, &inner, raw, Some(&group)).await
+            let author = inner.attributed_to().unwrap_or_else(|| actor.id.clone());
+            apply(data, txn, &author, &inner, passed_on(raw), Some(&group)).await
         }
+        AnyObject::Other(other) if matches!(other.kind(), "Create" | "Update" | "Delete") => Err(
+            FederationError::Invalid("announced activity without actor or id".into()),
+        ),
         other => {
-            tracing::debug!(kind = other, "announced type ignored");
+            tracing::debug!(kind = other.kind(), "announced type ignored");
             Ok(())
         }
     }
 }
 
-/// The local copy of a followed group, made from its document (fetched in `resolve`).
-async fn ensure_group(
+/// A `Create`, `Update` or `Delete` a followed group passed on.
+async fn announced_activity(
+    data: &Fed,
     txn: &DatabaseTransaction,
-    group: &RemoteActor,
+    group_actor: &RemoteActor,
+    inner: AnyObject,
     resolved: &Resolved,
-) -> Result<consultation::Model, FederationError> {
-    if let Some(copy) = remote_content::find_consultation(txn, group.id.as_str()).await? {
-        return Ok(copy);
+) -> Result<(), FederationError> {
+    let (Some(inner_actor), Some(inner_id)) = (inner.actor(), inner.id()) else {
+        return Err(FederationError::Invalid(
+            "announced activity without actor or id".into(),
+        ));
+    };
+    if !same_origin(&inner_id, &inner_actor) {
+        return Err(FederationError::Forbidden(
+            "announced activity off its actor's host".into(),
+        ));
     }
-    let document = resolved
-        .objects
-        .get(group.id.as_str())
-        .ok_or_else(|| FederationError::Invalid("the group could not be fetched".into()))?;
-    store_group(txn, document).await
-}
-
-/// Stores a remote `Group` as a consultation copy.
-async fn store_group(
-    txn: &DatabaseTransaction,
-    document: &Value,
-) -> Result<consultation::Model, FederationError> {
-    let id = id_of(&document["id"])
-        .ok_or_else(|| FederationError::Invalid("group without id".into()))?;
-    let title = plain_text(
-        document["name"]
-            .as_str()
-            .or(document["preferredUsername"].as_str())
-            .unwrap_or_default(),
-        200,
-    );
-    Ok(remote_content::upsert_consultation(
+    let group = ensure_group(txn, group_actor, resolved).await?;
+    let object = match &inner {
+        AnyObject::Create(a) => &a.object,
+        AnyObject::Update(a) => &a.object,
+        AnyObject::Delete(removal) => {
+            let row = remote_actors::find(txn, inner_actor.as_str())
+                .await?
+                .ok_or_else(|| FederationError::Invalid("unknown actor".into()))?;
+            let sender = RemoteActor {
+                id: inner_actor,
+                row,
+            };
+            return delete(data, txn, &sender, removal, inner.clone()).await;
+        }
+        _ => return Ok(()),
+    };
+    let object = resolved.object(&inner_actor, object)?;
+    apply(
+        data,
         txn,
-        RemoteConsultation {
-            ap_id: id.to_string(),
-            title,
-            summary: plain_text(document["summary"].as_str().unwrap_or_default(), 1000),
-            published_at: published_of(document),
-        },
-        Utc::now(),
+        &inner_actor,
+        &object,
+        inner.clone(),
+        Some(&group),
     )
-    .await?)
-}
-
-/// Stores a followed group's consultation copy (used when an admin follows a group).
-pub async fn store_followed_group(
-    txn: &DatabaseTransaction,
-    document: &Value,
-) -> Result<consultation::Model, FederationError> {
-    store_group(txn, document).await
+    .await
 }

@@ -9,12 +9,19 @@
 //! poll, a group's `Announce`).
 
 mod content;
+mod copies;
+mod resolve;
 mod social;
+mod votes;
 
-pub use content::store_followed_group;
+pub use crate::protocol::compat::id_of;
+pub use copies::store_followed_group;
 
 use crate::FederationError;
 use crate::context::{Fed, FederationData};
+use crate::protocol::activities::{ActivityHead, InboundActivity};
+use crate::protocol::objects::AnyObject;
+use crate::protocol::values::IdOr;
 use crate::signer::RemoteActor;
 use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -26,13 +33,18 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-/// An activity as received: its id, actor and type pulled out, the rest kept as JSON.
+/// An activity as received: read once into [`InboundActivity`], and kept as sent for the one
+/// case that passes it on verbatim (a group announcing a reply to its followers).
+///
+/// Only a missing id, actor or type makes the body unreadable (400 before the signature is
+/// checked, as before typing); a known type that cannot be read is refused with 400 after
+/// the signature and origin checks.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(try_from = "Value")]
 pub struct Inbound {
     id: Url,
     actor: Url,
-    kind: String,
+    activity: Result<InboundActivity, String>,
     raw: Value,
 }
 
@@ -40,31 +52,29 @@ impl TryFrom<Value> for Inbound {
     type Error = String;
 
     fn try_from(raw: Value) -> Result<Self, String> {
-        let id = id_of(&raw["id"]).ok_or("the activity has no id")?;
-        let actor = id_of(&raw["actor"]).ok_or("the activity has no actor")?;
-        let kind = raw["type"]
-            .as_str()
-            .ok_or("the activity has no type")?
-            .to_owned();
+        let head = ActivityHead::deserialize(&raw).map_err(|e| e.to_string())?;
+        let id = head.id.ok_or("the activity has no id")?;
+        let actor = head.actor.ok_or("the activity has no actor")?;
+        let kind = head.kind.ok_or("the activity has no type")?;
+        let activity = InboundActivity::from_value(&raw).map_err(|err| {
+            tracing::info!(activity = %id, kind, %err, "unreadable activity");
+            format!("unreadable {kind}: {err}")
+        });
         Ok(Inbound {
             id,
             actor,
-            kind,
+            activity,
             raw,
         })
     }
 }
 
-/// The id in a JSON-LD reference: a string, or an object with an `id`.
-pub fn id_of(value: &Value) -> Option<Url> {
-    match value {
-        Value::String(s) => Url::parse(s).ok(),
-        Value::Object(o) => o
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|s| Url::parse(s).ok()),
-        Value::Array(items) if items.len() == 1 => id_of(&items[0]),
-        _ => None,
+impl Inbound {
+    /// The typed activity, or why it could not be read.
+    fn activity(&self) -> Result<&InboundActivity, FederationError> {
+        self.activity
+            .as_ref()
+            .map_err(|err| FederationError::Invalid(err.clone()))
     }
 }
 
@@ -76,6 +86,31 @@ pub fn origin(url: &Url) -> String {
 /// Whether two URLs have the same origin (host and port).
 pub fn same_origin(a: &Url, b: &Url) -> bool {
     a.host_str() == b.host_str() && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// An embedded object that claims to be by the actor must live on the actor's host; objects
+/// of others are never trusted as embedded, but refetched (see `content`).
+fn check_embedded(object: &IdOr<AnyObject>, actor: &Url) -> Result<(), FederationError> {
+    let IdOr::Object(object) = object else {
+        return Ok(());
+    };
+    let object_id = object
+        .id()
+        .ok_or_else(|| FederationError::Invalid("the object has no id".into()))?;
+    if !same_origin(&object_id, actor) {
+        return Err(FederationError::Forbidden(format!(
+            "object {object_id} is not on the actor's host"
+        )));
+    }
+    if let Some(author) = object.attributed_to()
+        && &author != actor
+        && !same_origin(&author, actor)
+    {
+        return Err(FederationError::Forbidden(format!(
+            "object {object_id} is attributed to {author}, not to the sender"
+        )));
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]
@@ -98,31 +133,11 @@ impl Activity for Inbound {
                 self.id
             )));
         }
-        // An embedded object that claims to be by the actor must live on the actor's host;
-        // objects of others are never trusted as embedded, but refetched (see `content`).
-        if matches!(self.kind.as_str(), "Create" | "Update")
-            && let Value::Object(object) = &self.raw["object"]
-        {
-            let object_id = object
-                .get("id")
-                .and_then(Value::as_str)
-                .and_then(|s| Url::parse(s).ok())
-                .ok_or_else(|| FederationError::Invalid("the object has no id".into()))?;
-            if !same_origin(&object_id, &self.actor) {
-                return Err(FederationError::Forbidden(format!(
-                    "object {object_id} is not on the actor's host"
-                )));
-            }
-            if let Some(author) = object.get("attributedTo").and_then(id_of)
-                && author != self.actor
-                && !same_origin(&author, &self.actor)
-            {
-                return Err(FederationError::Forbidden(format!(
-                    "object {object_id} is attributed to {author}, not to the sender"
-                )));
-            }
+        match self.activity()? {
+            InboundActivity::Create(a) => check_embedded(&a.object, &self.actor),
+            InboundActivity::Update(a) => check_embedded(&a.object, &self.actor),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     async fn receive(self, data: &Fed) -> Result<(), FederationError> {
@@ -130,27 +145,34 @@ impl Activity for Inbound {
             tracing::debug!(activity = %self.id, "replayed activity ignored");
             return Ok(());
         }
+        let activity = self.activity()?;
         let actor = ObjectId::<RemoteActor>::from(self.actor.clone())
             .dereference(data)
             .await?;
         // Network work first; then one short transaction applies the activity and records
         // its id (a concurrent duplicate loses the race on the unique id and changes nothing).
-        let resolved = content::resolve(data, &actor, &self.kind, &self.raw).await?;
+        let resolved = resolve::resolve(data, &actor, activity).await?;
         let txn = data.db.begin().await.map_err(inspraak_db::DbError::from)?;
         if !received::first_arrival(&txn, self.id.as_str(), Utc::now()).await? {
             tracing::debug!(activity = %self.id, "replayed activity ignored");
             return Ok(());
         }
-        let outcome = dispatch(data, &txn, &actor, &self, &resolved).await;
-        match outcome {
-            Ok(()) => {
-                txn.commit().await.map_err(inspraak_db::DbError::from)?;
-                data.outbox_signal.notify_one();
-                Ok(())
-            }
-            Err(err) => Err(err),
-        }
+        let received = Received {
+            activity,
+            raw: &self.raw,
+        };
+        dispatch(data, &txn, &actor, received, &resolved).await?;
+        txn.commit().await.map_err(inspraak_db::DbError::from)?;
+        data.outbox_signal.notify_one();
+        Ok(())
     }
+}
+
+/// A received activity, typed, with its body as sent.
+#[derive(Debug, Clone, Copy)]
+struct Received<'a> {
+    activity: &'a InboundActivity,
+    raw: &'a Value,
 }
 
 /// Applies an activity by type; unknown types are accepted and ignored (202).
@@ -158,22 +180,30 @@ async fn dispatch(
     data: &Fed,
     txn: &sea_orm::DatabaseTransaction,
     actor: &RemoteActor,
-    activity: &Inbound,
-    resolved: &content::Resolved,
+    received: Received<'_>,
+    resolved: &resolve::Resolved,
 ) -> Result<(), FederationError> {
-    let raw = &activity.raw;
-    match activity.kind.as_str() {
-        "Follow" => social::follow(data, txn, actor, raw).await,
-        "Undo" => social::undo(txn, actor, raw).await,
-        "Accept" => social::accept(txn, actor, raw).await,
-        "Reject" => social::reject(txn, actor, raw).await,
-        "Like" => social::like(txn, actor, raw).await,
-        "Flag" => social::flag(data, txn, actor, raw).await,
-        "Create" | "Update" => content::create_or_update(data, txn, actor, raw, resolved).await,
-        "Delete" => content::delete(data, txn, actor, raw).await,
-        "Announce" => content::announce(data, txn, actor, raw, resolved).await,
-        other => {
-            tracing::debug!(kind = other, id = %activity.id, "unsupported activity ignored");
+    match received.activity {
+        InboundActivity::Follow(follow) => social::follow(data, txn, actor, follow).await,
+        InboundActivity::Undo(undo) => social::undo(txn, actor, undo).await,
+        InboundActivity::Accept(accept) => social::accept(txn, actor, accept).await,
+        InboundActivity::Reject(reject) => social::reject(txn, actor, reject).await,
+        InboundActivity::Like(like) => social::like(txn, actor, like).await,
+        InboundActivity::Flag(flag) => social::flag(data, txn, actor, flag).await,
+        InboundActivity::Create(a) => {
+            content::create_or_update(data, txn, actor, &a.object, received.raw, resolved).await
+        }
+        InboundActivity::Update(a) => {
+            content::create_or_update(data, txn, actor, &a.object, received.raw, resolved).await
+        }
+        InboundActivity::Delete(delete) => {
+            content::delete(data, txn, actor, delete, content::passed_on(received.raw)).await
+        }
+        InboundActivity::Announce(announce) => {
+            content::announce(data, txn, actor, announce, received.raw, resolved).await
+        }
+        InboundActivity::Unknown(kind) => {
+            tracing::debug!(kind, actor = %actor.id, "unsupported activity ignored");
             Ok(())
         }
     }
@@ -213,4 +243,66 @@ pub async fn receive(
         ));
     }
     receive_activity::<Inbound, RemoteActor, FederationData>(retry, data).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inbound(body: &str) -> Result<Inbound, String> {
+        Inbound::try_from(serde_json::from_str::<Value>(body).map_err(|e| e.to_string())?)
+    }
+
+    #[test]
+    fn only_a_missing_id_actor_or_type_makes_an_activity_unreadable() {
+        assert!(inbound(r#"{"type": "Follow", "actor": "https://a.example/u"}"#).is_err());
+        assert!(inbound(r#"{"id": "https://a.example/1", "type": "Follow"}"#).is_err());
+        assert!(
+            inbound(r#"{"id": "https://a.example/1", "actor": "https://a.example/u"}"#).is_err()
+        );
+        // A known type without what it needs is refused later, after the signature checks.
+        let follow = inbound(
+            r#"{"id": "https://a.example/1", "type": "Follow", "actor": "https://a.example/u"}"#,
+        )
+        .expect("readable head");
+        assert!(matches!(
+            follow.activity(),
+            Err(FederationError::Invalid(_))
+        ));
+        let join = inbound(
+            r#"{"id": "https://a.example/2", "type": "Join", "actor": {"id": "https://a.example/u"},
+                "object": "https://b.example/event"}"#,
+        )
+        .expect("readable head");
+        assert_eq!(join.actor.as_str(), "https://a.example/u");
+        assert!(matches!(join.activity(), Ok(InboundActivity::Unknown(kind)) if kind == "Join"));
+    }
+
+    #[test]
+    fn an_embedded_object_must_be_the_senders() {
+        let actor = Url::parse("https://a.example/u").expect("url");
+        let object =
+            |body: &str| serde_json::from_str::<IdOr<AnyObject>>(body).expect("object or id");
+        let own = object(
+            r#"{"id": "https://a.example/n/1", "type": "Note", "attributedTo": "https://a.example/u"}"#,
+        );
+        assert!(check_embedded(&own, &actor).is_ok());
+        let elsewhere = object(r#"{"id": "https://b.example/n/1", "type": "Note"}"#);
+        assert!(matches!(
+            check_embedded(&elsewhere, &actor),
+            Err(FederationError::Forbidden(_))
+        ));
+        let someone_else = object(
+            r#"{"id": "https://a.example/n/2", "type": "Note", "attributedTo": "https://b.example/v"}"#,
+        );
+        assert!(matches!(
+            check_embedded(&someone_else, &actor),
+            Err(FederationError::Forbidden(_))
+        ));
+        let by_id = object(r#""https://b.example/n/1""#);
+        assert!(
+            check_embedded(&by_id, &actor).is_ok(),
+            "fetched later, never trusted"
+        );
+    }
 }

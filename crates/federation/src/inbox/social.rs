@@ -1,9 +1,11 @@
 //! Follows, likes and reports: `Follow`, `Undo`, `Accept`, `Reject`, `Like`, `Flag`.
 
-use super::id_of;
 use crate::FederationError;
 use crate::actors;
 use crate::context::Fed;
+use crate::protocol::activities::{Accept, Flag, Follow, Like, Reject, Undo};
+use crate::protocol::objects::AnyObject;
+use crate::protocol::values::IdOr;
 use crate::publish;
 use crate::signer::{RemoteActor, plain_text};
 use activitypub_federation::traits::Actor;
@@ -13,7 +15,7 @@ use inspraak_db::remote_content::{self, Found};
 use inspraak_db::{fediverse, moderation, remote_actors};
 use inspraak_domain::moderation::{ContentKind, ReportReason};
 use sea_orm::DatabaseTransaction;
-use serde_json::Value;
+use url::Url;
 
 /// A follow of our organization or of one of our published consultations: stored and
 /// accepted at once.
@@ -21,12 +23,11 @@ pub async fn follow(
     data: &Fed,
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
-    raw: &Value,
+    follow: &Follow,
 ) -> Result<(), FederationError> {
-    let target = id_of(&raw["object"])
-        .ok_or_else(|| FederationError::Invalid("Follow without an object".into()))?;
+    let target = &follow.object.0;
     let organization = actors::organization_id(&data.base)?;
-    let followable = target == organization
+    let followable = *target == organization
         || remote_content::find_consultation(txn, target.as_str())
             .await?
             .is_some_and(|c| c.local && c.published_at.is_some());
@@ -43,26 +44,28 @@ pub async fn follow(
             followed: target.to_string(),
             inbox: inbox.clone(),
             host: actor.row.host.clone(),
-            activity_id: id_of(&raw["id"]).map(|u| u.to_string()).unwrap_or_default(),
+            activity_id: follow.id.to_string(),
             accepted: true,
         },
         Utc::now(),
     )
     .await?;
     tracing::info!(follower = %actor.row.ap_id, followed = %target, "new follower");
-    publish::accept_follow(txn, data, target.as_str(), raw, actor.inbox().as_str()).await
+    publish::accept_follow(txn, data, target, follow, actor.inbox().as_str()).await
 }
 
 /// Undoes a follow or a like of the same actor.
 pub async fn undo(
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
-    raw: &Value,
+    undo: &Undo,
 ) -> Result<(), FederationError> {
-    let object = &raw["object"];
-    let undone =
-        id_of(object).ok_or_else(|| FederationError::Invalid("Undo without an object".into()))?;
-    if let Some(owner) = id_of(&object["actor"])
+    let undone = undo
+        .object
+        .id()
+        .ok_or_else(|| FederationError::Invalid("Undo without an object".into()))?;
+    let embedded = undo.object.object();
+    if let Some(owner) = embedded.and_then(AnyObject::actor)
         && owner.as_str() != actor.row.ap_id
     {
         return Err(FederationError::Forbidden(
@@ -70,10 +73,10 @@ pub async fn undo(
         ));
     }
     let follower = actor.row.ap_id.as_str();
-    match object["type"].as_str() {
+    match embedded.map(AnyObject::kind) {
         Some("Follow") => {
-            if let Some(target) = id_of(&object["object"]) {
-                follows::remove(txn, follower, target.as_str()).await?;
+            if let Some(AnyObject::Follow(follow)) = embedded {
+                follows::remove(txn, follower, follow.object.0.as_str()).await?;
             }
         }
         Some("Like") => {
@@ -88,14 +91,21 @@ pub async fn undo(
     Ok(())
 }
 
+/// The id of the follow an `Accept` or `Reject` answers.
+fn follow_id(follow: &IdOr<Follow>) -> &Url {
+    match follow {
+        IdOr::Id(id) => id,
+        IdOr::Object(follow) => &follow.id,
+    }
+}
+
 /// Our follow was accepted.
 pub async fn accept(
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
-    raw: &Value,
+    accept: &Accept,
 ) -> Result<(), FederationError> {
-    let follow = id_of(&raw["object"])
-        .ok_or_else(|| FederationError::Invalid("Accept without an object".into()))?;
+    let follow = follow_id(&accept.object);
     let accepted = follows::accept(txn, follow.as_str(), &actor.row.ap_id, Utc::now()).await?;
     tracing::info!(followed = %actor.row.ap_id, accepted, "follow accepted");
     Ok(())
@@ -105,11 +115,10 @@ pub async fn accept(
 pub async fn reject(
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
-    raw: &Value,
+    reject: &Reject,
 ) -> Result<(), FederationError> {
-    if let Some(follow) = id_of(&raw["object"]) {
-        follows::remove_by_followed_activity(txn, &actor.row.ap_id, follow.as_str()).await?;
-    }
+    let follow = follow_id(&reject.object);
+    follows::remove_by_followed_activity(txn, &actor.row.ap_id, follow.as_str()).await?;
     Ok(())
 }
 
@@ -117,15 +126,13 @@ pub async fn reject(
 pub async fn like(
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
-    raw: &Value,
+    like: &Like,
 ) -> Result<(), FederationError> {
-    let Some(object) = id_of(&raw["object"]) else {
-        return Err(FederationError::Invalid("Like without an object".into()));
-    };
+    let object = &like.object.0;
     if let Some(Found::Proposal(p)) = remote_content::find_by_ap_id(txn, object.as_str()).await?
         && p.local
     {
-        let activity = id_of(&raw["id"]).map(|u| u.to_string()).unwrap_or_default();
+        let activity = like.id.to_string();
         fediverse::add_like(txn, &p.id, &actor.row.ap_id, &activity, Utc::now()).await?;
     }
     Ok(())
@@ -137,16 +144,12 @@ pub async fn flag(
     data: &Fed,
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
-    raw: &Value,
+    flag: &Flag,
 ) -> Result<(), FederationError> {
-    let objects: Vec<Value> = match &raw["object"] {
-        Value::Array(items) => items.clone(),
-        other => vec![other.clone()],
-    };
-    let note = plain_text(raw["content"].as_str().unwrap_or_default(), 1000);
+    let note = plain_text(flag.content.as_deref().unwrap_or_default(), 1000);
     let reporter = remote_actors::user_for(txn, &actor.row, Utc::now()).await?;
-    for object in objects.iter().take(20) {
-        let Some(id) = id_of(object) else { continue };
+    for reported in flag.object.iter().take(20) {
+        let id = &reported.0;
         let (kind, content_id) = match remote_content::find_by_ap_id(txn, id.as_str()).await? {
             Some(Found::Proposal(p)) => (ContentKind::Proposal, p.id),
             Some(Found::Comment(c)) => (ContentKind::Comment, c.id),

@@ -137,7 +137,7 @@ async fn receive(State(state): State<AppState>, request: Request) -> Response {
             inbox_answer(202, "")
         }
         Err(err) => {
-            let status = err.status();
+            let status = err.status().as_u16();
             if status >= 500 {
                 tracing::error!(activity = %id, actor = %actor, error = %err, "inbox failure");
             } else {

@@ -1,0 +1,212 @@
+//! Our copies of what happens in consultations we follow: their groups, proposals, comments
+//! and polls, stored as sent but sanitised.
+
+use super::resolve::Resolved;
+use crate::FederationError;
+use crate::protocol::kind::TagKind;
+use crate::protocol::objects::{ActorDocument, Note, Page, Question};
+use crate::signer::{RemoteActor, plain_text};
+use chrono::{DateTime, Utc};
+use inspraak_db::comments;
+use inspraak_db::entity::consultation;
+use inspraak_db::remote_content::{
+    self, Found, RemoteComment, RemoteConsultation, RemotePoll, RemoteProposal,
+};
+use inspraak_domain::comment::reply_depth;
+use inspraak_domain::text::sanitize_html;
+use sea_orm::DatabaseTransaction;
+use serde::Serialize;
+
+/// Longest remote text we keep, in characters.
+const MAX_CONTENT: usize = 20_000;
+
+/// Sanitised HTML of a remote `content`.
+pub(super) fn safe_html(html: Option<&str>) -> String {
+    let html = html.unwrap_or_default();
+    sanitize_html(&html.chars().take(MAX_CONTENT).collect::<String>())
+}
+
+/// When a remote object says it was published; never in the future.
+pub(super) fn published_of(published: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    published
+        .filter(|d| *d <= Utc::now())
+        .unwrap_or_else(Utc::now)
+}
+
+/// Where a comment sits: its proposal, its parent comment and its depth.
+pub(super) fn comment_place(parent: Option<&Found>) -> (Option<String>, Option<String>, i32) {
+    match parent {
+        Some(Found::Comment(c)) => (
+            c.proposal_id.clone(),
+            Some(c.id.clone()),
+            reply_depth(c.depth).unwrap_or(c.depth),
+        ),
+        Some(Found::Proposal(p)) => (Some(p.id.clone()), None, 0),
+        _ => (None, None, 0),
+    }
+}
+
+/// Stores a proposal in a followed consultation.
+pub(super) async fn store_proposal(
+    txn: &DatabaseTransaction,
+    copy: &consultation::Model,
+    author_id: String,
+    page: &Page,
+) -> Result<(), FederationError> {
+    let tags = page
+        .common
+        .tag
+        .iter()
+        .filter(|t| t.kind == TagKind::Hashtag)
+        .filter_map(|t| t.name.as_deref())
+        .map(|n| plain_text(n.trim_start_matches('#'), 40).to_lowercase())
+        .take(10)
+        .collect();
+    let text = |s: &Option<String>, max| plain_text(s.as_deref().unwrap_or_default(), max);
+    remote_content::upsert_proposal(
+        txn,
+        RemoteProposal {
+            ap_id: page.id.to_string(),
+            consultation_id: copy.id.clone(),
+            author_id,
+            title: text(&page.common.name, 200),
+            summary: text(&page.summary, 500),
+            body_html: safe_html(page.common.content.as_deref()),
+            tags,
+            status_key: page.status.as_deref().map(|s| plain_text(s, 64)),
+            answer_html: page.official_answer.as_deref().map(|a| safe_html(Some(a))),
+            published_at: published_of(page.common.published),
+        },
+        Utc::now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Stores a comment in a followed consultation.
+pub(super) async fn store_comment(
+    txn: &DatabaseTransaction,
+    copy: &consultation::Model,
+    author_id: String,
+    note: &Note,
+    parent: Option<&Found>,
+) -> Result<(), FederationError> {
+    let (proposal_id, parent_id, depth) = comment_place(parent);
+    remote_content::upsert_comment(
+        txn,
+        RemoteComment {
+            ap_id: note.id.to_string(),
+            consultation_id: copy.id.clone(),
+            proposal_id,
+            parent_id,
+            depth,
+            author_id,
+            body_html: safe_html(note.common.content.as_deref()),
+            state: comments::state::PUBLISHED.into(),
+            published_at: published_of(note.common.published),
+        },
+        Utc::now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A remote poll's counts as we store them.
+#[derive(Serialize)]
+struct Tally {
+    options: Vec<OptionTally>,
+    voters: Option<u64>,
+}
+
+/// One option's count in a [`Tally`].
+#[derive(Serialize)]
+struct OptionTally {
+    name: String,
+    count: u64,
+}
+
+/// Stores a remote poll with its counts.
+pub(super) async fn store_question(
+    txn: &DatabaseTransaction,
+    copy: &consultation::Model,
+    question: &Question,
+) -> Result<(), FederationError> {
+    let (multiple, options) = question.options();
+    let name_of = |name: &Option<String>| plain_text(name.as_deref().unwrap_or_default(), 200);
+    let tally = Tally {
+        options: options
+            .iter()
+            .take(20)
+            .map(|o| OptionTally {
+                name: name_of(&o.name),
+                count: o.count(),
+            })
+            .collect(),
+        voters: question.voters_count,
+    };
+    remote_content::upsert_poll(
+        txn,
+        RemotePoll {
+            ap_id: question.id.to_string(),
+            consultation_id: copy.id.clone(),
+            question: plain_text(question.common.name.as_deref().unwrap_or_default(), 300),
+            multiple,
+            closes_at: question.end_time,
+            options: tally.options.iter().map(|o| o.name.clone()).collect(),
+            tally: serde_json::to_string(&tally)?,
+            published_at: published_of(question.common.published),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The local copy of a followed group, made from its document (fetched in `resolve`).
+pub(super) async fn ensure_group(
+    txn: &DatabaseTransaction,
+    group: &RemoteActor,
+    resolved: &Resolved,
+) -> Result<consultation::Model, FederationError> {
+    if let Some(copy) = remote_content::find_consultation(txn, group.id.as_str()).await? {
+        return Ok(copy);
+    }
+    let document = resolved
+        .group
+        .as_ref()
+        .ok_or_else(|| FederationError::Invalid("the group could not be fetched".into()))?;
+    store_group(txn, document).await
+}
+
+/// Stores a remote `Group` as a consultation copy.
+pub(super) async fn store_group(
+    txn: &DatabaseTransaction,
+    document: &ActorDocument,
+) -> Result<consultation::Model, FederationError> {
+    let title = plain_text(
+        document
+            .name
+            .as_deref()
+            .or(document.preferred_username.as_deref())
+            .unwrap_or_default(),
+        200,
+    );
+    Ok(remote_content::upsert_consultation(
+        txn,
+        RemoteConsultation {
+            ap_id: document.id.to_string(),
+            title,
+            summary: plain_text(document.summary.as_deref().unwrap_or_default(), 1000),
+            published_at: published_of(document.published),
+        },
+        Utc::now(),
+    )
+    .await?)
+}
+
+/// Stores a followed group's consultation copy (used when an admin follows a group).
+pub async fn store_followed_group(
+    txn: &DatabaseTransaction,
+    document: &ActorDocument,
+) -> Result<consultation::Model, FederationError> {
+    store_group(txn, document).await
+}

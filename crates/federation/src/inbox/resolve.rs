@@ -1,0 +1,148 @@
+//! The network work an activity needs, done before its transaction begins: the objects it
+//! refers to (embedded only when they come from the sender's host), their authors, and the
+//! document of a group that announces something for the first time.
+
+use super::same_origin;
+use crate::FederationError;
+use crate::actors;
+use crate::context::Fed;
+use crate::protocol::activities::InboundActivity;
+use crate::protocol::objects::{ActorDocument, AnyObject};
+use crate::protocol::values::IdOr;
+use crate::signer::RemoteActor;
+use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::fetch::object_id::ObjectId;
+use inspraak_db::{follows, remote_content};
+use std::collections::HashMap;
+use url::Url;
+
+/// Objects fetched before the transaction began: network work (and the storing of the
+/// actors it meets, which happens on another connection) is done first, so the transaction
+/// holds SQLite's write lock only briefly and never waits on itself.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    objects: HashMap<Url, AnyObject>,
+    pub(super) group: Option<ActorDocument>,
+}
+
+impl Resolved {
+    /// The object a reference points at: embedded when it comes from `actor`'s own host
+    /// (checked in `verify`), otherwise as fetched from its id, never trusted as sent.
+    pub(super) fn object(
+        &self,
+        actor: &Url,
+        reference: &IdOr<AnyObject>,
+    ) -> Result<AnyObject, FederationError> {
+        let id = reference
+            .id()
+            .ok_or_else(|| FederationError::Invalid("no object".into()))?;
+        if let IdOr::Object(object) = reference
+            && same_origin(&id, actor)
+        {
+            return Ok(AnyObject::clone(object));
+        }
+        self.objects
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FederationError::Invalid(format!("{id} could not be fetched")))
+    }
+
+    /// Fetches (or takes embedded) the object at `reference` and remembers it.
+    async fn load(
+        &mut self,
+        data: &Fed,
+        actor: &Url,
+        reference: &IdOr<AnyObject>,
+    ) -> Result<AnyObject, FederationError> {
+        if let Ok(found) = self.object(actor, reference) {
+            return Ok(found);
+        }
+        let id = reference
+            .id()
+            .ok_or_else(|| FederationError::Invalid("no object".into()))?;
+        let fetched = fetch_object_http::<_, AnyObject>(&id, data).await?.object;
+        self.objects.insert(id, fetched.clone());
+        Ok(fetched)
+    }
+}
+
+/// Fetches and stores a remote actor unless it is ours or known and fresh.
+async fn ensure_actor(data: &Fed, actor: Option<Url>) -> Result<(), FederationError> {
+    if let Some(actor) = actor
+        && !data.is_local(&actor)
+    {
+        ObjectId::<RemoteActor>::from(actor)
+            .dereference(data)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The object of a `Create` or `Update`, fetched, and the actor it names (a profile update
+/// refetches the sender; an object's author is fetched).
+async fn resolve_change(
+    data: &Fed,
+    resolved: &mut Resolved,
+    sender: &Url,
+    object: &IdOr<AnyObject>,
+) -> Result<(), FederationError> {
+    match resolved.load(data, sender, object).await? {
+        AnyObject::Actor(actor) if &actor.id == sender => {
+            ObjectId::<RemoteActor>::from(sender.clone())
+                .dereference_forced(data)
+                .await?;
+        }
+        AnyObject::Actor(_) => {}
+        object => ensure_actor(data, object.attributed_to()).await?,
+    }
+    Ok(())
+}
+
+/// Does the network work an activity needs before it is applied.
+pub async fn resolve(
+    data: &Fed,
+    sender: &RemoteActor,
+    activity: &InboundActivity,
+) -> Result<Resolved, FederationError> {
+    let mut resolved = Resolved::default();
+    match activity {
+        InboundActivity::Create(a) => {
+            resolve_change(data, &mut resolved, &sender.id, &a.object).await?;
+        }
+        InboundActivity::Update(a) => {
+            resolve_change(data, &mut resolved, &sender.id, &a.object).await?;
+        }
+        InboundActivity::Announce(announce) => {
+            let organization = actors::organization_id(&data.base)?;
+            if !follows::follows_host(&data.db, organization.as_str(), &sender.row.host).await? {
+                return Ok(resolved);
+            }
+            match resolved.load(data, &sender.id, &announce.object).await? {
+                AnyObject::Create(inner) => {
+                    ensure_actor(data, Some(inner.actor.clone())).await?;
+                    resolve_change(data, &mut resolved, &inner.actor, &inner.object).await?;
+                }
+                AnyObject::Update(inner) => {
+                    ensure_actor(data, Some(inner.actor.clone())).await?;
+                    resolve_change(data, &mut resolved, &inner.actor, &inner.object).await?;
+                }
+                AnyObject::Delete(inner) => ensure_actor(data, Some(inner.actor)).await?,
+                inner @ (AnyObject::Page(_) | AnyObject::Note(_) | AnyObject::Question(_)) => {
+                    ensure_actor(data, inner.attributed_to()).await?;
+                }
+                _ => {}
+            }
+            if remote_content::find_consultation(&data.db, sender.id.as_str())
+                .await?
+                .is_none()
+            {
+                let group = fetch_object_http::<_, ActorDocument>(&sender.id, data)
+                    .await?
+                    .object;
+                resolved.group = Some(group);
+            }
+        }
+        _ => {}
+    }
+    Ok(resolved)
+}

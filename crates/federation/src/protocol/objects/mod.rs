@@ -1,0 +1,221 @@
+//! Objects: what activities carry and what we serve at our ids.
+
+pub mod actor;
+pub mod common;
+pub mod note;
+pub mod page;
+pub mod question;
+pub mod tag;
+pub mod tombstone;
+
+pub use actor::{ActorDocument, Endpoints, VerifiableActor};
+pub use common::Common;
+pub use note::Note;
+pub use page::Page;
+pub use question::{Question, QuestionOption, Replies};
+pub use tag::Tag;
+pub use tombstone::Tombstone;
+
+use super::activities::{Create, Delete, Follow, Like, Update};
+use super::compat::{self, OtherObject};
+use super::values::{Addressing, IdOr};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::{Deserialize, Deserializer};
+use serde_json::Value;
+use url::Url;
+
+/// Anything an activity may carry, or a fetch may return: read by its `type`. A known type
+/// that cannot be read, and every unknown type, is kept as [`OtherObject`], so one odd
+/// object never makes a whole activity unreadable.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum AnyObject {
+    /// A proposal, or an article from elsewhere.
+    Page(Page),
+    /// A comment, reply or vote.
+    Note(Note),
+    /// A poll or statement.
+    Question(Question),
+    /// A removed object.
+    Tombstone(Tombstone),
+    /// An actor.
+    Actor(ActorDocument),
+    /// An embedded `Create`.
+    Create(Create),
+    /// An embedded `Update`.
+    Update(Update),
+    /// An embedded `Delete`.
+    Delete(Delete),
+    /// An embedded `Follow` (in `Undo`).
+    Follow(Follow),
+    /// An embedded `Like` (in `Undo`).
+    Like(Like),
+    /// Anything else, as sent.
+    Other(OtherObject),
+}
+
+fn read<T: for<'a> Deserialize<'a>>(
+    value: &Value,
+    wrap: impl FnOnce(T) -> AnyObject,
+) -> Result<AnyObject, serde_json::Error> {
+    T::deserialize(value).map(wrap)
+}
+
+impl AnyObject {
+    /// Reads a JSON document by its `type`.
+    pub fn from_value(value: Value) -> Self {
+        let parsed = match compat::kind_of(&value) {
+            Some("Page" | "Article") => read(&value, AnyObject::Page),
+            Some("Note") => read(&value, AnyObject::Note),
+            Some("Question") => read(&value, AnyObject::Question),
+            Some("Tombstone") => read(&value, AnyObject::Tombstone),
+            Some(kind) if super::kind::ActorKind::NAMES.contains(&kind) => {
+                read(&value, AnyObject::Actor)
+            }
+            Some("Create") => read(&value, AnyObject::Create),
+            Some("Update") => read(&value, AnyObject::Update),
+            Some("Delete") => read(&value, AnyObject::Delete),
+            Some("Follow") => read(&value, AnyObject::Follow),
+            Some("Like") => read(&value, AnyObject::Like),
+            _ => return AnyObject::Other(OtherObject::verbatim(value)),
+        };
+        parsed.unwrap_or_else(|err| {
+            tracing::debug!(%err, kind = compat::kind_of(&value), "object kept as sent");
+            AnyObject::Other(OtherObject::verbatim(value))
+        })
+    }
+
+    /// Its id, when it has one.
+    pub fn id(&self) -> Option<Url> {
+        match self {
+            AnyObject::Page(o) => Some(o.id.clone()),
+            AnyObject::Note(o) => Some(o.id.clone()),
+            AnyObject::Question(o) => Some(o.id.clone()),
+            AnyObject::Tombstone(o) => Some(o.id.clone()),
+            AnyObject::Actor(o) => Some(o.id.clone()),
+            AnyObject::Create(a) => Some(a.id.clone()),
+            AnyObject::Update(a) => Some(a.id.clone()),
+            AnyObject::Delete(a) => Some(a.id.clone()),
+            AnyObject::Follow(a) => Some(a.id.clone()),
+            AnyObject::Like(a) => Some(a.id.clone()),
+            AnyObject::Other(o) => o.id(),
+        }
+    }
+
+    /// Its type's name.
+    pub fn kind(&self) -> &str {
+        match self {
+            AnyObject::Page(o) => match o.kind {
+                super::kind::PageKind::Page => "Page",
+                super::kind::PageKind::Article => "Article",
+            },
+            AnyObject::Note(_) => "Note",
+            AnyObject::Question(_) => "Question",
+            AnyObject::Tombstone(_) => "Tombstone",
+            AnyObject::Actor(o) => o.kind.name(),
+            AnyObject::Create(_) => "Create",
+            AnyObject::Update(_) => "Update",
+            AnyObject::Delete(_) => "Delete",
+            AnyObject::Follow(_) => "Follow",
+            AnyObject::Like(_) => "Like",
+            AnyObject::Other(o) => o.kind(),
+        }
+    }
+
+    /// For an activity: who did it.
+    pub fn actor(&self) -> Option<Url> {
+        match self {
+            AnyObject::Create(a) => Some(a.actor.clone()),
+            AnyObject::Update(a) => Some(a.actor.clone()),
+            AnyObject::Delete(a) => Some(a.actor.clone()),
+            AnyObject::Follow(a) => Some(a.actor.clone()),
+            AnyObject::Like(a) => Some(a.actor.clone()),
+            AnyObject::Other(o) => o.actor(),
+            _ => None,
+        }
+    }
+
+    /// For a `Page`, `Note` or `Question`: what they share.
+    pub fn common(&self) -> Option<&Common> {
+        match self {
+            AnyObject::Page(o) => Some(&o.common),
+            AnyObject::Note(o) => Some(&o.common),
+            AnyObject::Question(o) => Some(&o.common),
+            _ => None,
+        }
+    }
+
+    /// For an object: its author.
+    pub fn attributed_to(&self) -> Option<Url> {
+        match self {
+            AnyObject::Actor(o) => o.attributed_to.clone(),
+            AnyObject::Other(o) => o.attributed_to(),
+            _ => self.common().and_then(|c| c.attributed_to.clone()),
+        }
+    }
+
+    /// For an object: what it answers.
+    pub fn in_reply_to(&self) -> Option<&Url> {
+        match self {
+            AnyObject::Note(o) => o.in_reply_to.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// For an object: its HTML text.
+    pub fn content(&self) -> Option<&str> {
+        self.common().and_then(|c| c.content.as_deref())
+    }
+
+    /// For an object or actor: when it was published, as it says.
+    pub fn published(&self) -> Option<DateTime<Utc>> {
+        match self {
+            AnyObject::Actor(o) => o.published,
+            _ => self.common().and_then(|c| c.published),
+        }
+    }
+
+    /// For an object: who it is addressed to.
+    pub fn addressing(&self) -> Addressing {
+        self.common()
+            .map(|c| c.addressing.clone())
+            .unwrap_or_default()
+    }
+
+    /// For an activity: what it is finally about (the object inside any embedded
+    /// activities); for an object: itself.
+    pub fn subject(&self) -> Option<Url> {
+        match self {
+            AnyObject::Create(a) => a.object.subject(),
+            AnyObject::Update(a) => a.object.subject(),
+            AnyObject::Delete(a) => a.object.subject(),
+            AnyObject::Other(o) => o.subject(),
+            other => other.id(),
+        }
+    }
+}
+
+impl IdOr<AnyObject> {
+    /// The id referred to or embedded.
+    pub fn id(&self) -> Option<Url> {
+        match self {
+            IdOr::Id(id) => Some(id.clone()),
+            IdOr::Object(object) => object.id(),
+        }
+    }
+
+    /// What it is finally about (see [`AnyObject::subject`]).
+    pub fn subject(&self) -> Option<Url> {
+        match self {
+            IdOr::Id(id) => Some(id.clone()),
+            IdOr::Object(object) => object.subject(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AnyObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self::from_value(Value::deserialize(deserializer)?))
+    }
+}

@@ -1,0 +1,398 @@
+//! Everything we send reads back as what we built: objects and actors as their own types,
+//! activities also as the inbox reads them.
+
+use chrono::{TimeZone, Utc};
+use inspraak_federation::actors::{self, GroupFacts};
+use inspraak_federation::discovery;
+use inspraak_federation::envelope::{Change, Envelope, ItemActivity};
+use inspraak_federation::keys::ActorKeys;
+use inspraak_federation::objects::{
+    self, Audience, NoteFacts, OptionCount, PageFacts, QuestionFacts,
+};
+use inspraak_federation::protocol::activities::{
+    Accept, ActivityHead, Delete, Follow, InboundActivity, Outbound, Undo, Update,
+};
+use inspraak_federation::protocol::compat::OtherObject;
+use inspraak_federation::protocol::context::WithContext;
+use inspraak_federation::protocol::nodeinfo::NodeInfo;
+use inspraak_federation::protocol::objects::{
+    ActorDocument, AnyObject, Note, Page, Question, Tombstone,
+};
+use inspraak_federation::protocol::values::{Addressing, IdOr, Ref};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::fmt::Debug;
+use url::Url;
+
+const BASE: &str = "https://inspraak.gemeente.example";
+const GROUP: &str = "https://inspraak.gemeente.example/consultations/stationsplein";
+
+fn url(s: &str) -> Url {
+    Url::parse(s).expect("url")
+}
+
+/// Serialises `sent` as it goes out (with our context), reads it back as `T`, and checks
+/// that nothing was lost or changed.
+fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(sent: &T) -> Value {
+    let wire = serde_json::to_value(WithContext::new(sent)).expect("serialise");
+    let back: T = serde_json::from_value(wire.clone()).expect("deserialise");
+    assert_eq!(&back, sent, "typed round trip");
+    let mut again = serde_json::to_value(WithContext::new(&back)).expect("serialise again");
+    assert_eq!(again, wire, "JSON round trip");
+    if let Value::Object(map) = &mut again {
+        assert!(map.remove("@context").is_some(), "sent with our context");
+    }
+    wire
+}
+
+/// Also reads an activity as the inbox does, and checks its head.
+fn as_received(activity: &impl Outbound) -> InboundActivity {
+    let wire = serde_json::to_value(WithContext::new(activity)).expect("serialise");
+    let head: ActivityHead = serde_json::from_value(wire.clone()).expect("head");
+    let sent = activity.head();
+    assert_eq!(head.id.as_ref(), Some(&sent.id));
+    assert_eq!(head.actor.as_ref(), Some(&sent.actor));
+    assert_eq!(head.kind.as_deref(), Some(sent.kind));
+    assert!(sent.id.as_str().starts_with(&format!("{BASE}/activities/")));
+    InboundActivity::from_value(&wire).expect("readable by our own inbox")
+}
+
+fn audience() -> Audience {
+    Audience::of_group(GROUP).expect("audience")
+}
+
+fn when() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 9, 30, 0)
+        .single()
+        .expect("time")
+        + chrono::Duration::nanoseconds(123_456_789)
+}
+
+fn page() -> Page {
+    let tags = vec![String::from("groen"), String::from("verkeer")];
+    let facts = PageFacts {
+        id: "https://inspraak.gemeente.example/proposals/1",
+        author: "https://inspraak.gemeente.example/users/anna",
+        title: "Meer bomen",
+        summary: "Bomen & bankjes",
+        body_html: "<p>Tekst</p>",
+        tags: &tags,
+        status: Some("Aangenomen"),
+        answer_html: Some("<p>Ja</p>"),
+        published: when(),
+        updated: Some(when()),
+    };
+    objects::page(BASE, &audience(), &facts).expect("page")
+}
+
+fn note() -> Note {
+    let facts = NoteFacts {
+        id: "https://inspraak.gemeente.example/comments/1",
+        author: "https://inspraak.gemeente.example/users/bert",
+        content_html: "<p>Eens</p>",
+        in_reply_to: Some("https://inspraak.gemeente.example/proposals/1"),
+        reply_to_author: Some("https://mastodon.example/users/bram"),
+        published: when(),
+        updated: None,
+    };
+    objects::note(&audience(), &facts).expect("note")
+}
+
+fn question(multiple: bool) -> Question {
+    let facts = QuestionFacts {
+        id: "https://inspraak.gemeente.example/polls/1",
+        question: "Bomen of parkeren?",
+        multiple,
+        options: vec![
+            OptionCount {
+                name: "Bomen",
+                count: Some(3),
+            },
+            OptionCount {
+                name: "Parkeren",
+                count: None,
+            },
+        ],
+        voters: Some(3),
+        end_time: Some(when()),
+        closed: multiple,
+        published: when(),
+    };
+    objects::question(&audience(), &facts).expect("question")
+}
+
+fn keys() -> ActorKeys {
+    ActorKeys {
+        public_pem: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n".into(),
+        private_pem: None,
+    }
+}
+
+fn group_document() -> ActorDocument {
+    let facts = GroupFacts {
+        ap_id: GROUP,
+        slug: "stationsplein",
+        title: "Stationsplein",
+        summary: "Meer <groen>",
+        published: Some(when()),
+    };
+    actors::group(&url(BASE), facts, &keys()).expect("group")
+}
+
+#[test]
+fn objects_round_trip() {
+    let wire = round_trip(&page());
+    assert_eq!(wire.get("type"), Some(&Value::from("Page")));
+    round_trip(&note());
+    round_trip(&question(false));
+    let multiple = question(true);
+    assert!(multiple.one_of.is_none() && multiple.any_of.is_some());
+    assert!(multiple.closed.is_some());
+    round_trip(&multiple);
+    let mut statement = question(false);
+    statement.context = Some(url("https://inspraak.gemeente.example/conversations/1"));
+    round_trip(&statement);
+    let served = objects::tombstone(
+        "https://inspraak.gemeente.example/comments/1",
+        "Note",
+        when(),
+    );
+    let tombstone: Tombstone = serde_json::from_value(served).expect("tombstone");
+    assert_eq!(tombstone.former_type.as_deref(), Some("Note"));
+    round_trip(&tombstone);
+}
+
+#[test]
+fn actors_round_trip() {
+    let base = url(BASE);
+    let documents = [
+        actors::application(&base, "Gemeente", &keys()).expect("application"),
+        actors::organization(&base, "municipality", "Gemeente", &keys()).expect("organization"),
+        group_document(),
+        actors::person(
+            &base,
+            "https://inspraak.gemeente.example/users/anna",
+            "anna",
+            "Anna",
+            &keys(),
+        )
+        .expect("person"),
+    ];
+    for document in documents {
+        let wire = serde_json::to_value(&document).expect("serialise");
+        let mut back: ActorDocument = serde_json::from_value(wire).expect("deserialise");
+        // Received contexts are never read; ours is put back when served.
+        assert_eq!(back.context, None);
+        back.context = document.context;
+        assert_eq!(back, document);
+    }
+}
+
+#[test]
+fn item_activities_round_trip() {
+    let base = url(BASE);
+    let envelope = Envelope::new(&base);
+    let anna = url("https://inspraak.gemeente.example/users/anna");
+    let create = envelope
+        .item_change(Change::Published, &anna, AnyObject::Page(page()))
+        .expect("create");
+    let ItemActivity::Create(created) = &create else {
+        panic!("a Create");
+    };
+    assert_eq!(
+        created.addressing,
+        page().common.addressing,
+        "addressed as the item is"
+    );
+    round_trip(created);
+    assert!(matches!(as_received(&create), InboundActivity::Create(_)));
+
+    let update = envelope
+        .item_change(Change::Updated, &anna, AnyObject::Note(note()))
+        .expect("update");
+    let ItemActivity::Update(updated) = &update else {
+        panic!("an Update");
+    };
+    round_trip(updated);
+    assert!(matches!(as_received(&update), InboundActivity::Update(_)));
+
+    let group = url(GROUP);
+    let delete = envelope
+        .item_change(
+            Change::Removed,
+            &group,
+            AnyObject::Question(question(false)),
+        )
+        .expect("delete");
+    let ItemActivity::Delete(deleted) = &delete else {
+        panic!("a Delete");
+    };
+    assert_eq!(
+        deleted.object.object(),
+        Some(&AnyObject::Tombstone(Tombstone::of(url(
+            "https://inspraak.gemeente.example/polls/1"
+        ))))
+    );
+    round_trip(deleted);
+    assert_eq!(
+        as_received(&delete),
+        InboundActivity::Delete(deleted.clone())
+    );
+
+    let announce = envelope
+        .announce(&group, create.clone().into())
+        .expect("announce");
+    assert_eq!(
+        announce.addressing,
+        Addressing::in_group(&group).expect("addressing")
+    );
+    round_trip(&announce);
+    let InboundActivity::Announce(received) = as_received(&announce) else {
+        panic!("an Announce");
+    };
+    assert_eq!(
+        received.object.subject(),
+        Some(page().id),
+        "about the page inside"
+    );
+}
+
+#[test]
+fn group_and_follow_activities_round_trip() {
+    let base = url(BASE);
+    let envelope = Envelope::new(&base);
+    let organization = actors::organization_id(&base).expect("organization");
+    let group = url(GROUP);
+    let remote = url("https://mastodon.example/users/bram");
+
+    let published = envelope
+        .stamped(
+            &organization,
+            IdOr::Id(group.clone()),
+            Addressing::public(&organization).expect("addressing"),
+        )
+        .expect("announce");
+    let _: &inspraak_federation::protocol::activities::Announce = &published;
+    round_trip(&published);
+    assert!(matches!(
+        as_received(&published),
+        InboundActivity::Announce(_)
+    ));
+
+    let mut document = group_document();
+    document.context = None;
+    let update: Update = envelope
+        .stamped(
+            &group,
+            IdOr::Object(Box::new(AnyObject::Actor(document))),
+            Addressing::public(&group).expect("addressing"),
+        )
+        .expect("update");
+    round_trip(&update);
+    assert_eq!(
+        as_received(&update),
+        InboundActivity::Update(update.clone())
+    );
+
+    let withdrawn: Delete = envelope
+        .activity(
+            &group,
+            IdOr::Id(group.clone()),
+            Addressing::public(&group).expect("addressing"),
+        )
+        .expect("delete");
+    round_trip(&withdrawn);
+
+    let follow: Follow = envelope
+        .activity(
+            &organization,
+            Ref(remote.clone()),
+            Addressing::direct(&remote),
+        )
+        .expect("follow");
+    round_trip(&follow);
+    assert_eq!(
+        as_received(&follow),
+        InboundActivity::Follow(follow.clone())
+    );
+
+    let accept: Accept = envelope
+        .activity(
+            &group,
+            IdOr::Object(Box::new(follow.clone())),
+            Addressing::direct(&follow.actor),
+        )
+        .expect("accept");
+    round_trip(&accept);
+    assert_eq!(
+        as_received(&accept),
+        InboundActivity::Accept(accept.clone())
+    );
+
+    let mut undone = follow.clone();
+    undone.addressing = Addressing::default();
+    let undo: Undo = envelope
+        .activity(
+            &organization,
+            IdOr::Object(Box::new(AnyObject::Follow(undone))),
+            Addressing::direct(&remote),
+        )
+        .expect("undo");
+    round_trip(&undo);
+    assert_eq!(as_received(&undo), InboundActivity::Undo(undo.clone()));
+}
+
+#[test]
+fn a_reply_is_passed_on_exactly_as_received() {
+    let received: Value = serde_json::from_str(
+        r#"{"@context": "https://www.w3.org/ns/activitystreams",
+            "id": "https://mastodon.example/users/bram/statuses/1/activity",
+            "type": "Create", "actor": "https://mastodon.example/users/bram",
+            "object": {"id": "https://mastodon.example/users/bram/statuses/1", "type": "Note",
+                       "content": "<p>Ja</p>", "atomUri": "kept"},
+            "signature": {"type": "RsaSignature2017"}}"#,
+    )
+    .expect("json");
+    let base = url(BASE);
+    let announce = Envelope::new(&base)
+        .announce(
+            &url(GROUP),
+            AnyObject::Other(OtherObject::verbatim(received.clone())),
+        )
+        .expect("announce");
+    let wire = serde_json::to_value(WithContext::new(&announce)).expect("json");
+    let mut expected = received;
+    if let Value::Object(map) = &mut expected {
+        map.remove("@context");
+    }
+    assert_eq!(
+        wire.get("object"),
+        Some(&expected),
+        "every field kept, no context inside"
+    );
+    assert_eq!(
+        announce.head().subject,
+        Some(url("https://mastodon.example/users/bram/statuses/1"))
+    );
+    let InboundActivity::Announce(back) = as_received(&announce) else {
+        panic!("an Announce");
+    };
+    assert!(matches!(back.object.object(), Some(AnyObject::Create(_))));
+}
+
+#[test]
+fn nodeinfo_round_trips() {
+    let info = discovery::nodeinfo(
+        "Gemeente",
+        "municipality",
+        "1.0.0",
+        discovery::Usage {
+            users: 4,
+            local_posts: 9,
+        },
+        true,
+    );
+    let typed: NodeInfo = serde_json::from_value(info.clone()).expect("nodeinfo");
+    assert_eq!(serde_json::to_value(&typed).expect("json"), info);
+}
