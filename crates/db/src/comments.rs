@@ -9,17 +9,6 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-/// Stored states of a comment, as text (prefer [`state_of`] and [`CommentState`]).
-pub mod state {
-    use inspraak_domain::comment::CommentState;
-    /// Waiting for a moderator.
-    pub const PENDING: &str = CommentState::Pending.as_str();
-    /// Public.
-    pub const PUBLISHED: &str = CommentState::Published.as_str();
-    /// Deleted by its author but kept as a placeholder because it has replies.
-    pub const DELETED: &str = CommentState::Deleted.as_str();
-}
-
 /// A comment's state as stored.
 pub fn state_of(c: &Model) -> CommentState {
     // An unknown stored state is treated as the safe choice: waiting for a moderator.
@@ -70,9 +59,9 @@ pub async fn create(
         stance: Set(new.stance.as_str().to_owned()),
         depth: Set(new.depth),
         state: Set(if new.pending {
-            state::PENDING
+            CommentState::Pending.as_str()
         } else {
-            state::PUBLISHED
+            CommentState::Published.as_str()
         }
         .to_owned()),
         hidden_at: Set(None),
@@ -160,7 +149,7 @@ pub async fn delete_by_author(
         return Ok(());
     }
     let mut row: ActiveModel = find(db, id).await?.into();
-    row.state = Set(state::DELETED.to_owned());
+    row.state = Set(CommentState::Deleted.as_str().to_owned());
     row.body_markdown = Set(String::new());
     row.body_html = Set(String::new());
     row.edited_at = Set(Some(now));

@@ -14,6 +14,9 @@ pub enum DbError {
     /// The database URL or file cannot be used.
     #[error("cannot open the database: {0}")]
     Connect(String),
+    /// A value could not be encoded for storage.
+    #[error("cannot encode the {0}")]
+    Encode(&'static str, #[source] serde_json::Error),
     /// Anything else the database said.
     #[error(transparent)]
     Sql(#[from] DbErr),

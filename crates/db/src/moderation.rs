@@ -4,6 +4,7 @@ use crate::entity::report::{ActiveModel, Column, Entity, Model};
 use crate::entity::{comment, proposal};
 use crate::{DbError, comments, new_id, proposals};
 use chrono::{DateTime, Utc};
+use inspraak_domain::comment::CommentState;
 use inspraak_domain::moderation::{ContentKind, ReportReason, should_auto_hide};
 use inspraak_domain::proposal::ProposalState;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -154,8 +155,7 @@ pub async fn decide(
                     proposals::set_state(&txn, id, ProposalState::Published, now).await?;
                 }
                 ContentKind::Comment => {
-                    comments::set_state(&txn, id, inspraak_domain::comment::CommentState::Published)
-                        .await?
+                    comments::set_state(&txn, id, CommentState::Published).await?
                 }
             }
             "approved"
@@ -196,7 +196,7 @@ pub async fn pending_proposals(db: &impl ConnectionTrait) -> Result<Vec<proposal
 /// Comments waiting for approval, oldest first.
 pub async fn pending_comments(db: &impl ConnectionTrait) -> Result<Vec<comment::Model>, DbError> {
     Ok(comment::Entity::find()
-        .filter(comment::Column::State.eq(comments::state::PENDING))
+        .filter(comment::Column::State.eq(CommentState::Pending.as_str()))
         .filter(comment::Column::HiddenAt.is_null())
         .order_by_asc(comment::Column::CreatedAt)
         .all(db)

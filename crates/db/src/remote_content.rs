@@ -5,9 +5,12 @@
 use crate::entity::{comment, consultation, poll, poll_option, proposal, proposal_answer};
 use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
+use inspraak_domain::comment::CommentState;
+use inspraak_domain::proposal::ProposalState;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
+use serde::{Deserialize, Serialize};
 
 /// A remote consultation (a `Group`).
 #[derive(Debug, Clone)]
@@ -129,7 +132,7 @@ pub async fn upsert_proposal(
                 body_markdown: Set(String::new()),
                 body_html: Set(remote.body_html.clone()),
                 tags: Set(remote.tags.join(",")),
-                state: Set("published".into()),
+                state: Set(ProposalState::Published.as_str().to_owned()),
                 status_key: Set(remote.status_key.clone()),
                 hidden_at: Set(None),
                 hidden_reason: Set(None),
@@ -184,8 +187,8 @@ pub struct RemoteComment {
     pub author_id: String,
     /// Sanitised HTML.
     pub body_html: String,
-    /// `published` or `pending` (pre-moderation).
-    pub state: String,
+    /// Published, or pending (pre-moderation).
+    pub state: CommentState,
     /// When it was written.
     pub published_at: DateTime<Utc>,
 }
@@ -218,7 +221,7 @@ pub async fn upsert_comment(
             body_html: Set(remote.body_html),
             stance: Set("neutral".into()),
             depth: Set(remote.depth),
-            state: Set(remote.state),
+            state: Set(remote.state.as_str().to_owned()),
             hidden_at: Set(None),
             hidden_reason: Set(None),
             hidden_by: Set(None),
@@ -247,10 +250,42 @@ pub struct RemotePoll {
     pub closes_at: Option<DateTime<Utc>>,
     /// The options in order.
     pub options: Vec<String>,
-    /// The counts as the origin reports them (JSON).
-    pub tally: String,
+    /// The counts as the origin reports them.
+    pub tally: RemoteTally,
     /// When it was published.
     pub published_at: DateTime<Utc>,
+}
+
+/// A remote poll's counts as its origin last reported them (stored as JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteTally {
+    /// The options in order, with their counts.
+    pub options: Vec<OptionTally>,
+    /// How many voted, when the origin says.
+    #[serde(default)]
+    pub voters: Option<u64>,
+}
+
+/// One option's count in a [`RemoteTally`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionTally {
+    /// The option's text.
+    pub name: String,
+    /// Its votes.
+    pub count: u64,
+}
+
+/// The stored counts of a remote poll; `None` for our own polls, or (logged) when what is
+/// stored does not read as counts.
+pub fn tally_of(p: &poll::Model) -> Option<RemoteTally> {
+    let stored = p.remote_tally.as_deref()?;
+    match serde_json::from_str(stored) {
+        Ok(tally) => Some(tally),
+        Err(err) => {
+            tracing::warn!(poll = %p.id, error = %err, "stored remote tally does not read; not shown");
+            None
+        }
+    }
 }
 
 /// Stores or refreshes a remote poll; its options are replaced when they changed.
@@ -258,6 +293,8 @@ pub async fn upsert_poll(
     db: &impl ConnectionTrait,
     remote: RemotePoll,
 ) -> Result<poll::Model, DbError> {
+    let tally =
+        serde_json::to_string(&remote.tally).map_err(|e| DbError::Encode("remote tally", e))?;
     let existing = poll::Entity::find()
         .filter(poll::Column::ApId.eq(remote.ap_id.as_str()))
         .one(db)
@@ -269,7 +306,7 @@ pub async fn upsert_poll(
             row.question = Set(remote.question);
             row.multiple = Set(remote.multiple);
             row.closes_at = Set(remote.closes_at);
-            row.remote_tally = Set(Some(remote.tally));
+            row.remote_tally = Set(Some(tally));
             row.update(db).await?
         }
         None => {
@@ -284,7 +321,7 @@ pub async fn upsert_poll(
                 created_at: Set(remote.published_at),
                 ap_id: Set(remote.ap_id),
                 local: Set(false),
-                remote_tally: Set(Some(remote.tally)),
+                remote_tally: Set(Some(tally)),
             }
             .insert(db)
             .await?

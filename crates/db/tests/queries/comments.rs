@@ -1,9 +1,10 @@
 //! Comments: threads per proposal or consultation, counts, and deletion that keeps replies.
 
 use super::{TestDb, consultation, fresh, later, now, proposal, user};
-use inspraak_db::comments::{self, NewComment, state};
+use inspraak_db::comments::{self, NewComment};
 use inspraak_db::new_id;
 use inspraak_domain::Role;
+use inspraak_domain::comment::CommentState;
 use inspraak_domain::comment::Stance;
 
 /// Stores a published comment and returns its id.
@@ -96,7 +97,7 @@ async fn deleting_leaves_a_placeholder_only_when_there_are_replies() {
         "the lone comment is gone, the answered one stays"
     );
     let placeholder = comments::find(&*db, &answered).await.expect("placeholder");
-    assert_eq!(placeholder.state, state::DELETED);
+    assert_eq!(comments::state_of(&placeholder), CommentState::Deleted);
     assert!(placeholder.body_markdown.is_empty() && placeholder.body_html.is_empty());
     assert_eq!(
         comments::find(&*db, &reply)

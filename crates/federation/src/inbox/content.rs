@@ -21,7 +21,8 @@ use crate::signer::RemoteActor;
 use chrono::Utc;
 use inspraak_db::entity::consultation;
 use inspraak_db::remote_content::{self, Found, RemoteComment};
-use inspraak_db::{comments, consultations, follows, remote_actors};
+use inspraak_db::{consultations, follows, remote_actors};
+use inspraak_domain::comment::CommentState;
 use sea_orm::DatabaseTransaction;
 use serde_json::Value;
 use url::Url;
@@ -194,11 +195,10 @@ async fn reply_on_ours(
             author_id: author_user.id,
             body_html: safe_html(reply.object.content()),
             state: if pending {
-                comments::state::PENDING
+                CommentState::Pending
             } else {
-                comments::state::PUBLISHED
-            }
-            .into(),
+                CommentState::Published
+            },
             published_at: published_of(reply.object.published()),
         },
         Utc::now(),

@@ -7,15 +7,14 @@ use crate::protocol::kind::TagKind;
 use crate::protocol::objects::{ActorDocument, Note, Page, Question};
 use crate::signer::{RemoteActor, plain_text};
 use chrono::{DateTime, Utc};
-use inspraak_db::comments;
 use inspraak_db::entity::consultation;
 use inspraak_db::remote_content::{
-    self, Found, RemoteComment, RemoteConsultation, RemotePoll, RemoteProposal,
+    self, Found, OptionTally, RemoteComment, RemoteConsultation, RemotePoll, RemoteProposal,
+    RemoteTally,
 };
-use inspraak_domain::comment::reply_depth;
+use inspraak_domain::comment::{CommentState, reply_depth};
 use inspraak_domain::text::sanitize_html;
 use sea_orm::DatabaseTransaction;
-use serde::Serialize;
 
 /// Longest remote text we keep, in characters.
 const MAX_CONTENT: usize = 20_000;
@@ -102,27 +101,13 @@ pub(super) async fn store_comment(
             depth,
             author_id,
             body_html: safe_html(note.common.content.as_deref()),
-            state: comments::state::PUBLISHED.into(),
+            state: CommentState::Published,
             published_at: published_of(note.common.published),
         },
         Utc::now(),
     )
     .await?;
     Ok(())
-}
-
-/// A remote poll's counts as we store them.
-#[derive(Serialize)]
-struct Tally {
-    options: Vec<OptionTally>,
-    voters: Option<u64>,
-}
-
-/// One option's count in a [`Tally`].
-#[derive(Serialize)]
-struct OptionTally {
-    name: String,
-    count: u64,
 }
 
 /// Stores a remote poll with its counts.
@@ -133,7 +118,7 @@ pub(super) async fn store_question(
 ) -> Result<(), FederationError> {
     let (multiple, options) = question.options();
     let name_of = |name: &Option<String>| plain_text(name.as_deref().unwrap_or_default(), 200);
-    let tally = Tally {
+    let tally = RemoteTally {
         options: options
             .iter()
             .take(20)
@@ -153,7 +138,7 @@ pub(super) async fn store_question(
             multiple,
             closes_at: question.end_time,
             options: tally.options.iter().map(|o| o.name.clone()).collect(),
-            tally: serde_json::to_string(&tally)?,
+            tally,
             published_at: published_of(question.common.published),
         },
     )

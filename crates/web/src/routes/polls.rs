@@ -80,17 +80,12 @@ fn remote_tally(
     if poll.local {
         return None;
     }
-    let tally: serde_json::Value = serde_json::from_str(poll.remote_tally.as_deref()?).ok()?;
+    let tally = inspraak_db::remote_content::tally_of(poll)?;
     let host = url::Url::parse(&poll.ap_id).ok()?.host_str()?.to_owned();
-    let rows = tally["options"]
-        .as_array()?
-        .iter()
-        .map(|o| {
-            (
-                o["name"].as_str().unwrap_or_default().to_owned(),
-                o["count"].as_u64().unwrap_or(0),
-            )
-        })
+    let rows = tally
+        .options
+        .into_iter()
+        .map(|o| (o.name, o.count))
         .collect();
     Some((
         page.t("federation.remote_votes").replace("{host}", &host),
