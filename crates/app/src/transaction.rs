@@ -11,22 +11,10 @@ use sea_orm::{DatabaseTransaction, SqliteTransactionMode, TransactionOptions, Tr
 pub use inspraak_federation::publish::Change;
 
 impl App {
-    /// Starts the transaction for a change, its activities and its audit entry.
-    ///
-    /// On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a deferred transaction
-    /// that reads first and writes later fails at once with "database is locked" when another
-    /// connection wrote in between, which the busy timeout cannot help. PostgreSQL ignores it.
+    /// Starts the transaction for a change, its activities and its audit entry (on SQLite it
+    /// takes the write lock at once; see `inspraak_db::begin_write`).
     pub(crate) async fn begin(&self) -> Result<DatabaseTransaction, AppError> {
-        let options = TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..TransactionOptions::default()
-        };
-        Ok(self
-            .db
-            .conn
-            .begin_with_options(options)
-            .await
-            .map_err(DbError::from)?)
+        Ok(inspraak_db::begin_write(&self.db.conn).await?)
     }
 
     /// Commits, then wakes the delivery worker.

@@ -21,12 +21,14 @@ pub mod received;
 pub mod remote_actors;
 pub mod remote_content;
 pub mod sessions;
+mod transaction;
 pub mod users;
 pub mod verification;
 
 pub use connect::{Database, DatabaseKind};
 pub use error::DbError;
 pub use sea_orm::DatabaseConnection;
+pub use transaction::begin_write;
 
 /// A fresh UUIDv7 as text: opaque in URLs, yet sortable by creation time.
 pub fn new_id() -> String {

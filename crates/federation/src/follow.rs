@@ -14,7 +14,6 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 use chrono::Utc;
 use inspraak_db::follows::{self, NewFollow};
-use sea_orm::TransactionTrait;
 use url::Url;
 
 /// Resolves a handle (`name@host`, with or without a leading `@`) or an actor URL.
@@ -50,7 +49,7 @@ pub async fn follow(data: &Fed, remote: &RemoteActor) -> Result<(), FederationEr
     } else {
         None
     };
-    let txn = data.db.begin().await.map_err(inspraak_db::DbError::from)?;
+    let txn = inspraak_db::begin_write(&data.db).await?;
     let activity_id = publish::follow(&txn, data, &remote.row).await?;
     follows::upsert(
         &txn,
@@ -77,7 +76,7 @@ pub async fn follow(data: &Fed, remote: &RemoteActor) -> Result<(), FederationEr
 /// Our organization stops following the actor with this id.
 pub async fn unfollow(data: &Fed, ap_id: &str) -> Result<bool, FederationError> {
     let organization = actors::organization_id(&data.base)?;
-    let txn = data.db.begin().await.map_err(inspraak_db::DbError::from)?;
+    let txn = inspraak_db::begin_write(&data.db).await?;
     let Some(existing) = follows::find(&txn, organization.as_str(), ap_id).await? else {
         return Ok(false);
     };

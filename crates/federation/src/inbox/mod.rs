@@ -28,7 +28,6 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Activity;
 use chrono::Utc;
 use inspraak_db::received;
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
@@ -152,7 +151,7 @@ impl Activity for Inbound {
         // Network work first; then one short transaction applies the activity and records
         // its id (a concurrent duplicate loses the race on the unique id and changes nothing).
         let resolved = resolve::resolve(data, &actor, activity).await?;
-        let txn = data.db.begin().await.map_err(inspraak_db::DbError::from)?;
+        let txn = inspraak_db::begin_write(&data.db).await?;
         if !received::first_arrival(&txn, self.id.as_str(), Utc::now()).await? {
             tracing::debug!(activity = %self.id, "replayed activity ignored");
             return Ok(());
