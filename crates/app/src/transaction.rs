@@ -6,7 +6,7 @@ use crate::{App, AppError};
 use inspraak_db::{DbError, comments, proposals};
 use inspraak_domain::moderation::ContentKind;
 use inspraak_federation::publish;
-use sea_orm::{DatabaseTransaction, SqliteTransactionMode, TransactionOptions, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 
 pub use inspraak_federation::publish::Change;
 
