@@ -183,7 +183,7 @@ pub async fn set_role(
     let target = users::find(&txn, id).await?;
     if users::role_of(&target) == Role::Admin
         && role != Role::Admin
-        && users::count_with_role(&txn, Role::Admin).await? <= 1
+        && users::count_admins_locked(&txn).await? <= 1
     {
         return Err(AppError::BadRequest(
             "the last admin cannot be demoted".into(),

@@ -330,10 +330,10 @@ pub async fn change_cover(
     let existing = consultations::find(app.conn(), id).await?;
     let now = Utc::now();
     if change.remove {
-        consultations::set_cover(app.conn(), id, None).await?;
-        remove_media(app, existing.cover_image.as_deref()).await;
+        let txn = app.begin().await?;
+        consultations::set_cover(&txn, id, None).await?;
         audit::record(
-            app.conn(),
+            &txn,
             Some(&admin.id),
             AuditAction::ConsultationCoverRemove,
             ("consultation", id.as_str()),
@@ -341,6 +341,8 @@ pub async fn change_cover(
             now,
         )
         .await?;
+        app.commit(txn).await?;
+        remove_media(app, existing.cover_image.as_deref()).await;
         return Ok(());
     }
     let mut errors = ValidationErrors::new();

@@ -6,7 +6,7 @@ use crate::{App, AppError, Caller};
 use chrono::Utc;
 use inspraak_db::{domain_blocks, outbox};
 use inspraak_domain::Problem;
-use inspraak_federation::follow;
+use inspraak_federation::{FederationError, follow};
 
 /// Longest handle or address an admin may type.
 const TARGET_MAX: usize = 500;
@@ -19,39 +19,43 @@ pub async fn follow(app: &App, caller: Caller<'_>, target: &str) -> Result<(), A
     if target.is_empty() || target.len() > TARGET_MAX {
         return Err(AppError::field("target", Problem::Required));
     }
-    let fed = app.federation.to_request_data();
-    let remote = follow::resolve(&fed, target).await.map_err(|err| {
-        tracing::warn!(%target, error = %err, "cannot resolve an actor to follow");
-        AppError::BadRequest(format!("{target}: {err}"))
-    })?;
-    follow::follow(&fed, &remote).await.map_err(|err| {
+    let refused = |err: FederationError| {
         tracing::warn!(%target, error = %err, "cannot follow");
         AppError::BadRequest(format!("{target}: {err}"))
-    })?;
+    };
+    // Network work first: on SQLite the transaction holds the write lock while it is open.
+    let fed = app.federation.to_request_data();
+    let remote = follow::resolve(&fed, target).await.map_err(refused)?;
+    let plan = follow::prepare(&fed, remote).await.map_err(refused)?;
+    let txn = app.begin().await?;
+    follow::follow(&txn, &fed, &plan).await.map_err(refused)?;
     audit::record(
-        app.conn(),
+        &txn,
         Some(&admin.id),
         AuditAction::FederationFollow,
-        ("actor", &remote.row.ap_id),
+        ("actor", &plan.remote.row.ap_id),
         target,
         Utc::now(),
     )
-    .await
+    .await?;
+    app.commit(txn).await
 }
 
 /// Stops following an actor.
 pub async fn unfollow(app: &App, caller: Caller<'_>, ap_id: &str) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
-    follow::unfollow(&app.federation.to_request_data(), ap_id).await?;
+    let txn = app.begin().await?;
+    follow::unfollow(&txn, &app.federation.to_request_data(), ap_id).await?;
     audit::record(
-        app.conn(),
+        &txn,
         Some(&admin.id),
         AuditAction::FederationUnfollow,
         ("actor", ap_id),
         "",
         Utc::now(),
     )
-    .await
+    .await?;
+    app.commit(txn).await
 }
 
 /// A host as admins type it: lower case, no scheme, path or trailing dot.

@@ -152,6 +152,21 @@ pub async fn count_with_role(db: &impl ConnectionTrait, role: Role) -> Result<u6
         .await?)
 }
 
+/// How many local admins there are, locking their rows until the transaction ends, so that
+/// two admins demoting each other at the same moment cannot both see "another admin is
+/// left". On SQLite the write transaction (`begin_write`) already runs alone.
+pub async fn count_admins_locked(db: &impl ConnectionTrait) -> Result<u64, DbError> {
+    let query = Entity::find()
+        .filter(Column::Local.eq(true))
+        .filter(Column::Role.eq(Role::Admin.as_str()));
+    let admins = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        query.lock_exclusive().all(db).await?
+    } else {
+        query.all(db).await?
+    };
+    Ok(admins.len() as u64)
+}
+
 /// Changes an account's role.
 pub async fn set_role(db: &impl ConnectionTrait, id: &str, role: Role) -> Result<Model, DbError> {
     let mut row: ActiveModel = find(db, id).await?.into();

@@ -14,6 +14,7 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 use chrono::Utc;
 use inspraak_db::follows::{self, NewFollow};
+use sea_orm::DatabaseTransaction;
 use url::Url;
 
 /// Resolves a handle (`name@host`, with or without a leading `@`) or an actor URL.
@@ -32,8 +33,16 @@ pub async fn resolve(data: &Fed, handle_or_url: &str) -> Result<RemoteActor, Fed
     webfinger_resolve_actor::<_, RemoteActor>(handle, data).await
 }
 
-/// Our organization follows `remote`; a consultation's copy is stored at once.
-pub async fn follow(data: &Fed, remote: &RemoteActor) -> Result<(), FederationError> {
+/// What a follow needs from the network, fetched before any transaction.
+pub struct FollowPlan {
+    /// The actor to follow.
+    pub remote: RemoteActor,
+    /// A followed consultation's `Group` document, stored as a copy at once.
+    group_document: Option<ActorDocument>,
+}
+
+/// Checks that `remote` can be followed and fetches what the follow stores.
+pub async fn prepare(data: &Fed, remote: RemoteActor) -> Result<FollowPlan, FederationError> {
     let organization = actors::organization_id(&data.base)?;
     if remote.row.ap_id == organization.as_str() {
         return Err(FederationError::Invalid(
@@ -49,10 +58,25 @@ pub async fn follow(data: &Fed, remote: &RemoteActor) -> Result<(), FederationEr
     } else {
         None
     };
-    let txn = inspraak_db::begin_write(&data.db).await?;
-    let activity_id = publish::follow(&txn, data, &remote.row).await?;
+    Ok(FollowPlan {
+        remote,
+        group_document,
+    })
+}
+
+/// Our organization follows the planned actor, within the caller's transaction: the `Follow`
+/// goes to the outbox and a consultation's copy is stored. The caller commits and wakes the
+/// delivery worker.
+pub async fn follow(
+    txn: &DatabaseTransaction,
+    data: &Fed,
+    plan: &FollowPlan,
+) -> Result<(), FederationError> {
+    let organization = actors::organization_id(&data.base)?;
+    let remote = &plan.remote;
+    let activity_id = publish::follow(txn, data, &remote.row).await?;
     follows::upsert(
-        &txn,
+        txn,
         NewFollow {
             follower: organization.to_string(),
             followed: remote.row.ap_id.clone(),
@@ -64,27 +88,27 @@ pub async fn follow(data: &Fed, remote: &RemoteActor) -> Result<(), FederationEr
         Utc::now(),
     )
     .await?;
-    if let Some(document) = group_document {
-        store_followed_group(&txn, &document).await?;
+    if let Some(document) = &plan.group_document {
+        store_followed_group(txn, document).await?;
     }
-    txn.commit().await.map_err(inspraak_db::DbError::from)?;
-    data.outbox_signal.notify_one();
     tracing::info!(followed = %remote.row.ap_id, "following");
     Ok(())
 }
 
-/// Our organization stops following the actor with this id.
-pub async fn unfollow(data: &Fed, ap_id: &str) -> Result<bool, FederationError> {
+/// Our organization stops following the actor with this id, within the caller's transaction;
+/// `false` when it was not followed.
+pub async fn unfollow(
+    txn: &DatabaseTransaction,
+    data: &Fed,
+    ap_id: &str,
+) -> Result<bool, FederationError> {
     let organization = actors::organization_id(&data.base)?;
-    let txn = inspraak_db::begin_write(&data.db).await?;
-    let Some(existing) = follows::find(&txn, organization.as_str(), ap_id).await? else {
+    let Some(existing) = follows::find(txn, organization.as_str(), ap_id).await? else {
         return Ok(false);
     };
-    if let Some(remote) = inspraak_db::remote_actors::find(&txn, ap_id).await? {
-        publish::unfollow(&txn, data, &remote, &existing.activity_id).await?;
+    if let Some(remote) = inspraak_db::remote_actors::find(txn, ap_id).await? {
+        publish::unfollow(txn, data, &remote, &existing.activity_id).await?;
     }
-    follows::remove(&txn, organization.as_str(), ap_id).await?;
-    txn.commit().await.map_err(inspraak_db::DbError::from)?;
-    data.outbox_signal.notify_one();
+    follows::remove(txn, organization.as_str(), ap_id).await?;
     Ok(true)
 }

@@ -222,11 +222,13 @@ async fn create_admin(
         role: inspraak_domain::Role::Admin,
         ap_id,
     };
-    let user = inspraak_db::users::create(&db.conn, new, chrono::Utc::now())
+    // The account and its audit entry are stored together, or neither is.
+    let txn = inspraak_db::begin_write(&db.conn).await?;
+    let user = inspraak_db::users::create(&txn, new, chrono::Utc::now())
         .await
         .with_context(|| format!("creating admin {username}"))?;
     inspraak_app::audit::record(
-        &db.conn,
+        &txn,
         None,
         inspraak_app::audit::AuditAction::AccountCreateAdmin,
         ("user", &user.id),
@@ -234,6 +236,7 @@ async fn create_admin(
         chrono::Utc::now(),
     )
     .await?;
+    txn.commit().await.context("saving the admin")?;
     println!("admin {username} created");
     Ok(())
 }

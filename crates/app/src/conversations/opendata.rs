@@ -159,8 +159,9 @@ pub async fn import(
     let conversation_id = new_id();
     let base = app.url("/statements/");
     let now = Utc::now();
+    let txn = app.begin().await?;
     conversations::import(
-        app.conn(),
+        &txn,
         conversations::NewConversation {
             ap_id: app.url(&format!("/conversations/{conversation_id}")),
             id: conversation_id.clone(),
@@ -175,7 +176,7 @@ pub async fn import(
     )
     .await?;
     audit::record(
-        app.conn(),
+        &txn,
         Some(&admin.id),
         AuditAction::ConversationImport,
         ("conversation", &conversation_id),
@@ -183,5 +184,6 @@ pub async fn import(
         now,
     )
     .await?;
+    app.commit(txn).await?;
     Ok(conversation_id.into())
 }

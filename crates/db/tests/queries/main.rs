@@ -5,6 +5,7 @@ mod ballots;
 mod comments;
 mod conversations;
 mod moderation;
+mod roles;
 mod supports;
 mod verification;
 
