@@ -41,6 +41,7 @@ single_kinds! {
     QuestionType => Question,
     TombstoneType => Tombstone,
     CollectionType => Collection,
+    OrderedCollectionType => OrderedCollection,
 }
 
 /// `Page`, or `Article` as Lemmy-like and blog software sends long texts.

@@ -16,6 +16,7 @@ use inspraak_app::participation::{Publicity, comment_publicity, proposal_publici
 use inspraak_db::remote_content::{self, Found};
 use inspraak_db::{comments, consultations, domain_blocks, follows, outbox, users};
 use inspraak_federation::objects::{tombstone, with_context};
+use inspraak_federation::protocol::objects::CollectionSummary;
 use inspraak_federation::{ACTIVITY_JSON, actors, inbox, keys, render};
 use serde_json::{Value, json};
 
@@ -296,14 +297,18 @@ async fn person(
     Ok(activity_json(&doc))
 }
 
-fn collection(id: &str, total: u64) -> Response {
-    object_json(json!({"id": id, "type": "OrderedCollection", "totalItems": total}))
+fn collection(id: &str, total: u64) -> Result<Response, WebError> {
+    let id = url::Url::parse(id).map_err(WebError::internal)?;
+    let summary = CollectionSummary::new(id, total);
+    Ok(object_json(
+        serde_json::to_value(summary).map_err(WebError::internal)?,
+    ))
 }
 
 async fn organization_followers(State(state): State<AppState>) -> Result<Response, WebError> {
     let org = actors::organization_id(&state.config.public_url)?;
     let total = follows::count_followers(&state.db.conn, org.as_str()).await?;
-    Ok(collection(&format!("{org}/followers"), total))
+    collection(&format!("{org}/followers"), total)
 }
 
 async fn group_followers(
@@ -316,13 +321,13 @@ async fn group_followers(
         .filter(|c| c.local && c.published_at.is_some())
         .ok_or(WebError::NotFound("consultation"))?;
     let total = follows::count_followers(&state.db.conn, &c.ap_id).await?;
-    Ok(collection(&format!("{}/followers", c.ap_id), total))
+    collection(&format!("{}/followers", c.ap_id), total)
 }
 
-async fn no_followers(State(state): State<AppState>, uri: Uri) -> Response {
+async fn no_followers(State(state): State<AppState>, uri: Uri) -> Result<Response, WebError> {
     collection(&state.config.url(uri.path()), 0)
 }
 
-async fn empty_outbox(State(state): State<AppState>, uri: Uri) -> Response {
+async fn empty_outbox(State(state): State<AppState>, uri: Uri) -> Result<Response, WebError> {
     collection(&state.config.url(uri.path()), 0)
 }

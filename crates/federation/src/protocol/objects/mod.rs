@@ -1,6 +1,7 @@
 //! Objects: what activities carry and what we serve at our ids.
 
 pub mod actor;
+pub mod collection;
 pub mod common;
 pub mod note;
 pub mod page;
@@ -9,6 +10,7 @@ pub mod tag;
 pub mod tombstone;
 
 pub use actor::{ActorDocument, Endpoints, VerifiableActor};
+pub use collection::CollectionSummary;
 pub use common::Common;
 pub use note::Note;
 pub use page::Page;
