@@ -36,6 +36,12 @@ pub enum Problem {
     Taken,
     /// The value is not a valid e-mail address.
     InvalidEmail,
+    /// The file cannot be read as what it should be (not JSON, or fields of the wrong kind).
+    Unreadable,
+    /// The file is of a format version this instance does not know.
+    UnsupportedVersion,
+    /// The text contains markup that is never allowed (a script).
+    UnsafeMarkup,
 }
 
 impl Problem {
@@ -54,6 +60,9 @@ impl Problem {
             Problem::PasswordMismatch => "password_mismatch",
             Problem::Taken => "taken",
             Problem::InvalidEmail => "invalid_email",
+            Problem::Unreadable => "unreadable",
+            Problem::UnsupportedVersion => "unsupported_version",
+            Problem::UnsafeMarkup => "unsafe_markup",
         }
     }
 
