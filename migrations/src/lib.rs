@@ -13,6 +13,7 @@ mod m20261130_000005_federation;
 mod m20261130_000006_fediverse_visibility;
 mod m20261130_000007_conversations;
 mod m20261130_000008_statement_fediverse_votes;
+mod m20261205_000009_derived_from;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_fediverse_visibility::Migration),
             Box::new(m20261130_000007_conversations::Migration),
             Box::new(m20261130_000008_statement_fediverse_votes::Migration),
+            Box::new(m20261205_000009_derived_from::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ mod moderation;
 mod open_data;
 mod participation;
 mod platform;
+mod reuse;
 
 use inspraak_tests::{Browser, TestInstance, extract_all};
 

@@ -42,6 +42,8 @@ pub enum AuditAction {
     ConsultationCover,
     /// A cover image was removed.
     ConsultationCoverRemove,
+    /// A draft was made from a reused process (a template).
+    ConsultationReuse,
     /// A conversation was started.
     ConversationCreate,
     /// A pol.is conversation was imported.
@@ -94,6 +96,7 @@ impl AuditAction {
             ConsultationUnpublish => "consultation.unpublish",
             ConsultationCover => "consultation.cover",
             ConsultationCoverRemove => "consultation.cover_remove",
+            ConsultationReuse => "consultation.reuse",
             ConversationCreate => "conversation.create",
             ConversationImport => "conversation.import",
             StatementApprove => "statement.approve",

@@ -107,6 +107,7 @@ pub async fn create(
         publish: draft.publish,
         timeline,
         settings,
+        derived_from: None,
     };
     let now = Utc::now();
     // The group's keys are made first: on SQLite a second writer would wait on the transaction.

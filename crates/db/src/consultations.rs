@@ -38,6 +38,8 @@ pub struct NewConsultation {
     pub timeline: Timeline,
     /// How residents take part.
     pub settings: ConsultationSettings,
+    /// The ActivityPub id of the consultation whose process this one reuses.
+    pub derived_from: Option<String>,
 }
 
 /// A consultation's participation settings, as staff set them.
@@ -116,6 +118,7 @@ pub async fn create(
         verified_to_propose: Set(new.settings.verified_to_propose),
         verified_to_comment: Set(new.settings.verified_to_comment),
         premoderation: Set(new.settings.premoderation),
+        derived_from: Set(new.derived_from),
     }
     .insert(&txn)
     .await

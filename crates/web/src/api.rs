@@ -19,16 +19,17 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[openapi(
     info(title = "Inspraak API", version = "1", description = "Public, read-only data of one Inspraak instance: its consultations and their phases.", license(name = "EUPL-1.2")),
     paths(
-        instance, list_consultations, get_consultation, list_proposals, get_proposal, list_comments, list_polls,
+        instance, list_consultations, get_consultation, get_template, list_proposals, get_proposal, list_comments, list_polls,
         api_write::me, api_write::submit_proposal, api_write::support, api_write::unsupport, api_write::post_comment,
-        api_write::cast_ballot, api_write::report
+        api_write::cast_ballot, api_write::report, api_write::import_template
     ),
     modifiers(&BearerToken),
     components(schemas(
         InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, PhaseDto, RulesDto, ApiErrorBody, FieldProblem,
         OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto,
         api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
-        api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState
+        api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
+        api_write::TemplateImport
     )),
     tags(
         (name = "consultations", description = "Participation processes and their phases"),
@@ -67,6 +68,7 @@ pub fn routes() -> Router<AppState> {
         .route("/consultations/{id}/proposals", get(list_proposals))
         .route("/consultations/{id}/comments", get(list_comments))
         .route("/consultations/{id}/polls", get(list_polls))
+        .route("/consultations/{id}/template", get(get_template))
         .route("/proposals/{id}", get(get_proposal))
 }
 
@@ -214,6 +216,8 @@ pub struct ConsultationDetail {
     pub allowed_now: RulesDto,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// The ActivityPub id of the consultation whose process this one reuses.
+    pub derived_from: Option<String>,
 }
 
 fn summary(
@@ -311,6 +315,26 @@ async fn list_consultations(
 
 #[utoipa::path(
     get,
+    path = "/api/v1/consultations/{id}/template",
+    tag = "consultations",
+    params(("id" = String, Path, description = "The consultation's id or slug")),
+    responses(
+        (status = 200, description = "The process template (format inspraak-process-template, version 1; see docs/process-template.md)", body = Object),
+        (status = 404, description = "No consultation you may see has this id", body = ApiErrorBody)
+    )
+)]
+async fn get_template(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<inspraak_domain::template::ProcessTemplate>, WebError> {
+    let caller = inspraak_app::Caller::anonymous();
+    Ok(Json(
+        inspraak_app::templates::export(&state.app, caller, &id).await?,
+    ))
+}
+
+#[utoipa::path(
+    get,
     path = "/api/v1/consultations/{id}",
     tag = "consultations",
     params(("id" = String, Path, description = "The consultation's id or slug")),
@@ -346,6 +370,7 @@ async fn get_consultation(
             .collect(),
         allowed_now: item.timeline.rules_on(today).into(),
         updated_at: c.updated_at,
+        derived_from: c.derived_from.clone(),
     }))
 }
 

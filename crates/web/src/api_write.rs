@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/proposals/{id}/support", put(support).delete(unsupport))
         .route("/polls/{id}/ballot", put(cast_ballot))
         .route("/reports", post(report))
+        .route("/templates", post(import_template))
 }
 
 /// The account behind a bearer token, as a session the participation rules understand.
@@ -361,4 +362,50 @@ pub(crate) async fn report(
     )
     .await?;
     Ok((StatusCode::CREATED, Json(ReportState { new: outcome.new })).into_response())
+}
+
+/// A draft made from a process template.
+#[derive(Deserialize, ToSchema)]
+pub struct TemplateImport {
+    /// The process template (format `inspraak-process-template`, version 1).
+    #[schema(value_type = Object)]
+    pub template: serde_json::Value,
+    /// The first phase's first day, `YYYY-MM-DD`.
+    pub starts_on: String,
+    /// The new consultation's slug; empty or absent to derive it from the title.
+    #[serde(default)]
+    pub slug: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/templates", tag = "taking part", security(("token" = [])),
+    request_body = TemplateImport,
+    responses((status = 201, description = "A draft consultation", body = Created), (status = 401, body = crate::api::ApiErrorBody),
+        (status = 403, description = "Admins only", body = crate::api::ApiErrorBody),
+        (status = 422, description = "The template or the placement is invalid; each problem names its field", body = crate::api::ApiErrorBody)))]
+pub(crate) async fn import_template(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    ApiJson(body): ApiJson<TemplateImport>,
+) -> Result<Response, WebError> {
+    session.require_admin()?;
+    let bytes = serde_json::to_vec(&body.template).map_err(WebError::internal)?;
+    let template = inspraak_domain::template::parse(&bytes).map_err(WebError::Invalid)?;
+    let placement = inspraak_app::templates::Placement {
+        starts_on: body.starts_on,
+        slug: body.slug,
+    };
+    let created =
+        inspraak_app::templates::import(&state.app, session.caller(), template, placement).await?;
+    let url = state
+        .config
+        .url(&format!("/consultations/{}", created.slug));
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id: created.id,
+            url,
+            state: "draft".into(),
+        }),
+    )
+        .into_response())
 }

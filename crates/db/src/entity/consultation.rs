@@ -43,6 +43,8 @@ pub struct Model {
     pub verified_to_comment: bool,
     /// New proposals and comments wait for a moderator before they are public.
     pub premoderation: bool,
+    /// The ActivityPub id of the consultation this one's process was reused from.
+    pub derived_from: Option<String>,
 }
 
 /// No relations are navigated through sea-orm.

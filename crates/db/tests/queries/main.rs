@@ -86,6 +86,7 @@ pub async fn consultation(db: &TestDb, created_by: &str, slug: &str) -> String {
             publish: true,
             timeline: inspraak_domain::Timeline::unchecked(Vec::new()),
             settings: Default::default(),
+            derived_from: None,
         },
         now(),
     )

@@ -244,6 +244,7 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
             settings: demo.settings,
             fields,
             timeline,
+            derived_from: None,
         };
         let created = consultations::create(&db.conn, new, now).await?;
         ids.insert(demo.title, created.id);

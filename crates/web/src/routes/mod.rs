@@ -14,6 +14,7 @@ mod polls;
 mod proposals;
 mod public;
 mod static_assets;
+mod templates;
 mod views;
 
 pub(crate) use static_assets::stylesheet_path;
@@ -50,10 +51,11 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::routes())
         .merge(federation::routes())
         .merge(activitypub::routes())
-        .nest("/admin", admin::routes())
+        .nest("/admin", admin::routes().merge(templates::admin_routes()))
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .merge(static_assets::routes())
+        .merge(templates::routes())
         .route("/lang/{tag}", get(switch_language))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

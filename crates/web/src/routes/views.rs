@@ -53,6 +53,8 @@ pub struct ConsultationView {
     pub phases: Vec<PhaseView>,
     /// For another instance's consultation: "From host" and the link to the original.
     pub origin: Option<(String, String)>,
+    /// The ActivityPub id of the consultation whose process this one reuses.
+    pub derived_from: Option<String>,
 }
 
 /// The name of a phase: its own title, or its kind's name in the page's language.
@@ -125,6 +127,7 @@ pub fn consultation(
     });
     ConsultationView {
         origin,
+        derived_from: c.derived_from.clone(),
         id: c.id.clone(),
         slug: c.slug.clone(),
         title: c.title.clone(),

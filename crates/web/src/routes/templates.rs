@@ -1,0 +1,163 @@
+//! Reusing a process over HTTP: a consultation's process template for download, the upload
+//! form that makes a draft from a template file, and "Reuse this process" on a consultation.
+//! The work is done in `inspraak_app::templates`.
+
+use crate::csrf::{self, CsrfForm};
+use crate::form::FormData;
+use crate::page::{Page, render, render_status};
+use crate::session::Session;
+use crate::{AppState, WebError};
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use inspraak_app::AppError;
+use inspraak_app::templates::{self, Placement};
+use inspraak_domain::ValidationErrors;
+use inspraak_domain::template::{self as format, MAX_BYTES};
+
+/// The routes; the admin ones are nested under `/admin` by the caller.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/consultations/{slug}/process-template.json", get(download))
+}
+
+/// The admin routes, under `/admin`.
+pub fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/templates/import",
+            get(import_form)
+                .post(import)
+                .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
+        )
+        .route("/consultations/{id}/reuse", post(reuse))
+}
+
+/// The process template of a consultation, as a file.
+async fn download(
+    State(state): State<AppState>,
+    session: Session,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let template = templates::export(&state.app, session.caller(), &slug).await?;
+    let body = serde_json::to_string_pretty(&template).map_err(WebError::internal)?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{slug}.process-template.json\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/template_import.html")]
+struct ImportPage {
+    page: Page,
+    form: FormData,
+    errors: ValidationErrors,
+}
+
+fn import_page(
+    state: &AppState,
+    session: &Session,
+    form: FormData,
+    errors: ValidationErrors,
+) -> ImportPage {
+    ImportPage {
+        page: Page::new(state, session, "/admin/templates/import"),
+        form,
+        errors,
+    }
+}
+
+async fn import_form(
+    State(state): State<AppState>,
+    session: Session,
+) -> Result<Response, WebError> {
+    session.require_admin()?;
+    render(&import_page(
+        &state,
+        &session,
+        FormData::default(),
+        ValidationErrors::new(),
+    ))
+}
+
+fn upload_error(err: axum::extract::multipart::MultipartError) -> WebError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        WebError::TooLarge
+    } else {
+        WebError::BadRequest(format!("malformed upload: {err}"))
+    }
+}
+
+/// A draft made from an uploaded template file.
+async fn import(
+    State(state): State<AppState>,
+    session: Session,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    session.require_admin()?;
+    let (mut token, mut file, mut placement) = (String::new(), Vec::new(), Placement::default());
+    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
+        let name = field.name().unwrap_or("").to_owned();
+        let bytes = field.bytes().await.map_err(upload_error)?;
+        let text = || String::from_utf8_lossy(&bytes).into_owned();
+        match name.as_str() {
+            "csrf_token" => token = text(),
+            "starts_on" => placement.starts_on = text(),
+            "slug" => placement.slug = text(),
+            "template" => file = bytes.to_vec(),
+            _ => {}
+        }
+    }
+    csrf::check(&session, &token)?;
+    let form = FormData::from_pairs([
+        ("starts_on", placement.starts_on.clone()),
+        ("slug", placement.slug.clone()),
+    ]);
+    let made = match format::parse(&file) {
+        Ok(template) => templates::import(&state.app, session.caller(), template, placement).await,
+        Err(errors) => Err(AppError::Invalid(errors)),
+    };
+    match made {
+        Ok(created) => Ok(edit_page_of(&created.id)),
+        Err(AppError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &import_page(&state, &session, form, errors),
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// "Reuse this process": a draft made from a consultation this admin can see.
+async fn reuse(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let placement = Placement {
+        starts_on: form.get("starts_on").to_owned(),
+        slug: form.get("slug").to_owned(),
+    };
+    match templates::reuse(&state.app, session.caller(), &id, placement).await {
+        Ok(created) => Ok(edit_page_of(&created.id)),
+        Err(AppError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &import_page(&state, &session, form, errors),
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn edit_page_of(id: &str) -> Response {
+    Redirect::to(&format!("/admin/consultations/{id}/edit?notice=reused")).into_response()
+}

@@ -1,0 +1,241 @@
+//! Reusing a process: a consultation's process template, downloaded on one instance and
+//! uploaded on another, makes a draft with the same texts, phases, settings, statuses, polls
+//! and statements, which records where it came from. Bad templates create nothing.
+
+use crate::{ADMIN_PASSWORD, consultation, instance_with_admin};
+use inspraak_tests::{Browser, TestInstance};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+/// A consultation with a custom status, a poll and a conversation; returns (id, slug).
+async fn rich_consultation(admin: &mut Browser) -> (String, String) {
+    let (id, slug) = consultation(admin, "Herinrichting Stationsplein", "proposals", &[]).await;
+    admin
+        .submit(
+            &format!("/admin/consultations/{id}/edit"),
+            &format!("/admin/consultations/{id}/statuses"),
+            &[("status_label", "Doorgestuurd naar de wijkraad")],
+        )
+        .await
+        .expect(303);
+    admin
+        .submit(
+            &format!("/admin/consultations/{id}/polls/new"),
+            &format!("/admin/consultations/{id}/polls"),
+            &[
+                ("question", "Welke bomen wil je op het plein?"),
+                ("options", "Linden\nPlatanen"),
+                ("results", "live"),
+            ],
+        )
+        .await
+        .expect(303);
+    admin
+        .submit(
+            &format!("/admin/consultations/{id}/conversations/new"),
+            &format!("/admin/consultations/{id}/conversations"),
+            &[
+                ("question", "Wat wil je met het plein?"),
+                (
+                    "statements",
+                    "Meer groen op het plein\nMeer plekken om te zitten",
+                ),
+            ],
+        )
+        .await
+        .expect(303);
+    (id, slug)
+}
+
+async fn upload(
+    admin: &mut Browser,
+    file: Vec<u8>,
+    starts_on: &str,
+    slug: &str,
+) -> inspraak_tests::Page {
+    let csrf = admin.get("/admin/templates/import").await.csrf();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", csrf)
+        .text("starts_on", starts_on.to_owned())
+        .text("slug", slug.to_owned())
+        .part(
+            "template",
+            reqwest::multipart::Part::bytes(file).file_name("process-template.json"),
+        );
+    admin.post_multipart("/admin/templates/import", form).await
+}
+
+async fn second_instance() -> (TestInstance, Browser) {
+    let instance = TestInstance::start().await;
+    instance.create_admin("beheer", ADMIN_PASSWORD).await;
+    let mut admin = instance.browser();
+    admin.login("beheer", ADMIN_PASSWORD).await.expect(303);
+    (instance, admin)
+}
+
+#[tokio::test]
+async fn a_template_carries_the_process_to_another_instance_with_its_provenance() {
+    let (_a, mut admin_a) = instance_with_admin().await;
+    let (_id, slug) = rich_consultation(&mut admin_a).await;
+    let origin = admin_a
+        .get(&format!("/api/v1/consultations/{slug}"))
+        .await
+        .json();
+    let download = admin_a
+        .get(&format!("/consultations/{slug}/process-template.json"))
+        .await;
+    download.expect(200);
+    let template = download.json();
+    assert_eq!(template["format"], "inspraak-process-template");
+    assert_eq!(template["version"], 1);
+    assert_eq!(template["derived_from"], origin["ap_id"]);
+    assert_eq!(
+        template["answer_statuses"][0],
+        "Doorgestuurd naar de wijkraad"
+    );
+    assert_eq!(template["polls"][0]["options"][1], "Platanen");
+    assert_eq!(
+        template["conversations"][0]["statements"][1],
+        "Meer plekken om te zitten"
+    );
+    assert_eq!(template["phases"][0]["length_days"], 11);
+    assert!(download.body.find("\"votes\"").is_none(), "no votes travel");
+
+    let (b, mut admin_b) = second_instance().await;
+    let made = upload(
+        &mut admin_b,
+        download.body.into_bytes(),
+        "2027-03-01",
+        "plein-b",
+    )
+    .await;
+    made.expect(303);
+    // A draft: staff see it, with where its process came from.
+    let draft = admin_b.get("/consultations/plein-b").await;
+    draft.expect(200);
+    assert_eq!(
+        draft.element("derived-from").data("derived-from"),
+        origin["ap_id"].as_str().map(str::to_owned)
+    );
+    let id_b = inspraak_tests::extract_between(
+        made.location.as_deref().unwrap_or(""),
+        "/admin/consultations/",
+        "/edit",
+    )
+    .expect("edit page");
+    admin_b
+        .submit(
+            &format!("/admin/consultations/{id_b}/edit"),
+            &format!("/admin/consultations/{id_b}/publish"),
+            &[("publish", "on")],
+        )
+        .await
+        .expect(303);
+    let copy = admin_b.get("/api/v1/consultations/plein-b").await.json();
+    assert_eq!(copy["derived_from"], origin["ap_id"]);
+    assert_eq!(copy["title"], origin["title"]);
+    assert_eq!(copy["phases"][0]["starts_on"], "2027-03-01");
+    assert_eq!(copy["phases"][0]["ends_on"], "2027-03-11");
+    assert_eq!(copy["phases"][0]["kind"], origin["phases"][0]["kind"]);
+    // The copy's own template has the same process, and names the copy as its origin.
+    let again = admin_b
+        .get("/consultations/plein-b/process-template.json")
+        .await
+        .json();
+    assert_eq!(again["phases"], template["phases"]);
+    assert_eq!(again["polls"], template["polls"]);
+    assert_eq!(again["derived_from"], copy["ap_id"]);
+    let polls = admin_b
+        .get("/api/v1/consultations/plein-b/polls")
+        .await
+        .json();
+    assert_eq!(polls.as_array().map(Vec::len), Some(1));
+    let db = b.database().await;
+    let votes = inspraak_db::entity::ballot::Entity::find()
+        .count(&db.conn)
+        .await
+        .expect("count");
+    assert_eq!(votes, 0, "no ballots are carried");
+}
+
+#[tokio::test]
+async fn reuse_this_process_makes_a_draft_on_the_same_instance() {
+    let (_a, mut admin) = instance_with_admin().await;
+    let (id, slug) = rich_consultation(&mut admin).await;
+    let made = admin
+        .submit(
+            &format!("/consultations/{slug}"),
+            &format!("/admin/consultations/{id}/reuse"),
+            &[("starts_on", "2027-09-01"), ("slug", "plein-twee")],
+        )
+        .await;
+    made.expect(303);
+    let draft = admin.get("/consultations/plein-twee").await;
+    draft.expect(200);
+    assert!(
+        draft
+            .element("derived-from")
+            .data("derived-from")
+            .is_some_and(|d| d.ends_with(&format!("/consultations/{slug}")))
+    );
+    // A missing start date is named, and nothing is made.
+    let refused = admin
+        .submit(
+            &format!("/consultations/{slug}"),
+            &format!("/admin/consultations/{id}/reuse"),
+            &[("starts_on", ""), ("slug", "plein-drie")],
+        )
+        .await;
+    refused.expect(422);
+    refused.expect_problem("starts_on", "invalid_date");
+    admin.get("/consultations/plein-drie").await.expect(404);
+}
+
+#[tokio::test]
+async fn bad_templates_are_refused_with_the_field_and_create_nothing() {
+    let (_a, mut admin_a) = instance_with_admin().await;
+    let (_id, slug) = rich_consultation(&mut admin_a).await;
+    let good = admin_a
+        .get(&format!("/consultations/{slug}/process-template.json"))
+        .await
+        .json();
+    let (b, mut admin_b) = second_instance().await;
+    let with = |change: &dyn Fn(&mut serde_json::Value)| {
+        let mut t = good.clone();
+        change(&mut t);
+        serde_json::to_vec(&t).expect("json")
+    };
+    let newer = with(&|t| t["version"] = 2.into());
+    upload(&mut admin_b, newer, "2027-03-01", "")
+        .await
+        .expect(422)
+        .expect_problem("version", "unsupported_version");
+    let missing = with(&|t| {
+        t.as_object_mut().expect("object").remove("phases");
+    });
+    upload(&mut admin_b, missing, "2027-03-01", "")
+        .await
+        .expect(422)
+        .expect_problem("template", "unreadable");
+    let script = with(&|t| t["body"] = "Hallo <script>alert(1)</script>".into());
+    upload(&mut admin_b, script, "2027-03-01", "")
+        .await
+        .expect(422)
+        .expect_problem("body", "unsafe_markup");
+    upload(&mut admin_b, b"{not json".to_vec(), "2027-03-01", "")
+        .await
+        .expect(422)
+        .expect_problem("template", "unreadable");
+    let huge = with(&|t| t["body"] = "a".repeat(10 * 1024 * 1024).into());
+    let answer = upload(&mut admin_b, huge, "2027-03-01", "").await;
+    assert!(
+        answer.status == 413 || answer.status == 422,
+        "status {}",
+        answer.status
+    );
+    let db = b.database().await;
+    let made = inspraak_db::entity::consultation::Entity::find()
+        .count(&db.conn)
+        .await
+        .expect("count");
+    assert_eq!(made, 0, "no consultation was made from a bad template");
+}
