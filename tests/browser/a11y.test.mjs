@@ -132,6 +132,8 @@ test('staff pages', async () => {
     ['/admin/verification-codes', 'verification codes'],
     ['/admin/audit', 'audit log'],
     ['/admin/federation', 'federation: following, queue, blocks'],
+    ['/admin/templates/import', 'reuse a process: template upload'],
+    ['/consultations/herinrichting-stationsplein', 'consultation with the reuse form'],
     ['/moderation', 'moderation queue'],
   ]) {
     await scan(context, path, label);
