@@ -218,3 +218,30 @@ async fn the_instance_and_the_municipality_are_actors_found_through_nodeinfo_and
     let taken = visitor.register("gemeente", super::RESIDENT_PASSWORD).await;
     taken.expect(422);
 }
+
+#[tokio::test]
+async fn pages_show_the_handles_that_webfinger_resolves() {
+    let (instance, mut admin) = instance_with_admin().await;
+    let (_, slug) = consultation(&mut admin, "Verkeersplan", "proposals", &[]).await;
+    let host = instance.base.trim_start_matches("http://").to_owned();
+    let mut visitor = instance.browser();
+    let page = visitor.get(&format!("/consultations/{slug}")).await;
+    let handle = page
+        .element("fediverse-handle")
+        .data("handle")
+        .expect("handle");
+    assert_eq!(handle, format!("@{slug}@{host}"));
+    let home = visitor.get("/").await;
+    let organization = home
+        .element("fediverse-handle")
+        .data("handle")
+        .expect("handle");
+    assert_eq!(organization, format!("@gemeente@{host}"));
+    for shown in [handle, organization] {
+        let acct = shown.trim_start_matches('@');
+        visitor
+            .get(&format!("/.well-known/webfinger?resource=acct:{acct}"))
+            .await
+            .expect(200);
+    }
+}

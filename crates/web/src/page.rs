@@ -41,6 +41,10 @@ pub struct Page {
     pub path: String,
     /// A one-off confirmation ("Saved."), already translated.
     pub notice: Option<String>,
+    /// This instance's host (with a port when it has one), as in fediverse handles.
+    pub host: String,
+    /// The organization's fediverse handle, e.g. `@gemeente@inspraak.example.nl`.
+    pub organization_handle: String,
 }
 
 impl Page {
@@ -64,6 +68,12 @@ impl Page {
             csrf: session.csrf_token.clone().unwrap_or_default(),
             path: path.to_owned(),
             notice: None,
+            host: inspraak_federation::discovery::handle_host(&state.config.public_url),
+            organization_handle: format!(
+                "@{}@{}",
+                inspraak_federation::actors::organization_username(&state.config.instance_kind),
+                inspraak_federation::discovery::handle_host(&state.config.public_url)
+            ),
         }
     }
 

@@ -55,6 +55,8 @@ pub struct ConsultationView {
     pub origin: Option<(String, String)>,
     /// The ActivityPub id of the consultation whose process this one reuses.
     pub derived_from: Option<String>,
+    /// Its fediverse handle (`@slug@host`), for consultations of this instance.
+    pub handle: Option<String>,
 }
 
 /// The name of a phase: its own title, or its kind's name in the page's language.
@@ -128,6 +130,7 @@ pub fn consultation(
     ConsultationView {
         origin,
         derived_from: c.derived_from.clone(),
+        handle: c.local.then(|| format!("@{}@{}", c.slug, page.host)),
         id: c.id.clone(),
         slug: c.slug.clone(),
         title: c.title.clone(),
