@@ -17,6 +17,7 @@ mod open_data;
 mod participation;
 mod platform;
 mod reuse;
+mod statistics;
 
 use inspraak_tests::{Browser, TestInstance, extract_all};
 

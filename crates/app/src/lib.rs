@@ -18,6 +18,7 @@ pub mod password;
 pub mod polls;
 pub mod proposals;
 pub mod secrets;
+pub mod statistics;
 pub mod templates;
 mod transaction;
 

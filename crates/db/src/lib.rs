@@ -21,6 +21,7 @@ pub mod received;
 pub mod remote_actors;
 pub mod remote_content;
 pub mod sessions;
+pub mod statistics;
 mod transaction;
 pub mod users;
 pub mod verification;

@@ -13,6 +13,7 @@ pub mod phase;
 pub mod poll;
 pub mod proposal;
 pub mod role;
+pub mod statistics;
 pub mod template;
 pub mod text;
 pub mod validation;

@@ -19,7 +19,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 #[openapi(
     info(title = "Inspraak API", version = "1", description = "Public, read-only data of one Inspraak instance: its consultations and their phases.", license(name = "EUPL-1.2")),
     paths(
-        instance, list_consultations, get_consultation, get_template, list_proposals, get_proposal, list_comments, list_polls,
+        instance, statistics, list_consultations, get_consultation, get_template, list_proposals, get_proposal, list_comments, list_polls,
         api_write::me, api_write::submit_proposal, api_write::support, api_write::unsupport, api_write::post_comment,
         api_write::cast_ballot, api_write::report, api_write::import_template
     ),
@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .merge(api_write::routes())
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))
+        .route("/statistics", get(statistics))
         .route("/consultations", get(list_consultations))
         .route("/consultations/{id}", get(get_consultation))
         .route("/consultations/{id}/proposals", get(list_proposals))
@@ -311,6 +312,22 @@ async fn list_consultations(
         limit,
         offset,
     }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/statistics",
+    tag = "consultations",
+    responses(
+        (status = 200, description = "This instance's own figures: `consultations` (`total`, `open`, `upcoming`, `finished`), `totals` and each of the last 12 `weeks` (`proposals`, `comments`, `supports`, `ballots`, `statement_votes`, with `participants`: distinct residents), and `participants` overall. Local activity only, public items only; no names.", body = Object)
+    )
+)]
+async fn statistics(
+    State(state): State<AppState>,
+) -> Result<Json<inspraak_domain::statistics::Statistics>, WebError> {
+    Ok(Json(
+        inspraak_app::statistics::of_instance(&state.app).await?,
+    ))
 }
 
 #[utoipa::path(
