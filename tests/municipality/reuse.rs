@@ -157,37 +157,86 @@ async fn a_template_carries_the_process_to_another_instance_with_its_provenance(
     assert_eq!(votes, 0, "no ballots are carried");
 }
 
-#[tokio::test]
-async fn reuse_this_process_makes_a_draft_on_the_same_instance() {
-    let (_a, mut admin) = instance_with_admin().await;
-    let (id, slug) = rich_consultation(&mut admin).await;
+/// Reuses `slug` (consultation `id`) as a draft `new_slug` and publishes it; returns its id.
+async fn reuse_and_publish(admin: &mut Browser, id: &str, slug: &str, new_slug: &str) -> String {
     let made = admin
         .submit(
             &format!("/consultations/{slug}"),
             &format!("/admin/consultations/{id}/reuse"),
-            &[("starts_on", "2027-09-01"), ("slug", "plein-twee")],
+            &[("starts_on", "2027-09-01"), ("slug", new_slug)],
         )
         .await;
     made.expect(303);
-    let draft = admin.get("/consultations/plein-twee").await;
-    draft.expect(200);
-    assert!(
-        draft
-            .element("derived-from")
-            .data("derived-from")
-            .is_some_and(|d| d.ends_with(&format!("/consultations/{slug}")))
+    let new_id = inspraak_tests::extract_between(
+        made.location.as_deref().unwrap_or(""),
+        "/admin/consultations/",
+        "/edit",
+    )
+    .expect("edit page");
+    admin
+        .submit(
+            &format!("/admin/consultations/{new_id}/edit"),
+            &format!("/admin/consultations/{new_id}/publish"),
+            &[("publish", "on")],
+        )
+        .await
+        .expect(303);
+    new_id
+}
+
+#[tokio::test]
+async fn reuse_this_process_keeps_provenance_both_ways_and_the_whole_ancestry() {
+    let (_a, mut admin) = instance_with_admin().await;
+    let (id, slug) = rich_consultation(&mut admin).await;
+    let origin = admin
+        .get(&format!("/api/v1/consultations/{slug}"))
+        .await
+        .json();
+    let second = reuse_and_publish(&mut admin, &id, &slug, "plein-twee").await;
+    let copy = admin.get("/api/v1/consultations/plein-twee").await.json();
+    assert_eq!(copy["derived_from"], origin["ap_id"]);
+    // The origin lists its reuse, on its page and in its JSON.
+    let origin_page = admin.get(&format!("/consultations/{slug}")).await;
+    assert_eq!(
+        origin_page.element("reused-by").data("count").as_deref(),
+        Some("1")
     );
+    let origin_json = admin
+        .get(&format!("/api/v1/consultations/{slug}"))
+        .await
+        .json();
+    assert_eq!(origin_json["reused_by"][0]["id"], copy["ap_id"]);
+    assert!(
+        origin_json["reused_by"][0]["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/consultations/plein-twee"))
+    );
+    // A reuse of the reuse shows the whole line back to the first.
+    reuse_and_publish(&mut admin, &second, "plein-twee", "plein-drie").await;
+    let third = admin.get("/api/v1/consultations/plein-drie").await.json();
+    assert_eq!(third["derived_from"], copy["ap_id"]);
+    assert_eq!(third["ancestry"], serde_json::json!([origin["ap_id"]]));
+    let third_page = admin.get("/consultations/plein-drie").await;
+    assert_eq!(
+        third_page
+            .element("derived-from")
+            .data("ancestry")
+            .as_deref(),
+        Some("1")
+    );
+    let copy_json = admin.get("/api/v1/consultations/plein-twee").await.json();
+    assert_eq!(copy_json["reused_by"][0]["id"], third["ap_id"]);
     // A missing start date is named, and nothing is made.
     let refused = admin
         .submit(
             &format!("/consultations/{slug}"),
             &format!("/admin/consultations/{id}/reuse"),
-            &[("starts_on", ""), ("slug", "plein-drie")],
+            &[("starts_on", ""), ("slug", "plein-vier")],
         )
         .await;
     refused.expect(422);
     refused.expect_problem("starts_on", "invalid_date");
-    admin.get("/consultations/plein-drie").await.expect(404);
+    admin.get("/consultations/plein-vier").await.expect(404);
 }
 
 #[tokio::test]

@@ -108,6 +108,7 @@ pub async fn create(
         timeline,
         settings,
         derived_from: None,
+        ancestry: Vec::new(),
     };
     let now = Utc::now();
     // The group's keys are made first: on SQLite a second writer would wait on the transaction.
@@ -267,6 +268,7 @@ pub async fn set_published(
     let after = consultations::set_published(&txn, id, publish.then_some(now)).await?;
     if publish {
         publish::consultation_published(&txn, &app.federation, &after).await?;
+        record_reuse(app, &txn, &after, now).await?;
     }
     let action = if publish {
         AuditAction::ConsultationPublish
@@ -283,6 +285,29 @@ pub async fn set_published(
     )
     .await?;
     app.commit(txn).await?;
+    Ok(())
+}
+
+/// A published reuse of one of our own consultations is listed on the origin at once. An
+/// origin on another instance is not told yet (federating reuse is still to come).
+async fn record_reuse(
+    app: &App,
+    txn: &impl sea_orm::ConnectionTrait,
+    copy: &Consultation,
+    now: chrono::DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(origin) = &copy.derived_from else {
+        return Ok(());
+    };
+    match inspraak_db::remote_content::find_consultation(txn, origin).await? {
+        Some(found) if found.local => {
+            let url = app.url(&format!("/consultations/{}", copy.slug));
+            consultations::record_reuse(txn, origin, &copy.ap_id, &copy.title, &url, now).await?;
+        }
+        _ => {
+            tracing::info!(%origin, "a reused process from elsewhere was published; its origin is not told yet")
+        }
+    }
     Ok(())
 }
 

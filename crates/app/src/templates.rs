@@ -60,6 +60,10 @@ pub async fn export(
         format: template::FORMAT.into(),
         version: template::VERSION,
         derived_from: Some(c.ap_id.clone()),
+        ancestry: consultations::ancestry_of(c)
+            .into_iter()
+            .chain(c.derived_from.clone())
+            .collect(),
         title: c.title.clone(),
         summary: c.summary.clone(),
         body: c.body_markdown.clone(),
@@ -136,6 +140,7 @@ pub async fn import(
             premoderation: s.premoderation,
         },
         derived_from: template.derived_from.clone(),
+        ancestry: template.ancestry.clone(),
     };
     let now = Utc::now();
     // The group's keys are made first: on SQLite a second writer would wait on the transaction.

@@ -40,6 +40,8 @@ pub struct NewConsultation {
     pub settings: ConsultationSettings,
     /// The ActivityPub id of the consultation whose process this one reuses.
     pub derived_from: Option<String>,
+    /// The origins before `derived_from`, oldest first.
+    pub ancestry: Vec<String>,
 }
 
 /// A consultation's participation settings, as staff set them.
@@ -119,6 +121,10 @@ pub async fn create(
         verified_to_comment: Set(new.settings.verified_to_comment),
         premoderation: Set(new.settings.premoderation),
         derived_from: Set(new.derived_from),
+        ancestry: Set((!new.ancestry.is_empty())
+            .then(|| serde_json::to_string(&new.ancestry))
+            .transpose()
+            .map_err(|e| DbError::Encode("ancestry", e))?),
     }
     .insert(&txn)
     .await
@@ -352,6 +358,65 @@ pub async fn list_remote(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<Mo
         .filter(Column::Local.eq(false))
         .order_by_desc(Column::PublishedAt)
         .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The origins of a consultation's process before its `derived_from`, oldest first. A stored
+/// value that does not read is logged and treated as none.
+pub fn ancestry_of(c: &Model) -> Vec<String> {
+    let Some(stored) = c.ancestry.as_deref() else {
+        return Vec::new();
+    };
+    serde_json::from_str(stored).unwrap_or_else(|err| {
+        tracing::warn!(consultation = %c.id, error = %err, "stored ancestry does not read");
+        Vec::new()
+    })
+}
+
+/// Records that `copy` reuses the process of our consultation `origin_ap_id`; repeating it
+/// changes nothing. Returns whether it was new.
+pub async fn record_reuse(
+    db: &impl ConnectionTrait,
+    origin_ap_id: &str,
+    copy_ap_id: &str,
+    copy_title: &str,
+    copy_url: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    use crate::entity::consultation_reuse;
+    use sea_orm::sea_query::OnConflict;
+    let row = consultation_reuse::ActiveModel {
+        id: Set(new_id()),
+        origin_ap_id: Set(origin_ap_id.to_owned()),
+        copy_ap_id: Set(copy_ap_id.to_owned()),
+        copy_title: Set(copy_title.chars().take(300).collect()),
+        copy_url: Set(copy_url.to_owned()),
+        created_at: Set(now),
+    };
+    let inserted = consultation_reuse::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                consultation_reuse::Column::OriginApId,
+                consultation_reuse::Column::CopyApId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(inserted > 0)
+}
+
+/// The published reuses of one of our consultations, oldest first.
+pub async fn reuses_of(
+    db: &impl ConnectionTrait,
+    origin_ap_id: &str,
+) -> Result<Vec<crate::entity::consultation_reuse::Model>, DbError> {
+    use crate::entity::consultation_reuse;
+    Ok(consultation_reuse::Entity::find()
+        .filter(consultation_reuse::Column::OriginApId.eq(origin_ap_id))
+        .order_by_asc(consultation_reuse::Column::CreatedAt)
         .all(db)
         .await?)
 }

@@ -24,6 +24,7 @@ const MAX_OPTIONS: usize = 20;
 const MAX_CONVERSATIONS: usize = 5;
 const MAX_STATEMENTS: usize = 100;
 const SHORT_TEXT_MAX: usize = 300;
+const MAX_ANCESTRY: usize = 50;
 
 /// A process template, as written to and read from the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +37,9 @@ pub struct ProcessTemplate {
     /// The ActivityPub id of the consultation this process was taken from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived_from: Option<String>,
+    /// The origins before `derived_from`, oldest first: the whole line of reuse.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ancestry: Vec<String>,
     /// The title.
     pub title: String,
     /// The summary.
@@ -193,6 +197,22 @@ impl ProcessTemplate {
     /// Checks every field against the same limits as the forms, and refuses scripts.
     pub fn check(&self) -> Result<(), ValidationErrors> {
         let mut errors = ValidationErrors::new();
+        let origins = self.derived_from.iter().chain(&self.ancestry);
+        for (i, id) in origins.enumerate() {
+            let is_url =
+                (id.starts_with("https://") || id.starts_with("http://")) && id.len() <= 2048;
+            if !is_url || id.contains(char::is_whitespace) {
+                let field = if i == 0 && self.derived_from.is_some() {
+                    "derived_from".to_owned()
+                } else {
+                    "ancestry".to_owned()
+                };
+                errors.add(field, Problem::UnknownChoice);
+            }
+        }
+        if self.ancestry.len() > MAX_ANCESTRY {
+            errors.add("ancestry", Problem::TooLong { max: MAX_ANCESTRY });
+        }
         let mut text = |field: String, value: &str, min: usize, max: usize| {
             errors.text(&field, value, min, max);
             if value.to_ascii_lowercase().contains("<script") {
@@ -299,6 +319,7 @@ mod tests {
             format: FORMAT.into(),
             version: VERSION,
             derived_from: Some("https://a.example/consultations/plein".into()),
+            ancestry: vec!["https://first.example/consultations/plein".into()],
             title: "Herinrichting Stationsplein".into(),
             summary: "Denk mee over het plein.".into(),
             body: "## Waarom\nHet plein is aan vernieuwing toe.".into(),

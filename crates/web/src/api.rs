@@ -25,7 +25,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     ),
     modifiers(&BearerToken),
     components(schemas(
-        InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, PhaseDto, RulesDto, ApiErrorBody, FieldProblem,
+        InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, ReuseDto, PhaseDto, RulesDto, ApiErrorBody, FieldProblem,
         OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto,
         api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
         api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
@@ -219,6 +219,21 @@ pub struct ConsultationDetail {
     pub updated_at: DateTime<Utc>,
     /// The ActivityPub id of the consultation whose process this one reuses.
     pub derived_from: Option<String>,
+    /// The origins before `derived_from`, oldest first.
+    pub ancestry: Vec<String>,
+    /// Published reuses of this consultation's process.
+    pub reused_by: Vec<ReuseDto>,
+}
+
+/// A published reuse of a consultation's process.
+#[derive(Serialize, ToSchema)]
+pub struct ReuseDto {
+    /// The copy's ActivityPub id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its page.
+    pub url: String,
 }
 
 fn summary(
@@ -388,6 +403,16 @@ async fn get_consultation(
         allowed_now: item.timeline.rules_on(today).into(),
         updated_at: c.updated_at,
         derived_from: c.derived_from.clone(),
+        ancestry: consultations::ancestry_of(c),
+        reused_by: consultations::reuses_of(&state.db.conn, &c.ap_id)
+            .await?
+            .into_iter()
+            .map(|r| ReuseDto {
+                id: r.copy_ap_id,
+                title: r.copy_title,
+                url: r.copy_url,
+            })
+            .collect(),
     }))
 }
 

@@ -45,6 +45,8 @@ pub struct Model {
     pub premoderation: bool,
     /// The ActivityPub id of the consultation this one's process was reused from.
     pub derived_from: Option<String>,
+    /// The origins before `derived_from`, oldest first, as a JSON array of ids.
+    pub ancestry: Option<String>,
 }
 
 /// No relations are navigated through sea-orm.

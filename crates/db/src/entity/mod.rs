@@ -7,6 +7,7 @@ pub mod ballot;
 pub mod ballot_choice;
 pub mod comment;
 pub mod consultation;
+pub mod consultation_reuse;
 pub mod conversation;
 pub mod conversation_analysis;
 pub mod custom_status;

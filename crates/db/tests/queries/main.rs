@@ -87,6 +87,7 @@ pub async fn consultation(db: &TestDb, created_by: &str, slug: &str) -> String {
             timeline: inspraak_domain::Timeline::unchecked(Vec::new()),
             settings: Default::default(),
             derived_from: None,
+            ancestry: Vec::new(),
         },
         now(),
     )

@@ -245,6 +245,7 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
             fields,
             timeline,
             derived_from: None,
+            ancestry: Vec::new(),
         };
         let created = consultations::create(&db.conn, new, now).await?;
         ids.insert(demo.title, created.id);

@@ -129,6 +129,10 @@ struct Detail {
     polls: Vec<PollView>,
     /// Opinion-mapping conversations: id and question.
     conversations: Vec<(String, String)>,
+    /// The older origins of this process, oldest first.
+    ancestry: Vec<String>,
+    /// Published reuses of this process: title and page.
+    reused_by: Vec<(String, String)>,
     comments: Vec<CommentView>,
     can_propose: bool,
     propose_refusal: Option<String>,
@@ -220,7 +224,15 @@ async fn detail(
     let propose_refusal = refusal(Action::Propose);
     let comment_refusal = refusal(Action::Comment);
     let stances = comments::stance_choices(&page);
+    let ancestry = consultations::ancestry_of(&item.consultation);
+    let reused_by = consultations::reuses_of(&state.db.conn, &item.consultation.ap_id)
+        .await?
+        .into_iter()
+        .map(|r| (r.copy_title, r.copy_url))
+        .collect();
     render(&Detail {
+        ancestry,
+        reused_by,
         proposing_open: ctx.rules.propose,
         can_propose: propose_refusal.is_none(),
         propose_refusal,
