@@ -9,7 +9,7 @@ mod consultations;
 mod conversations;
 mod delivery;
 mod discovery;
-mod federation;
+pub mod federation;
 mod fedify;
 mod inbox_security;
 mod moderation;

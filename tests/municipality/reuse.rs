@@ -288,3 +288,105 @@ async fn bad_templates_are_refused_with_the_field_and_create_nothing() {
         .expect("count");
     assert_eq!(made, 0, "no consultation was made from a bad template");
 }
+
+#[tokio::test]
+async fn an_origin_on_another_instance_learns_of_its_reuse() {
+    use crate::federation::{eventually, named_with_admin};
+    let (a, mut admin_a) = named_with_admin("gemeente-a.test").await;
+    let (_b, mut admin_b) = named_with_admin("gemeente-b.test").await;
+    let (_id, slug) = rich_consultation(&mut admin_a).await;
+    let origin = admin_a
+        .get(&format!("/api/v1/consultations/{slug}"))
+        .await
+        .json();
+    let template = admin_a
+        .get(&format!("/consultations/{slug}/process-template.json"))
+        .await
+        .body;
+    // B reuses A's process and publishes its copy: A is told, and lists it.
+    let made = upload(
+        &mut admin_b,
+        template.clone().into_bytes(),
+        "2027-03-01",
+        "plein-b",
+    )
+    .await;
+    made.expect(303);
+    let copy_id = inspraak_tests::extract_between(
+        made.location.as_deref().unwrap_or(""),
+        "/admin/consultations/",
+        "/edit",
+    )
+    .expect("edit page");
+    admin_b
+        .submit(
+            &format!("/admin/consultations/{copy_id}/edit"),
+            &format!("/admin/consultations/{copy_id}/publish"),
+            &[("publish", "on")],
+        )
+        .await
+        .expect(303);
+    let copy = admin_b.get("/api/v1/consultations/plein-b").await.json();
+    // The copy's Group names its origin for other servers.
+    let group = admin_b
+        .get_with_accept("/consultations/plein-b", "application/activity+json")
+        .await
+        .json();
+    assert_eq!(group["derivedFrom"], origin["ap_id"]);
+    let reused_by = eventually("A lists B's copy", || {
+        let mut visitor = a.browser();
+        let path = format!("/api/v1/consultations/{slug}");
+        async move {
+            let json = visitor.get(&path).await.json();
+            json["reused_by"]
+                .as_array()
+                .filter(|r| !r.is_empty())
+                .cloned()
+        }
+    })
+    .await;
+    assert_eq!(reused_by.len(), 1);
+    assert_eq!(reused_by[0]["id"], copy["ap_id"]);
+    assert_eq!(reused_by[0]["title"], copy["title"]);
+    // A copy naming an origin on A that does not exist: publishing still works (the origin
+    // cannot be fetched, so nobody is told), and A lists nothing new.
+    let mut stranger = serde_json::from_str::<serde_json::Value>(&template).expect("template");
+    stranger["derived_from"] = format!(
+        "{}/consultations/bestaat-niet",
+        origin["ap_id"]
+            .as_str()
+            .unwrap_or_default()
+            .split("/consultations/")
+            .next()
+            .unwrap_or_default()
+    )
+    .into();
+    let made = upload(
+        &mut admin_b,
+        serde_json::to_vec(&stranger).expect("json"),
+        "2027-04-01",
+        "plein-c",
+    )
+    .await;
+    made.expect(303);
+    let other_id = inspraak_tests::extract_between(
+        made.location.as_deref().unwrap_or(""),
+        "/admin/consultations/",
+        "/edit",
+    )
+    .expect("edit page");
+    admin_b
+        .submit(
+            &format!("/admin/consultations/{other_id}/edit"),
+            &format!("/admin/consultations/{other_id}/publish"),
+            &[("publish", "on")],
+        )
+        .await
+        .expect(303);
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let still = admin_a
+        .get(&format!("/api/v1/consultations/{slug}"))
+        .await
+        .json();
+    assert_eq!(still["reused_by"].as_array().map(Vec::len), Some(1));
+}

@@ -3,15 +3,18 @@
 
 use crate::audit::{self, AuditAction};
 use crate::{App, AppError, Caller};
+use activitypub_federation::fetch::object_id::ObjectId;
 use chrono::Utc;
 use inspraak_db::DbError;
 use inspraak_db::consultations::{self, Consultation, ConsultationSettings, NewConsultation};
+use inspraak_db::outbox::Target;
 use inspraak_db::proposals;
 use inspraak_domain::consultation::validate_alt_text;
 use inspraak_domain::ids::ConsultationId;
 use inspraak_domain::text::markdown_to_safe_html;
 use inspraak_domain::{ConsultationInput, Problem, Timeline, ValidationErrors};
 use inspraak_federation::actors::{self, ActorDocument, GroupFacts};
+use inspraak_federation::signer::RemoteActor;
 use inspraak_federation::{keys, publish};
 
 /// A new consultation as submitted. The form's own parsing problems (phase rows, settings)
@@ -77,6 +80,7 @@ pub async fn group_document(app: &App, c: &Consultation) -> Result<ActorDocument
         title: &c.title,
         summary: &c.summary,
         published: c.published_at,
+        derived_from: c.derived_from.as_deref(),
     };
     Ok(actors::group(&app.settings.public_url, facts, &keys)?)
 }
@@ -261,13 +265,19 @@ pub async fn set_published(
     // The group's keys are made before the transaction (on SQLite a second writer would wait).
     let before = consultations::find(app.conn(), id).await?;
     keys::for_local_actor(app.conn(), &before.ap_id).await?;
+    // A reused process from elsewhere: its origin is told too (network work before the
+    // transaction; an origin that cannot be reached does not stop the publication).
+    let origin_inbox = match &before.derived_from {
+        Some(origin) if publish => remote_origin_inbox(app, origin).await?,
+        _ => Vec::new(),
+    };
     let txn = app.begin().await?;
     if !publish {
         publish::consultation_withdrawn(&txn, &app.federation, &before).await?;
     }
     let after = consultations::set_published(&txn, id, publish.then_some(now)).await?;
     if publish {
-        publish::consultation_published(&txn, &app.federation, &after).await?;
+        publish::consultation_published_to(&txn, &app.federation, &after, origin_inbox).await?;
         record_reuse(app, &txn, &after, now).await?;
     }
     let action = if publish {
@@ -288,8 +298,30 @@ pub async fn set_published(
     Ok(())
 }
 
-/// A published reuse of one of our own consultations is listed on the origin at once. An
-/// origin on another instance is not told yet (federating reuse is still to come).
+/// The inbox of a reused process's origin on another instance, to tell it of the copy; empty
+/// for an origin of ours or one that cannot be fetched (logged).
+async fn remote_origin_inbox(app: &App, origin: &str) -> Result<Vec<Target>, AppError> {
+    if let Some(found) = inspraak_db::remote_content::find_consultation(app.conn(), origin).await?
+        && found.local
+    {
+        return Ok(Vec::new());
+    }
+    let Ok(url) = url::Url::parse(origin) else {
+        tracing::warn!(%origin, "the origin of a reused process is not a URL; not told");
+        return Ok(Vec::new());
+    };
+    let fed = app.federation.to_request_data();
+    match ObjectId::<RemoteActor>::from(url).dereference(&fed).await {
+        Ok(actor) => Ok(publish::target(&actor.row.inbox).into_iter().collect()),
+        Err(err) => {
+            tracing::warn!(%origin, error = %err, "the origin of a reused process cannot be fetched; not told");
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// A published reuse of one of our own consultations is listed on the origin at once (one on
+/// another instance learns of it from the `Announce` sent by `set_published`).
 async fn record_reuse(
     app: &App,
     txn: &impl sea_orm::ConnectionTrait,

@@ -51,6 +51,7 @@ fn document(
         discoverable: Some(true),
         attributed_to: None,
         published: None,
+        derived_from: None,
     })
 }
 
@@ -127,6 +128,8 @@ pub struct GroupFacts<'a> {
     pub summary: &'a str,
     /// When it was published.
     pub published: Option<DateTime<Utc>>,
+    /// The consultation whose process it reuses.
+    pub derived_from: Option<&'a str>,
 }
 
 /// A consultation as a `Group` (FEP-1b12) that announces what happens in it.
@@ -146,6 +149,7 @@ pub fn group(
     doc.summary = Some(format!("<p>{}</p>", escape(facts.summary)));
     doc.attributed_to = Some(organization_id(base)?);
     doc.published = facts.published;
+    doc.derived_from = facts.derived_from.map(Url::parse).transpose()?;
     Ok(doc)
 }
 
@@ -191,6 +195,7 @@ mod tests {
             title: "Stationsplein",
             summary: "Meer <groen>",
             published: None,
+            derived_from: None,
         };
         let doc = group(&base, facts, &keys()).expect("group");
         let url = |s: &str| Url::parse(s).expect("url");

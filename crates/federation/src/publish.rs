@@ -176,6 +176,17 @@ pub async fn consultation_published(
     data: &FederationData,
     c: &consultation::Model,
 ) -> Result<(), FederationError> {
+    consultation_published_to(db, data, c, Vec::new()).await
+}
+
+/// Like [`consultation_published`], also to `extra` inboxes: the origin of a reused process
+/// learns of its copy this way (the `Group` it fetches names it in `derivedFrom`).
+pub async fn consultation_published_to(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    c: &consultation::Model,
+    extra: Vec<Target>,
+) -> Result<(), FederationError> {
     let Some(group) = public_group(c, true)? else {
         return Ok(());
     };
@@ -183,7 +194,8 @@ pub async fn consultation_published(
     let outbox = Outbox::new(db, data);
     let public = Addressing::public(&organization)?;
     let announce: Announce = outbox.stamped(&organization, IdOr::Id(group), public)?;
-    let targets = outbox.followers(&[organization.as_str()]).await?;
+    let mut targets = outbox.followers(&[organization.as_str()]).await?;
+    targets.extend(extra);
     outbox.record(&announce, targets).await?;
     Ok(())
 }
@@ -218,7 +230,7 @@ pub async fn consultation_updated(
     // Embedded, the document goes without its context (a document's context is never read).
     about_consultation::<UpdateType, _>(db, data, c, |_| {
         let document: ActorDocument = serde_json::from_value(group)?;
-        Ok(IdOr::Object(Box::new(AnyObject::Actor(document))))
+        Ok(IdOr::Object(Box::new(AnyObject::Actor(Box::new(document)))))
     })
     .await
 }

@@ -136,6 +136,7 @@ fn group_document() -> ActorDocument {
         title: "Stationsplein",
         summary: "Meer <groen>",
         published: Some(when()),
+        derived_from: Some("https://other.example/consultations/plein"),
     };
     actors::group(&url(BASE), facts, &keys()).expect("group")
 }
@@ -285,7 +286,7 @@ fn group_and_follow_activities_round_trip() {
     let update: Update = envelope
         .stamped(
             &group,
-            IdOr::Object(Box::new(AnyObject::Actor(document))),
+            IdOr::Object(Box::new(AnyObject::Actor(Box::new(document)))),
             Addressing::public(&group).expect("addressing"),
         )
         .expect("update");

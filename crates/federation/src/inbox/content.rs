@@ -14,10 +14,10 @@ use crate::context::Fed;
 use crate::protocol::activities::{Announce, Delete};
 use crate::protocol::compat::OtherObject;
 use crate::protocol::kind::ActorKind;
-use crate::protocol::objects::AnyObject;
+use crate::protocol::objects::{ActorDocument, AnyObject};
 use crate::protocol::values::IdOr;
 use crate::publish;
-use crate::signer::RemoteActor;
+use crate::signer::{RemoteActor, plain_text};
 use chrono::Utc;
 use inspraak_db::entity::consultation;
 use inspraak_db::remote_content::{self, Found, RemoteComment};
@@ -266,6 +266,9 @@ pub async fn announce(
 ) -> Result<(), FederationError> {
     let organization = actors::organization_id(&data.base)?;
     if !follows::follows_host(txn, organization.as_str(), &actor.row.host).await? {
+        if let Some(group) = &resolved.reuse_notice {
+            return reuse_notice(txn, actor, group).await;
+        }
         tracing::debug!(actor = %actor.id, "announce from a host we do not follow ignored");
         return Ok(());
     }
@@ -294,6 +297,41 @@ pub async fn announce(
             Ok(())
         }
     }
+}
+
+/// Another instance published a consultation that reuses the process of one of ours: the
+/// origin lists it. A notice for an origin that is not one of our consultations is ignored.
+async fn reuse_notice(
+    txn: &DatabaseTransaction,
+    actor: &RemoteActor,
+    group: &ActorDocument,
+) -> Result<(), FederationError> {
+    if !same_origin(&group.id, &actor.id) {
+        return Err(FederationError::Forbidden("a group of another host".into()));
+    }
+    let Some(origin) = &group.derived_from else {
+        return Ok(());
+    };
+    let ours = remote_content::find_consultation(txn, origin.as_str())
+        .await?
+        .is_some_and(|c| c.local);
+    if !ours {
+        tracing::info!(%origin, copy = %group.id, "reuse notice for an origin that is not ours ignored");
+        return Ok(());
+    }
+    let title = plain_text(group.name.as_deref().unwrap_or_default(), 300);
+    let url = group.url.as_ref().unwrap_or(&group.id);
+    let new = consultations::record_reuse(
+        txn,
+        origin.as_str(),
+        group.id.as_str(),
+        &title,
+        url.as_str(),
+        Utc::now(),
+    )
+    .await?;
+    tracing::info!(%origin, copy = %group.id, new, "reuse of our process recorded");
+    Ok(())
 }
 
 /// A `Create`, `Update` or `Delete` a followed group passed on.

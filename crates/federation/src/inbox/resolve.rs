@@ -7,6 +7,7 @@ use crate::FederationError;
 use crate::actors;
 use crate::context::Fed;
 use crate::protocol::activities::InboundActivity;
+use crate::protocol::kind::ActorKind;
 use crate::protocol::objects::{ActorDocument, AnyObject};
 use crate::protocol::values::IdOr;
 use crate::signer::RemoteActor;
@@ -23,6 +24,8 @@ use url::Url;
 pub struct Resolved {
     objects: HashMap<Url, AnyObject>,
     pub(super) group: Option<ActorDocument>,
+    /// A `Group` on the sender's host that says it reuses one of our processes.
+    pub(super) reuse_notice: Option<ActorDocument>,
 }
 
 impl Resolved {
@@ -98,6 +101,33 @@ async fn resolve_change(
     Ok(())
 }
 
+/// An announced `Group` from a host we do not follow is fetched only when it is on the
+/// sender's host and names one of our consultations as the origin of its process (a reuse).
+/// Anything else, or a failed fetch (logged), is no notice.
+async fn reuse_notice(
+    data: &Fed,
+    sender: &RemoteActor,
+    object: &IdOr<AnyObject>,
+) -> Option<ActorDocument> {
+    let id = object.id()?;
+    if !same_origin(&id, &sender.id) {
+        return None;
+    }
+    let document = match fetch_object_http::<_, ActorDocument>(&id, data).await {
+        Ok(fetched) => fetched.object,
+        Err(err) => {
+            tracing::info!(object = %id, error = %err, "announced object from an unfollowed host not fetched");
+            return None;
+        }
+    };
+    let ours = document
+        .derived_from
+        .as_ref()
+        .is_some_and(|origin| same_origin(origin, &data.base));
+    (document.kind == ActorKind::Group && same_origin(&document.id, &sender.id) && ours)
+        .then_some(document)
+}
+
 /// Does the network work an activity needs before it is applied.
 pub async fn resolve(
     data: &Fed,
@@ -115,6 +145,7 @@ pub async fn resolve(
         InboundActivity::Announce(announce) => {
             let organization = actors::organization_id(&data.base)?;
             if !follows::follows_host(&data.db, organization.as_str(), &sender.row.host).await? {
+                resolved.reuse_notice = reuse_notice(data, sender, &announce.object).await;
                 return Ok(resolved);
             }
             match resolved.load(data, &sender.id, &announce.object).await? {

@@ -9,10 +9,12 @@ const ACTIVITYSTREAMS: &str = "https://www.w3.org/ns/activitystreams";
 const SECURITY: &str = "https://w3id.org/security/v1";
 
 /// The extension terms of actor documents.
-const ACTOR_TERMS: [(&str, &str); 3] = [
+const ACTOR_TERMS: [(&str, &str); 5] = [
     ("toot", "http://joinmastodon.org/ns#"),
     ("discoverable", "toot:discoverable"),
     ("manuallyApprovesFollowers", "as:manuallyApprovesFollowers"),
+    ("inspraak", "https://inspraak.nl/ns#"),
+    ("derivedFrom", "inspraak:derivedFrom"),
 ];
 
 /// The extension terms of objects and activities.

@@ -111,6 +111,13 @@ pub struct ActorDocument {
         deserialize_with = "compat::time"
     )]
     pub published: Option<DateTime<Utc>>,
+    /// For a `Group`: the consultation whose process it reuses (`inspraak:derivedFrom`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
+    )]
+    pub derived_from: Option<Url>,
 }
 
 /// An actor that can sign what it sends: an actor document with an inbox and a key. A

@@ -42,7 +42,7 @@ pub enum AnyObject {
     /// A removed object.
     Tombstone(Tombstone),
     /// An actor.
-    Actor(ActorDocument),
+    Actor(Box<ActorDocument>),
     /// An embedded `Create`.
     Create(Create),
     /// An embedded `Update`.
