@@ -390,3 +390,94 @@ async fn an_origin_on_another_instance_learns_of_its_reuse() {
         .json();
     assert_eq!(still["reused_by"].as_array().map(Vec::len), Some(1));
 }
+
+/// A signed `Announce` of `group` by `sender`'s organization, as a reuse notice.
+fn notice(sender: &inspraak_tests::signing::Sender, group: &str) -> Vec<u8> {
+    let base = sender.actor.trim_end_matches("/organization");
+    serde_json::to_vec(&serde_json::json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{base}/activities/{}", uuid::Uuid::new_v4()),
+        "type": "Announce",
+        "actor": sender.actor,
+        "object": group,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    }))
+    .expect("json")
+}
+
+#[tokio::test]
+async fn reuse_notices_about_origins_that_are_not_ours_are_ignored() {
+    use crate::federation::named_with_admin;
+    use inspraak_tests::signing::{Sender, post_signed};
+    let (a, mut admin_a) = named_with_admin("gemeente-a.test").await;
+    let (m, mut admin_m) = named_with_admin("gemeente-m.test").await;
+    let (_id, slug) = rich_consultation(&mut admin_a).await;
+    let template: serde_json::Value = admin_a
+        .get(&format!("/consultations/{slug}/process-template.json"))
+        .await
+        .json();
+    // M publishes two copies naming origins that are not consultations of A: one on A's host
+    // that does not exist, one on a third host.
+    let mut groups = Vec::new();
+    for (new_slug, origin) in [
+        ("plein-m", format!("{}/consultations/bestaat-niet", a.base)),
+        (
+            "plein-n",
+            "http://gemeente-z.test/consultations/plein".to_owned(),
+        ),
+    ] {
+        let mut t = template.clone();
+        t["derived_from"] = origin.into();
+        let made = upload(
+            &mut admin_m,
+            serde_json::to_vec(&t).expect("json"),
+            "2027-03-01",
+            new_slug,
+        )
+        .await;
+        made.expect(303);
+        let id = inspraak_tests::extract_between(
+            made.location.as_deref().unwrap_or(""),
+            "/admin/consultations/",
+            "/edit",
+        )
+        .expect("edit page");
+        admin_m
+            .submit(
+                &format!("/admin/consultations/{id}/edit"),
+                &format!("/admin/consultations/{id}/publish"),
+                &[("publish", "on")],
+            )
+            .await
+            .expect(303);
+        groups.push(format!("{}/consultations/{new_slug}", m.base));
+    }
+    // Signed notices about them reach A's inbox: accepted (202) and ignored.
+    let sender = Sender::of(&m, "/organization", "/organization").await;
+    for group in &groups {
+        let (status, body) =
+            post_signed(&a, "/inbox", &notice(&sender, group), &sender, None).await;
+        assert_eq!(status, 202, "{body}");
+    }
+    // A notice naming a Group on another host than the sender's is not believed either.
+    let (status, _) = post_signed(
+        &a,
+        "/inbox",
+        &notice(&sender, &format!("{}/consultations/{slug}", a.base)),
+        &sender,
+        None,
+    )
+    .await;
+    assert!(status == 202 || status == 403, "status {status}");
+    let db = a.database().await;
+    let listed = inspraak_db::entity::consultation_reuse::Entity::find()
+        .count(&db.conn)
+        .await
+        .expect("count");
+    assert_eq!(listed, 0, "no reuse was recorded on A");
+    let origin = admin_a
+        .get(&format!("/api/v1/consultations/{slug}"))
+        .await
+        .json();
+    assert_eq!(origin["reused_by"].as_array().map(Vec::len), Some(0));
+}
