@@ -481,3 +481,78 @@ async fn reuse_notices_about_origins_that_are_not_ours_are_ignored() {
         .json();
     assert_eq!(origin["reused_by"].as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn staff_reuse_and_publish_through_the_api_with_an_admins_token() {
+    use reqwest::Method;
+    let (instance, mut admin) = instance_with_admin().await;
+    let (_id, slug) = rich_consultation(&mut admin).await;
+    let token_for = |page: inspraak_tests::Page| {
+        inspraak_tests::extract_between(&page.body, "<code class=\"verification-code\">", "</code>")
+            .expect("token shown once")
+    };
+    let admin_token = token_for(
+        admin
+            .submit(
+                "/account",
+                "/account/tokens",
+                &[("token_name", "Beheer-app")],
+            )
+            .await,
+    );
+    let mut anna = crate::resident(&instance, &mut admin, "anna", true).await;
+    let resident_token = token_for(
+        anna.submit(
+            "/account",
+            "/account/tokens",
+            &[("token_name", "Buurt-app")],
+        )
+        .await,
+    );
+    let mut app = instance.browser();
+    let body = serde_json::json!({"starts_on": "2027-05-01", "slug": "plein-api"});
+    let refused = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/consultations/{slug}/reuse"),
+            Some(&resident_token),
+            Some(body.clone()),
+        )
+        .await;
+    refused.expect(403);
+    let made = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/consultations/{slug}/reuse"),
+            Some(&admin_token),
+            Some(body),
+        )
+        .await;
+    made.expect(201);
+    let id = made.json()["id"].as_str().expect("id").to_owned();
+    app.api(Method::GET, "/api/v1/consultations/plein-api", None, None)
+        .await
+        .expect(404);
+    app.api(
+        Method::PUT,
+        &format!("/api/v1/consultations/{id}/publication"),
+        Some(&admin_token),
+        None,
+    )
+    .await
+    .expect(204);
+    let copy = app
+        .api(Method::GET, "/api/v1/consultations/plein-api", None, None)
+        .await;
+    copy.expect(200);
+    assert!(
+        copy.json()["derived_from"]
+            .as_str()
+            .is_some_and(|d| d.ends_with(&format!("/consultations/{slug}")))
+    );
+    let bad = app
+        .api(Method::POST, "/api/v1/templates", Some(&admin_token), Some(serde_json::json!({"template": {"format": "inspraak-process-template", "version": 9}, "starts_on": "2027-05-01"})))
+        .await;
+    bad.expect(422);
+    assert_eq!(bad.json()["fields"][0]["field"], "version");
+}

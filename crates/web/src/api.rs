@@ -21,7 +21,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     paths(
         instance, statistics, list_consultations, get_consultation, get_template, list_proposals, get_proposal, list_comments, list_polls,
         api_write::me, api_write::submit_proposal, api_write::support, api_write::unsupport, api_write::post_comment,
-        api_write::cast_ballot, api_write::report, api_write::import_template
+        api_write::cast_ballot, api_write::report, api_write::import_template,
+        api_write::reuse_consultation, api_write::publish_consultation, api_write::unpublish_consultation
     ),
     modifiers(&BearerToken),
     components(schemas(
@@ -29,7 +30,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto,
         api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
         api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
-        api_write::TemplateImport
+        api_write::TemplateImport, api_write::ReusePlacement
     )),
     tags(
         (name = "consultations", description = "Participation processes and their phases"),

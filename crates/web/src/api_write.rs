@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post, put};
 use inspraak_app::comments::CommentOn;
 use inspraak_db::{proposals, users};
-use inspraak_domain::ids::{CommentId, PollId, ProposalId};
+use inspraak_domain::ids::{CommentId, ConsultationId, PollId, ProposalId};
 use inspraak_domain::moderation::ContentKind;
 use inspraak_domain::proposal::ProposalInput;
 use serde::{Deserialize, Serialize};
@@ -28,6 +28,11 @@ pub fn routes() -> Router<AppState> {
         .route("/polls/{id}/ballot", put(cast_ballot))
         .route("/reports", post(report))
         .route("/templates", post(import_template))
+        .route("/consultations/{id}/reuse", post(reuse_consultation))
+        .route(
+            "/consultations/{id}/publication",
+            put(publish_consultation).delete(unpublish_consultation),
+        )
 }
 
 /// The account behind a bearer token, as a session the participation rules understand.
@@ -408,4 +413,72 @@ pub(crate) async fn import_template(
         }),
     )
         .into_response())
+}
+
+/// Where a reused process starts.
+#[derive(Deserialize, ToSchema)]
+pub struct ReusePlacement {
+    /// The first phase's first day, `YYYY-MM-DD`.
+    pub starts_on: String,
+    /// The new consultation's slug; empty or absent to derive it from the title.
+    #[serde(default)]
+    pub slug: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/reuse", tag = "taking part", security(("token" = [])),
+    params(("id" = String, Path, description = "The consultation's id or slug")),
+    request_body = ReusePlacement,
+    responses((status = 201, description = "A draft consultation with this process", body = Created), (status = 401, body = crate::api::ApiErrorBody),
+        (status = 403, description = "Admins only", body = crate::api::ApiErrorBody),
+        (status = 422, description = "Invalid placement; each problem names its field", body = crate::api::ApiErrorBody)))]
+pub(crate) async fn reuse_consultation(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReusePlacement>,
+) -> Result<Response, WebError> {
+    let placement = inspraak_app::templates::Placement {
+        starts_on: body.starts_on,
+        slug: body.slug,
+    };
+    let created =
+        inspraak_app::templates::reuse(&state.app, session.caller(), &id, placement).await?;
+    let url = state
+        .config
+        .url(&format!("/consultations/{}", created.slug));
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            id: created.id,
+            url,
+            state: "draft".into(),
+        }),
+    )
+        .into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/consultations/{id}/publication", tag = "taking part", security(("token" = [])),
+    params(("id" = String, Path, description = "The consultation's id")),
+    responses((status = 204, description = "Published (announced; a reused process's origin is told)"), (status = 401, body = crate::api::ApiErrorBody),
+        (status = 403, description = "Admins only", body = crate::api::ApiErrorBody)))]
+pub(crate) async fn publish_consultation(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    Path(id): Path<ConsultationId>,
+) -> Result<StatusCode, WebError> {
+    inspraak_app::consultations::set_published(&state.app, session.caller(), &id, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/v1/consultations/{id}/publication", tag = "taking part", security(("token" = [])),
+    params(("id" = String, Path, description = "The consultation's id")),
+    responses((status = 204, description = "Back to draft (withdrawn from the fediverse)"), (status = 401, body = crate::api::ApiErrorBody),
+        (status = 403, description = "Admins only", body = crate::api::ApiErrorBody)))]
+pub(crate) async fn unpublish_consultation(
+    State(state): State<AppState>,
+    ApiCaller(session): ApiCaller,
+    Path(id): Path<ConsultationId>,
+) -> Result<StatusCode, WebError> {
+    inspraak_app::consultations::set_published(&state.app, session.caller(), &id, false).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
