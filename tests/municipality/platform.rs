@@ -54,9 +54,21 @@ async fn the_openapi_document_describes_the_api() {
         "/api/v1/consultations",
         "/api/v1/consultations/{id}",
         "/api/v1/instance",
+        "/api/v1/statistics",
+        "/api/v1/consultations/{id}/template",
+        "/consultations/{slug}/export.json",
+        "/consultations/{slug}/export/{file}",
     ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} is described");
     }
+    for (path, method) in [
+        ("/api/v1/templates", "post"),
+        ("/api/v1/consultations/{id}/reuse", "post"),
+        ("/api/v1/consultations/{id}/publication", "put"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} is described");
+    }
+    assert!(doc["components"]["schemas"]["ConsultationExport"].is_object());
     assert!(doc["components"]["schemas"]["ConsultationDetail"].is_object());
     let instance_info = browser.get("/api/v1/instance").await.json();
     assert_eq!(instance_info["software"], "inspraak");

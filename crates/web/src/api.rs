@@ -22,7 +22,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         instance, statistics, list_consultations, get_consultation, get_template, list_proposals, get_proposal, list_comments, list_polls,
         api_write::me, api_write::submit_proposal, api_write::support, api_write::unsupport, api_write::post_comment,
         api_write::cast_ballot, api_write::report, api_write::import_template,
-        api_write::reuse_consultation, api_write::publish_consultation, api_write::unpublish_consultation
+        api_write::reuse_consultation, api_write::publish_consultation, api_write::unpublish_consultation,
+        crate::routes::exports::json, crate::routes::exports::csv
     ),
     modifiers(&BearerToken),
     components(schemas(
@@ -35,6 +36,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     tags(
         (name = "consultations", description = "Participation processes and their phases"),
         (name = "participation", description = "Proposals, comments and polls: the public record, as in the open-data export"),
+        (name = "open data", description = "Each consultation's public record as JSON and CSV, without personal data"),
         (name = "taking part", description = "Proposing, supporting, commenting, voting and reporting with a personal API token (made on the account page), under the same rules as the web forms")
     )
 )]

@@ -19,7 +19,17 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/consultations/{id}/export.json", get(full))
 }
 
-async fn json(
+#[utoipa::path(
+    get,
+    path = "/consultations/{slug}/export.json",
+    tag = "open data",
+    params(("slug" = String, Path, description = "The consultation's slug or id")),
+    responses(
+        (status = 200, description = "The consultation's public record (docs/open-data.md)", body = ConsultationExport),
+        (status = 404, description = "No consultation you may see has this slug", body = crate::api::ApiErrorBody)
+    )
+)]
+pub(crate) async fn json(
     State(state): State<AppState>,
     session: Session,
     Path(slug): Path<String>,
@@ -44,7 +54,20 @@ fn date(at: &chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-async fn csv(
+#[utoipa::path(
+    get,
+    path = "/consultations/{slug}/export/{file}",
+    tag = "open data",
+    params(
+        ("slug" = String, Path, description = "The consultation's slug or id"),
+        ("file" = String, Path, description = "`proposals.csv`, `comments.csv` or `polls.csv`")
+    ),
+    responses(
+        (status = 200, description = "CSV with a byte-order mark, RFC 4180 quoting and formula-safe cells (columns in docs/open-data.md)", content_type = "text/csv"),
+        (status = 404, description = "No such consultation or file", body = crate::api::ApiErrorBody)
+    )
+)]
+pub(crate) async fn csv(
     State(state): State<AppState>,
     session: Session,
     Path((slug, file)): Path<(String, String)>,

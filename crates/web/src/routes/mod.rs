@@ -7,7 +7,7 @@ mod comments;
 mod conversation_files;
 mod conversation_report;
 mod conversations;
-mod exports;
+pub(crate) mod exports;
 mod federation;
 mod moderation;
 mod polls;
