@@ -66,7 +66,10 @@ async fn the_openapi_document_describes_the_api() {
         ("/api/v1/consultations/{id}/reuse", "post"),
         ("/api/v1/consultations/{id}/publication", "put"),
     ] {
-        assert!(doc["paths"][path][method].is_object(), "{method} {path} is described");
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} is described"
+        );
     }
     assert!(doc["components"]["schemas"]["ConsultationExport"].is_object());
     assert!(doc["components"]["schemas"]["ConsultationDetail"].is_object());

@@ -10,6 +10,7 @@ use inspraak_db::consultations::{self, Consultation, ConsultationSettings, NewCo
 use inspraak_db::outbox::Target;
 use inspraak_db::proposals;
 use inspraak_domain::consultation::validate_alt_text;
+use inspraak_domain::conversation::StatementState;
 use inspraak_domain::ids::ConsultationId;
 use inspraak_domain::text::markdown_to_safe_html;
 use inspraak_domain::{ConsultationInput, Problem, Timeline, ValidationErrors};
@@ -278,6 +279,7 @@ pub async fn set_published(
     let after = consultations::set_published(&txn, id, publish.then_some(now)).await?;
     if publish {
         publish::consultation_published_to(&txn, &app.federation, &after, origin_inbox).await?;
+        announce_prepared_items(app, &txn, &after.id).await?;
         record_reuse(app, &txn, &after, now).await?;
     }
     let action = if publish {
@@ -295,6 +297,30 @@ pub async fn set_published(
     )
     .await?;
     app.commit(txn).await?;
+    Ok(())
+}
+
+/// Polls and conversation statements made while the consultation was a draft (by hand, or
+/// carried by a reused process) federate when it is published, as they would have if made
+/// afterwards. Receivers keep one copy per id, so a second publication repeats harmlessly.
+async fn announce_prepared_items(
+    app: &App,
+    txn: &sea_orm::DatabaseTransaction,
+    consultation_id: &str,
+) -> Result<(), AppError> {
+    let data = &*app.federation;
+    for item in inspraak_db::polls::list_for_consultation(txn, consultation_id).await? {
+        publish::poll_changed(txn, data, &item.poll, crate::Change::Published).await?;
+    }
+    for conversation in
+        inspraak_db::conversations::list_for_consultation(txn, consultation_id).await?
+    {
+        for s in inspraak_db::conversations::statements(txn, &conversation.id).await? {
+            if inspraak_db::conversations::state_of(&s) == StatementState::Published {
+                publish::statement_changed(txn, data, &s, crate::Change::Published).await?;
+            }
+        }
+    }
     Ok(())
 }
 
