@@ -64,6 +64,26 @@ async fn upload(
     admin.post_multipart("/admin/templates/import", form).await
 }
 
+/// Publishes the draft that `made` (the answer to an upload or reuse) redirected to; returns
+/// its id.
+async fn publish_made(admin: &mut Browser, made: &inspraak_tests::Page) -> String {
+    let id = inspraak_tests::extract_between(
+        made.location.as_deref().unwrap_or(""),
+        "/admin/consultations/",
+        "/edit",
+    )
+    .expect("edit page");
+    admin
+        .submit(
+            &format!("/admin/consultations/{id}/edit"),
+            &format!("/admin/consultations/{id}/publish"),
+            &[("publish", "on")],
+        )
+        .await
+        .expect(303);
+    id
+}
+
 async fn second_instance() -> (TestInstance, Browser) {
     let instance = TestInstance::start().await;
     instance.create_admin("beheer", ADMIN_PASSWORD).await;
@@ -116,20 +136,7 @@ async fn a_template_carries_the_process_to_another_instance_with_its_provenance(
         draft.element("derived-from").data("derived-from"),
         origin["ap_id"].as_str().map(str::to_owned)
     );
-    let id_b = inspraak_tests::extract_between(
-        made.location.as_deref().unwrap_or(""),
-        "/admin/consultations/",
-        "/edit",
-    )
-    .expect("edit page");
-    admin_b
-        .submit(
-            &format!("/admin/consultations/{id_b}/edit"),
-            &format!("/admin/consultations/{id_b}/publish"),
-            &[("publish", "on")],
-        )
-        .await
-        .expect(303);
+    publish_made(&mut admin_b, &made).await;
     let copy = admin_b.get("/api/v1/consultations/plein-b").await.json();
     assert_eq!(copy["derived_from"], origin["ap_id"]);
     assert_eq!(copy["title"], origin["title"]);
@@ -167,21 +174,7 @@ async fn reuse_and_publish(admin: &mut Browser, id: &str, slug: &str, new_slug: 
         )
         .await;
     made.expect(303);
-    let new_id = inspraak_tests::extract_between(
-        made.location.as_deref().unwrap_or(""),
-        "/admin/consultations/",
-        "/edit",
-    )
-    .expect("edit page");
-    admin
-        .submit(
-            &format!("/admin/consultations/{new_id}/edit"),
-            &format!("/admin/consultations/{new_id}/publish"),
-            &[("publish", "on")],
-        )
-        .await
-        .expect(303);
-    new_id
+    publish_made(admin, &made).await
 }
 
 #[tokio::test]
@@ -312,20 +305,7 @@ async fn an_origin_on_another_instance_learns_of_its_reuse() {
     )
     .await;
     made.expect(303);
-    let copy_id = inspraak_tests::extract_between(
-        made.location.as_deref().unwrap_or(""),
-        "/admin/consultations/",
-        "/edit",
-    )
-    .expect("edit page");
-    admin_b
-        .submit(
-            &format!("/admin/consultations/{copy_id}/edit"),
-            &format!("/admin/consultations/{copy_id}/publish"),
-            &[("publish", "on")],
-        )
-        .await
-        .expect(303);
+    publish_made(&mut admin_b, &made).await;
     let copy = admin_b.get("/api/v1/consultations/plein-b").await.json();
     // The copy's Group names its origin for other servers.
     let group = admin_b
@@ -369,20 +349,7 @@ async fn an_origin_on_another_instance_learns_of_its_reuse() {
     )
     .await;
     made.expect(303);
-    let other_id = inspraak_tests::extract_between(
-        made.location.as_deref().unwrap_or(""),
-        "/admin/consultations/",
-        "/edit",
-    )
-    .expect("edit page");
-    admin_b
-        .submit(
-            &format!("/admin/consultations/{other_id}/edit"),
-            &format!("/admin/consultations/{other_id}/publish"),
-            &[("publish", "on")],
-        )
-        .await
-        .expect(303);
+    publish_made(&mut admin_b, &made).await;
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     let still = admin_a
         .get(&format!("/api/v1/consultations/{slug}"))
@@ -436,20 +403,7 @@ async fn reuse_notices_about_origins_that_are_not_ours_are_ignored() {
         )
         .await;
         made.expect(303);
-        let id = inspraak_tests::extract_between(
-            made.location.as_deref().unwrap_or(""),
-            "/admin/consultations/",
-            "/edit",
-        )
-        .expect("edit page");
-        admin_m
-            .submit(
-                &format!("/admin/consultations/{id}/edit"),
-                &format!("/admin/consultations/{id}/publish"),
-                &[("publish", "on")],
-            )
-            .await
-            .expect(303);
+        publish_made(&mut admin_m, &made).await;
         groups.push(format!("{}/consultations/{new_slug}", m.base));
     }
     // Signed notices about them reach A's inbox: accepted (202) and ignored.

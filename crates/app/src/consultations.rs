@@ -116,14 +116,7 @@ pub async fn create(
         ancestry: Vec::new(),
     };
     let now = Utc::now();
-    // The group's keys are made first: on SQLite a second writer would wait on the transaction.
-    keys::for_local_actor(app.conn(), &new.ap_id).await?;
-    let txn = app.begin().await?;
-    let created = match consultations::create(&txn, new, now).await {
-        Ok(created) => created,
-        Err(DbError::Conflict(field)) => return Err(AppError::field(field, Problem::Taken)),
-        Err(other) => return Err(other.into()),
-    };
+    let (txn, created) = store(app, new, now).await?;
     publish::consultation_published(&txn, &app.federation, &created).await?;
     audit::record(
         &txn,
@@ -137,6 +130,22 @@ pub async fn create(
     app.commit(txn).await?;
     tracing::info!(slug = %created.slug, "consultation created");
     Ok(created)
+}
+
+/// Opens the transaction and stores a new consultation in it; a taken slug is a field problem.
+/// The group's keys are made first: on SQLite a second writer would wait on the transaction.
+pub(crate) async fn store(
+    app: &App,
+    new: NewConsultation,
+    now: chrono::DateTime<Utc>,
+) -> Result<(sea_orm::DatabaseTransaction, Consultation), AppError> {
+    keys::for_local_actor(app.conn(), &new.ap_id).await?;
+    let txn = app.begin().await?;
+    match consultations::create(&txn, new, now).await {
+        Ok(created) => Ok((txn, created)),
+        Err(DbError::Conflict(field)) => Err(AppError::field(field, Problem::Taken)),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// An admin changes the texts (the slug stays); followers get an `Update` of the `Group`.

@@ -8,14 +8,13 @@ use crate::participation::ConsultationContext;
 use crate::{App, AppError, Caller};
 use chrono::{NaiveDate, Utc};
 use inspraak_db::consultations::{self, Consultation, ConsultationSettings, NewConsultation};
-use inspraak_db::{DbError, conversations, new_id, polls, proposals};
+use inspraak_db::{conversations, new_id, polls, proposals};
 use inspraak_domain::poll::{PollInput, ResultsVisibility};
 use inspraak_domain::template::{
     self, ProcessTemplate, TemplateConversation, TemplatePhase, TemplatePoll, TemplateSettings,
 };
 use inspraak_domain::text::markdown_to_safe_html;
 use inspraak_domain::{ConsultationInput, Problem, ValidationErrors};
-use inspraak_federation::keys;
 
 /// A consultation's process as a template. Anyone who may see the consultation may take it.
 pub async fn export(
@@ -143,14 +142,7 @@ pub async fn import(
         ancestry: template.ancestry.clone(),
     };
     let now = Utc::now();
-    // The group's keys are made first: on SQLite a second writer would wait on the transaction.
-    keys::for_local_actor(app.conn(), &new.ap_id).await?;
-    let txn = app.begin().await?;
-    let created = match consultations::create(&txn, new, now).await {
-        Ok(created) => created,
-        Err(DbError::Conflict(field)) => return Err(AppError::field(field, Problem::Taken)),
-        Err(other) => return Err(other.into()),
-    };
+    let (txn, created) = crate::consultations::store(app, new, now).await?;
     for label in &template.answer_statuses {
         proposals::add_custom_status(&txn, &created.id, label).await?;
     }

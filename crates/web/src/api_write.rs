@@ -401,18 +401,20 @@ pub(crate) async fn import_template(
     };
     let created =
         inspraak_app::templates::import(&state.app, session.caller(), template, placement).await?;
+    Ok(draft_created(&state, created))
+}
+
+/// 201 with a new draft consultation's id and page.
+fn draft_created(state: &AppState, created: inspraak_db::consultations::Consultation) -> Response {
     let url = state
         .config
         .url(&format!("/consultations/{}", created.slug));
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            id: created.id,
-            url,
-            state: "draft".into(),
-        }),
-    )
-        .into_response())
+    let body = Created {
+        id: created.id,
+        url,
+        state: "draft".into(),
+    };
+    (StatusCode::CREATED, Json(body)).into_response()
 }
 
 /// Where a reused process starts.
@@ -443,18 +445,7 @@ pub(crate) async fn reuse_consultation(
     };
     let created =
         inspraak_app::templates::reuse(&state.app, session.caller(), &id, placement).await?;
-    let url = state
-        .config
-        .url(&format!("/consultations/{}", created.slug));
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            id: created.id,
-            url,
-            state: "draft".into(),
-        }),
-    )
-        .into_response())
+    Ok(draft_created(&state, created))
 }
 
 #[utoipa::path(put, path = "/api/v1/consultations/{id}/publication", tag = "taking part", security(("token" = [])),

@@ -142,6 +142,16 @@ impl From<inspraak_federation::FederationError> for WebError {
     }
 }
 
+impl From<axum::extract::multipart::MultipartError> for WebError {
+    fn from(err: axum::extract::multipart::MultipartError) -> Self {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge
+        } else {
+            WebError::BadRequest(format!("malformed upload: {err}"))
+        }
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(err: askama::Error) -> Self {
         WebError::Internal(Box::new(err))

@@ -56,6 +56,7 @@ impl Page {
     /// Builds the context for a request.
     pub fn new(state: &AppState, session: &Session, path: &str) -> Self {
         let t = Translations::of(session.locale);
+        let host = inspraak_federation::discovery::handle_host(&state.config.public_url);
         Page {
             t,
             locale: session.locale,
@@ -68,12 +69,11 @@ impl Page {
             csrf: session.csrf_token.clone().unwrap_or_default(),
             path: path.to_owned(),
             notice: None,
-            host: inspraak_federation::discovery::handle_host(&state.config.public_url),
             organization_handle: format!(
-                "@{}@{}",
+                "@{}@{host}",
                 inspraak_federation::actors::organization_username(&state.config.instance_kind),
-                inspraak_federation::discovery::handle_host(&state.config.public_url)
             ),
+            host,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::conversations::NewPage;
 use crate::form::FormData;
-use crate::page::{Page, render_status};
+use crate::page::render_status;
 use crate::session::Session;
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
@@ -11,7 +11,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use inspraak_app::AppError;
 use inspraak_app::conversations::opendata::{self, ImportFiles, OpenDataFile};
-use inspraak_db::consultations;
 use inspraak_domain::ValidationErrors;
 use inspraak_domain::ids::{ConsultationId, ConversationId};
 use std::collections::HashMap;
@@ -53,16 +52,9 @@ pub async fn import(
 ) -> Result<Response, WebError> {
     session.require_admin()?;
     let mut fields: HashMap<String, String> = HashMap::new();
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(WebError::from)? {
         let name = field.name().unwrap_or("").to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))?;
+        let bytes = field.bytes().await.map_err(WebError::from)?;
         fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
     }
     crate::csrf::check(
@@ -87,21 +79,7 @@ pub async fn import(
         Err(AppError::Unreadable(message)) => (ValidationErrors::new(), Some(message)),
         Err(other) => return Err(other.into()),
     };
-    let c = consultations::find(&state.db.conn, &id).await?;
-    let page = Page::new(
-        &state,
-        &session,
-        &format!("/admin/consultations/{id}/conversations/new"),
-    );
-    render_status(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &NewPage {
-            page,
-            consultation_id: c.id,
-            consultation_title: c.title,
-            form: FormData::from_pairs([("question", question)]),
-            errors,
-            import_error: message,
-        },
-    )
+    let form = FormData::from_pairs([("question", question)]);
+    let page = NewPage::load(&state, &session, &id, form, errors, message).await?;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

@@ -222,26 +222,40 @@ pub(super) struct NewPage {
     pub(super) import_error: Option<String>,
 }
 
+impl NewPage {
+    /// The form for consultation `id`, with what was typed and what was wrong.
+    pub(super) async fn load(
+        state: &AppState,
+        session: &Session,
+        id: &str,
+        form: FormData,
+        errors: ValidationErrors,
+        import_error: Option<String>,
+    ) -> Result<Self, WebError> {
+        let c = consultations::find(&state.db.conn, id).await?;
+        Ok(NewPage {
+            page: Page::new(
+                state,
+                session,
+                &format!("/admin/consultations/{id}/conversations/new"),
+            ),
+            consultation_id: c.id,
+            consultation_title: c.title,
+            form,
+            errors,
+            import_error,
+        })
+    }
+}
+
 async fn new_form(
     State(state): State<AppState>,
     session: Session,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     session.require_admin()?;
-    let c = consultations::find(&state.db.conn, &id).await?;
-    let page = Page::new(
-        &state,
-        &session,
-        &format!("/admin/consultations/{id}/conversations/new"),
-    );
-    render(&NewPage {
-        page,
-        consultation_id: c.id,
-        consultation_title: c.title,
-        form: FormData::default(),
-        errors: ValidationErrors::new(),
-        import_error: None,
-    })
+    let form = FormData::default();
+    render(&NewPage::load(&state, &session, &id, form, ValidationErrors::new(), None).await?)
 }
 
 async fn create(
@@ -259,23 +273,8 @@ async fn create(
             Ok(Redirect::to(&format!("/conversations/{conversation_id}")).into_response())
         }
         Err(AppError::Invalid(errors)) => {
-            let c = consultations::find(&state.db.conn, &id).await?;
-            let page = Page::new(
-                &state,
-                &session,
-                &format!("/admin/consultations/{id}/conversations/new"),
-            );
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &NewPage {
-                    page,
-                    consultation_id: c.id,
-                    consultation_title: c.title,
-                    form,
-                    errors,
-                    import_error: None,
-                },
-            )
+            let page = NewPage::load(&state, &session, &id, form, errors, None).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(other) => Err(other.into()),
     }

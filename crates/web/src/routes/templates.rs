@@ -91,14 +91,6 @@ async fn import_form(
     ))
 }
 
-fn upload_error(err: axum::extract::multipart::MultipartError) -> WebError {
-    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::TooLarge
-    } else {
-        WebError::BadRequest(format!("malformed upload: {err}"))
-    }
-}
-
 /// A draft made from an uploaded template file.
 async fn import(
     State(state): State<AppState>,
@@ -107,9 +99,9 @@ async fn import(
 ) -> Result<Response, WebError> {
     session.require_admin()?;
     let (mut token, mut file, mut placement) = (String::new(), Vec::new(), Placement::default());
-    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
+    while let Some(field) = multipart.next_field().await? {
         let name = field.name().unwrap_or("").to_owned();
-        let bytes = field.bytes().await.map_err(upload_error)?;
+        let bytes = field.bytes().await?;
         let text = || String::from_utf8_lossy(&bytes).into_owned();
         match name.as_str() {
             "csrf_token" => token = text(),

@@ -344,14 +344,6 @@ async fn publish(
     Ok(Redirect::to(&format!("/admin/consultations/{id}/edit?notice={notice}")).into_response())
 }
 
-fn upload_error(err: axum::extract::multipart::MultipartError) -> WebError {
-    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        WebError::TooLarge
-    } else {
-        WebError::BadRequest(format!("malformed upload: {err}"))
-    }
-}
-
 async fn upload_cover(
     State(state): State<AppState>,
     session: Session,
@@ -361,9 +353,9 @@ async fn upload_cover(
     session.require_admin()?;
     let mut token = String::new();
     let mut change = CoverChange::default();
-    while let Some(field) = multipart.next_field().await.map_err(upload_error)? {
+    while let Some(field) = multipart.next_field().await? {
         let name = field.name().unwrap_or("").to_owned();
-        let bytes = field.bytes().await.map_err(upload_error)?;
+        let bytes = field.bytes().await?;
         match name.as_str() {
             "csrf_token" => token = String::from_utf8_lossy(&bytes).into_owned(),
             "cover_alt" => change.alt = String::from_utf8_lossy(&bytes).into_owned(),
