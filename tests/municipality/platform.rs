@@ -125,6 +125,10 @@ async fn pages_carry_security_headers_and_errors_are_pages() {
         .get("cache-control")
         .and_then(|v| v.to_str().ok());
     assert_eq!(cache, Some("public, max-age=31536000, immutable"));
+    // A page from before a deploy asks for an older hash: it is sent to the current one.
+    let stale = browser.get("/static/style.0000000000000000.css").await;
+    stale.expect(307);
+    assert_eq!(stale.location.as_deref(), Some(href.as_str()));
     let missing = browser.get("/no/such/page").await;
     missing.expect(404);
     assert_eq!(

@@ -119,6 +119,15 @@ async fn a_template_carries_the_process_to_another_instance_with_its_provenance(
     );
     assert_eq!(template["phases"][0]["length_days"], 11);
     assert!(download.body.find("\"votes\"").is_none(), "no votes travel");
+    let from_api = admin_a
+        .get(&format!("/api/v1/consultations/{slug}/template"))
+        .await;
+    from_api.expect(200);
+    assert_eq!(
+        from_api.json(),
+        template,
+        "the API serves the same template"
+    );
 
     let (b, mut admin_b) = second_instance().await;
     let made = upload(
