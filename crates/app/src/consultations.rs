@@ -277,17 +277,21 @@ pub async fn set_published(
     keys::for_local_actor(app.conn(), &before.ap_id).await?;
     // A reused process from elsewhere: its origin is told too (network work before the
     // transaction; an origin that cannot be reached does not stop the publication).
-    let origin_inbox = match &before.derived_from {
+    let mut extra_inboxes = match &before.derived_from {
         Some(origin) if publish => remote_origin_inbox(app, origin).await?,
         _ => Vec::new(),
     };
+    // The province deals we belong to hear of every new consultation.
+    if publish {
+        extra_inboxes.extend(crate::memberships::deal_inboxes(app).await?);
+    }
     let txn = app.begin().await?;
     if !publish {
         publish::consultation_withdrawn(&txn, &app.federation, &before).await?;
     }
     let after = consultations::set_published(&txn, id, publish.then_some(now)).await?;
     if publish {
-        publish::consultation_published_to(&txn, &app.federation, &after, origin_inbox).await?;
+        publish::consultation_published_to(&txn, &app.federation, &after, extra_inboxes).await?;
         announce_prepared_items(app, &txn, &after.id).await?;
         record_reuse(app, &txn, &after, now).await?;
     }

@@ -15,5 +15,7 @@ pub async fn of_instance(app: &App) -> Result<Statistics, AppError> {
         consultations::list(app.conn(), Visibility::Published, CONSULTATIONS_MAX, 0).await?;
     let counts = ConsultationCounts::of(published.iter().map(|c| c.timeline.state_on(today)));
     let contributions = inspraak_db::statistics::contributions(app.conn()).await?;
-    Ok(compute(counts, &contributions, today))
+    let mut figures = compute(counts, &contributions, today);
+    figures.reuses = inspraak_db::statistics::reuse_links(app.conn()).await?;
+    Ok(figures)
 }

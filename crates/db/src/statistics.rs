@@ -2,11 +2,13 @@
 //! moment. Only local activity; public items only (no pending or hidden ones).
 
 use crate::DbError;
-use crate::entity::{ballot, comment, proposal, statement_vote, support};
+use crate::entity::{
+    ballot, comment, consultation, consultation_reuse, proposal, statement_vote, support,
+};
 use chrono::{DateTime, Utc};
 use inspraak_domain::comment::CommentState;
 use inspraak_domain::proposal::ProposalState;
-use inspraak_domain::statistics::{ActivityKind, Contribution};
+use inspraak_domain::statistics::{ActivityKind, Contribution, ReuseLink};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
 /// Every contribution of this instance's residents.
@@ -65,4 +67,38 @@ pub async fn contributions(db: &impl ConnectionTrait) -> Result<Vec<Contribution
         .await?;
     push(ActivityKind::StatementVote, votes);
     Ok(out)
+}
+
+/// Reuses that involve this instance's published consultations: each copy made here from
+/// another process, and each published copy elsewhere of a process of ours.
+pub async fn reuse_links(db: &impl ConnectionTrait) -> Result<Vec<ReuseLink>, DbError> {
+    let copies: Vec<(String, Option<String>)> = consultation::Entity::find()
+        .select_only()
+        .column(consultation::Column::ApId)
+        .column(consultation::Column::DerivedFrom)
+        .filter(consultation::Column::Local.eq(true))
+        .filter(consultation::Column::PublishedAt.is_not_null())
+        .filter(consultation::Column::DerivedFrom.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut links: Vec<ReuseLink> = copies
+        .into_iter()
+        .filter_map(|(copy, origin)| origin.map(|origin| ReuseLink { origin, copy }))
+        .collect();
+    let elsewhere: Vec<(String, String)> = consultation_reuse::Entity::find()
+        .select_only()
+        .column(consultation_reuse::Column::OriginApId)
+        .column(consultation_reuse::Column::CopyApId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    links.extend(
+        elsewhere
+            .into_iter()
+            .map(|(origin, copy)| ReuseLink { origin, copy }),
+    );
+    links.sort();
+    links.dedup();
+    Ok(links)
 }

@@ -4,7 +4,7 @@
 
 use crate::phase::PhaseState;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// How many weeks of trend are reported, the current one included.
@@ -37,7 +37,7 @@ pub struct Contribution {
 }
 
 /// Counts per kind of contribution.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Public proposals.
     pub proposals: u64,
@@ -64,7 +64,7 @@ impl Counts {
 }
 
 /// The instance's consultations by where they stand.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsultationCounts {
     /// Published consultations of this instance.
     pub total: u64,
@@ -93,7 +93,7 @@ impl ConsultationCounts {
 }
 
 /// One week of contributions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Week {
     /// The Monday the week starts on.
     pub starts_on: NaiveDate,
@@ -103,8 +103,17 @@ pub struct Week {
     pub participants: u64,
 }
 
+/// One process that spread: `copy` reuses the process of `origin` (ActivityPub ids).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ReuseLink {
+    /// The consultation whose process was reused.
+    pub origin: String,
+    /// The consultation made from it.
+    pub copy: String,
+}
+
 /// An instance's figures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Statistics {
     /// Consultations by state.
     pub consultations: ConsultationCounts,
@@ -114,6 +123,35 @@ pub struct Statistics {
     pub participants: u64,
     /// The last [`TREND_WEEKS`] weeks, oldest first, the current week last.
     pub weeks: Vec<Week>,
+    /// Reuses that involve one of this instance's consultations, as origin or as copy.
+    #[serde(default)]
+    pub reuses: Vec<ReuseLink>,
+}
+
+impl Counts {
+    /// Adds `other` to these counts.
+    pub fn add_all(&mut self, other: &Counts) {
+        self.proposals += other.proposals;
+        self.comments += other.comments;
+        self.supports += other.supports;
+        self.ballots += other.ballots;
+        self.statement_votes += other.statement_votes;
+    }
+
+    /// All contributions together.
+    pub fn sum(&self) -> u64 {
+        self.proposals + self.comments + self.supports + self.ballots + self.statement_votes
+    }
+}
+
+impl ConsultationCounts {
+    /// Adds `other` to these counts.
+    pub fn add_all(&mut self, other: &ConsultationCounts) {
+        self.total += other.total;
+        self.open += other.open;
+        self.upcoming += other.upcoming;
+        self.finished += other.finished;
+    }
 }
 
 /// The Monday of the week `day` falls in.
@@ -158,6 +196,7 @@ pub fn compute(
                 participants: people.len() as u64,
             })
             .collect(),
+        reuses: Vec::new(),
     }
 }
 

@@ -5,6 +5,7 @@
 //! | the instance (signs fetches, FEP-2677) | `Application` | `{base}/actor` |
 //! | the municipality, province or helpdesk | `Organization` | `{base}/organization` |
 //! | a consultation (FEP-1b12) | `Group` | `{base}/consultations/{slug}` |
+//! | a province deal | `Group` (`provinceDeal`) | `{base}/deals/{slug}` |
 
 use crate::FederationError;
 use crate::keys::ActorKeys;
@@ -52,6 +53,7 @@ fn document(
         attributed_to: None,
         published: None,
         derived_from: None,
+        province_deal: None,
     })
 }
 
@@ -150,6 +152,42 @@ pub fn group(
     doc.attributed_to = Some(organization_id(base)?);
     doc.published = facts.published;
     doc.derived_from = facts.derived_from.map(Url::parse).transpose()?;
+    Ok(doc)
+}
+
+/// What a province deal's `Group` shows.
+pub struct DealFacts<'a> {
+    /// Its ActivityPub id.
+    pub ap_id: &'a str,
+    /// Its slug: the handle's local part.
+    pub slug: &'a str,
+    /// Its name.
+    pub name: &'a str,
+    /// Its summary, as plain text.
+    pub summary: &'a str,
+    /// When it was made.
+    pub published: DateTime<Utc>,
+}
+
+/// A province deal as a `Group` that municipalities `Join` and anyone may follow; it
+/// announces its members' new consultations.
+pub fn deal(
+    base: &Url,
+    facts: DealFacts<'_>,
+    keys: &ActorKeys,
+) -> Result<ActorDocument, FederationError> {
+    let mut doc = document(
+        base,
+        Url::parse(facts.ap_id)?,
+        ActorKind::Group,
+        facts.slug,
+        facts.name,
+        keys,
+    )?;
+    doc.summary = Some(format!("<p>{}</p>", escape(facts.summary)));
+    doc.attributed_to = Some(organization_id(base)?);
+    doc.published = Some(facts.published);
+    doc.province_deal = Some(true);
     Ok(doc)
 }
 

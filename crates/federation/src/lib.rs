@@ -8,6 +8,7 @@
 
 pub mod actors;
 pub mod context;
+pub mod deals;
 pub mod delivery;
 pub mod discovery;
 pub mod envelope;

@@ -259,7 +259,7 @@ pub async fn accept_follow(
     let outbox = Outbox::new(db, data);
     let follower = Addressing::direct(&follow.actor);
     let accept: Accept =
-        outbox.activity(followed, IdOr::Object(Box::new(follow.clone())), follower)?;
+        outbox.activity(followed, IdOr::Object(Box::new(AnyObject::Follow(follow.clone()))), follower)?;
     outbox
         .record(&accept, target(follower_inbox).into_iter().collect())
         .await?;

@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1`, with its OpenAPI document generated from this code.
 
-use crate::api_write;
+use crate::{api_network, api_write};
 use crate::open_data::{self, Audience, OpenComment, OpenPoll, OpenPollOption, OpenProposal};
 use crate::page::today;
 use crate::{AppState, WebError};
@@ -23,7 +23,10 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_write::me, api_write::submit_proposal, api_write::support, api_write::unsupport, api_write::post_comment,
         api_write::cast_ballot, api_write::report, api_write::import_template,
         api_write::reuse_consultation, api_write::publish_consultation, api_write::unpublish_consultation,
-        crate::routes::exports::json, crate::routes::exports::csv
+        crate::routes::exports::json, crate::routes::exports::csv,
+        api_network::list_deals, api_network::get_deal, api_network::create_deal,
+        api_network::accept_member, api_network::reject_member, api_network::remove_member,
+        api_network::list_memberships, api_network::apply, api_network::leave
     ),
     modifiers(&BearerToken),
     components(schemas(
@@ -31,12 +34,14 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto,
         api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
         api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
-        api_write::TemplateImport, api_write::ReusePlacement
+        api_write::TemplateImport, api_write::ReusePlacement,
+        api_network::DealList, api_network::NewDeal, api_network::Made, api_network::Membership, api_network::Application
     )),
     tags(
         (name = "consultations", description = "Participation processes and their phases"),
         (name = "participation", description = "Proposals, comments and polls: the public record, as in the open-data export"),
         (name = "open data", description = "Each consultation's public record as JSON and CSV, without personal data"),
+        (name = "network", description = "Province deals: members, their own figures added up, and membership actions (Join, Accept, Reject, Leave, Remove) for admins with an API token"),
         (name = "taking part", description = "Proposing, supporting, commenting, voting and reporting with a personal API token (made on the account page), under the same rules as the web forms")
     )
 )]
@@ -64,6 +69,7 @@ impl utoipa::Modify for BearerToken {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(api_write::routes())
+        .merge(api_network::routes())
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))
         .route("/statistics", get(statistics))

@@ -264,6 +264,9 @@ pub async fn announce(
     raw: &Value,
     resolved: &Resolved,
 ) -> Result<(), FederationError> {
+    if let Some(group) = &resolved.member_group {
+        super::deals::member_consultation(data, txn, actor, group).await?;
+    }
     let organization = actors::organization_id(&data.base)?;
     if !follows::follows_host(txn, organization.as_str(), &actor.row.host).await? {
         if let Some(group) = &resolved.reuse_notice {

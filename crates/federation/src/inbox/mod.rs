@@ -10,6 +10,7 @@
 
 mod content;
 mod copies;
+mod deals;
 mod resolve;
 mod social;
 mod votes;
@@ -187,6 +188,15 @@ async fn dispatch(
         InboundActivity::Undo(undo) => social::undo(txn, actor, undo).await,
         InboundActivity::Accept(accept) => social::accept(txn, actor, accept).await,
         InboundActivity::Reject(reject) => social::reject(txn, actor, reject).await,
+        InboundActivity::Join(join) => deals::join(data, txn, actor, join).await,
+        InboundActivity::Leave(leave) => deals::leave(txn, actor, leave).await,
+        InboundActivity::Remove(remove) => deals::removed(data, txn, actor, remove).await,
+        InboundActivity::Update(a) if matches!(a.object.object(), Some(AnyObject::Figures(_))) => {
+            match a.object.object() {
+                Some(AnyObject::Figures(report)) => deals::figures(txn, actor, report).await,
+                _ => Ok(()),
+            }
+        }
         InboundActivity::Like(like) => social::like(txn, actor, like).await,
         InboundActivity::Flag(flag) => social::flag(data, txn, actor, flag).await,
         InboundActivity::Create(a) => {
@@ -268,13 +278,13 @@ mod tests {
             follow.activity(),
             Err(FederationError::Invalid(_))
         ));
-        let join = inbound(
-            r#"{"id": "https://a.example/2", "type": "Join", "actor": {"id": "https://a.example/u"},
+        let dislike = inbound(
+            r#"{"id": "https://a.example/2", "type": "Dislike", "actor": {"id": "https://a.example/u"},
                 "object": "https://b.example/event"}"#,
         )
         .expect("readable head");
-        assert_eq!(join.actor.as_str(), "https://a.example/u");
-        assert!(matches!(join.activity(), Ok(InboundActivity::Unknown(kind)) if kind == "Join"));
+        assert_eq!(dislike.actor.as_str(), "https://a.example/u");
+        assert!(matches!(dislike.activity(), Ok(InboundActivity::Unknown(kind)) if kind == "Dislike"));
     }
 
     #[test]

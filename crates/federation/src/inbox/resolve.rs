@@ -26,6 +26,8 @@ pub struct Resolved {
     pub(super) group: Option<ActorDocument>,
     /// A `Group` on the sender's host that says it reuses one of our processes.
     pub(super) reuse_notice: Option<ActorDocument>,
+    /// A new consultation's `Group`, announced by a member of one of our deals.
+    pub(super) member_group: Option<ActorDocument>,
 }
 
 impl Resolved {
@@ -128,6 +130,32 @@ async fn reuse_notice(
         .then_some(document)
 }
 
+/// A `Group` announced by an accepted member of one of our deals, on its own host, fetched so
+/// the deal can list and pass it on. A failed fetch is logged and is no announcement.
+async fn member_group(
+    data: &Fed,
+    sender: &RemoteActor,
+    object: &IdOr<AnyObject>,
+) -> Result<Option<ActorDocument>, FederationError> {
+    let Some(id) = object.id().filter(|id| same_origin(id, &sender.id)) else {
+        return Ok(None);
+    };
+    if inspraak_db::deals::memberships_of(&data.db, &sender.row.ap_id)
+        .await?
+        .is_empty()
+    {
+        return Ok(None);
+    }
+    match fetch_object_http::<_, ActorDocument>(&id, data).await {
+        Ok(fetched) if fetched.object.kind == ActorKind::Group => Ok(Some(fetched.object)),
+        Ok(_) => Ok(None),
+        Err(err) => {
+            tracing::info!(object = %id, error = %err, "member's announced group not fetched");
+            Ok(None)
+        }
+    }
+}
+
 /// Does the network work an activity needs before it is applied.
 pub async fn resolve(
     data: &Fed,
@@ -143,6 +171,7 @@ pub async fn resolve(
             resolve_change(data, &mut resolved, &sender.id, &a.object).await?;
         }
         InboundActivity::Announce(announce) => {
+            resolved.member_group = member_group(data, sender, &announce.object).await?;
             let organization = actors::organization_id(&data.base)?;
             if !follows::follows_host(&data.db, organization.as_str(), &sender.row.host).await? {
                 resolved.reuse_notice = reuse_notice(data, sender, &announce.object).await;

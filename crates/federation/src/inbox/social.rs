@@ -30,7 +30,10 @@ pub async fn follow(
     let followable = *target == organization
         || remote_content::find_consultation(txn, target.as_str())
             .await?
-            .is_some_and(|c| c.local && c.published_at.is_some());
+            .is_some_and(|c| c.local && c.published_at.is_some())
+        || inspraak_db::deals::find_by_ap_id(txn, target.as_str())
+            .await?
+            .is_some();
     if !followable {
         return Err(FederationError::Invalid(format!(
             "{target} cannot be followed"
@@ -91,34 +94,39 @@ pub async fn undo(
     Ok(())
 }
 
-/// The id of the follow an `Accept` or `Reject` answers.
-fn follow_id(follow: &IdOr<Follow>) -> &Url {
-    match follow {
-        IdOr::Id(id) => id,
-        IdOr::Object(follow) => &follow.id,
-    }
+/// The id of the follow or application an `Accept` or `Reject` answers.
+fn answered_id(object: &IdOr<AnyObject>) -> Result<Url, FederationError> {
+    object
+        .id()
+        .ok_or_else(|| FederationError::Invalid("an answer to nothing".into()))
 }
 
-/// Our follow was accepted.
+/// Our follow, or our application to a deal, was accepted.
 pub async fn accept(
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
     accept: &Accept,
 ) -> Result<(), FederationError> {
-    let follow = follow_id(&accept.object);
-    let accepted = follows::accept(txn, follow.as_str(), &actor.row.ap_id, Utc::now()).await?;
+    let answered = answered_id(&accept.object)?;
+    if super::deals::answered(txn, actor, &answered, true).await? {
+        return Ok(());
+    }
+    let accepted = follows::accept(txn, answered.as_str(), &actor.row.ap_id, Utc::now()).await?;
     tracing::info!(followed = %actor.row.ap_id, accepted, "follow accepted");
     Ok(())
 }
 
-/// Our follow was refused.
+/// Our follow, or our application to a deal, was refused.
 pub async fn reject(
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
     reject: &Reject,
 ) -> Result<(), FederationError> {
-    let follow = follow_id(&reject.object);
-    follows::remove_by_followed_activity(txn, &actor.row.ap_id, follow.as_str()).await?;
+    let answered = answered_id(&reject.object)?;
+    if super::deals::answered(txn, actor, &answered, false).await? {
+        return Ok(());
+    }
+    follows::remove_by_followed_activity(txn, &actor.row.ap_id, answered.as_str()).await?;
     Ok(())
 }
 

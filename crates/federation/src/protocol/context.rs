@@ -9,26 +9,55 @@ const ACTIVITYSTREAMS: &str = "https://www.w3.org/ns/activitystreams";
 const SECURITY: &str = "https://w3id.org/security/v1";
 
 /// The extension terms of actor documents.
-const ACTOR_TERMS: [(&str, &str); 5] = [
-    ("toot", "http://joinmastodon.org/ns#"),
-    ("discoverable", "toot:discoverable"),
-    ("manuallyApprovesFollowers", "as:manuallyApprovesFollowers"),
-    ("inspraak", "https://inspraak.nl/ns#"),
-    ("derivedFrom", "inspraak:derivedFrom"),
+const ACTOR_TERMS: [(&str, Term); 6] = [
+    ("toot", Term::Iri("http://joinmastodon.org/ns#")),
+    ("discoverable", Term::Iri("toot:discoverable")),
+    ("manuallyApprovesFollowers", Term::Iri("as:manuallyApprovesFollowers")),
+    ("inspraak", Term::Iri("https://inspraak.nl/ns#")),
+    ("derivedFrom", Term::Iri("inspraak:derivedFrom")),
+    ("provinceDeal", Term::Iri("inspraak:provinceDeal")),
 ];
 
 /// The extension terms of objects and activities.
-const OBJECT_TERMS: [(&str, &str); 9] = [
-    ("toot", "http://joinmastodon.org/ns#"),
-    ("votersCount", "toot:votersCount"),
-    ("discoverable", "toot:discoverable"),
-    ("sensitive", "as:sensitive"),
-    ("Hashtag", "as:Hashtag"),
-    ("manuallyApprovesFollowers", "as:manuallyApprovesFollowers"),
-    ("inspraak", "https://inspraak.nl/ns#"),
-    ("status", "inspraak:status"),
-    ("officialAnswer", "inspraak:officialAnswer"),
+const OBJECT_TERMS: [(&str, Term); 11] = [
+    ("toot", Term::Iri("http://joinmastodon.org/ns#")),
+    ("votersCount", Term::Iri("toot:votersCount")),
+    ("discoverable", Term::Iri("toot:discoverable")),
+    ("sensitive", Term::Iri("as:sensitive")),
+    ("Hashtag", Term::Iri("as:Hashtag")),
+    ("manuallyApprovesFollowers", Term::Iri("as:manuallyApprovesFollowers")),
+    ("inspraak", Term::Iri("https://inspraak.nl/ns#")),
+    ("status", Term::Iri("inspraak:status")),
+    ("officialAnswer", Term::Iri("inspraak:officialAnswer")),
+    ("Statistics", Term::Iri("inspraak:Statistics")),
+    ("figures", Term::Json("inspraak:figures")),
 ];
+
+/// What a term stands for: an IRI, or an IRI whose value is kept as plain JSON (`@json`),
+/// for our figures, which no JSON-LD processor should take apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Term {
+    Iri(&'static str),
+    Json(&'static str),
+}
+
+impl Term {
+    fn to_value(self) -> Value {
+        match self {
+            Term::Iri(iri) => Value::from(iri),
+            Term::Json(iri) => Value::Object(Map::from_iter([
+                ("@id".to_owned(), Value::from(iri)),
+                ("@type".to_owned(), Value::from("@json")),
+            ])),
+        }
+    }
+}
+
+impl Serialize for Term {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(serializer)
+    }
+}
 
 /// Which of our two contexts a document carries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,7 +70,7 @@ pub enum Context {
 }
 
 impl Context {
-    fn terms(self) -> &'static [(&'static str, &'static str)] {
+    fn terms(self) -> &'static [(&'static str, Term)] {
         match self {
             Context::Objects => &OBJECT_TERMS,
             Context::Actors => &ACTOR_TERMS,
@@ -53,7 +82,7 @@ impl Context {
         let terms: Map<String, Value> = self
             .terms()
             .iter()
-            .map(|(term, iri)| ((*term).to_owned(), Value::from(*iri)))
+            .map(|(term, value)| ((*term).to_owned(), value.to_value()))
             .collect();
         Value::Array(vec![
             Value::from(ACTIVITYSTREAMS),
@@ -63,7 +92,7 @@ impl Context {
     }
 }
 
-struct Terms(&'static [(&'static str, &'static str)]);
+struct Terms(&'static [(&'static str, Term)]);
 
 impl Serialize for Terms {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

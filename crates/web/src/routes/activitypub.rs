@@ -32,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/actor/inbox", post(receive))
         .route("/organization/inbox", post(receive))
         .route("/consultations/{slug}/inbox", post(receive))
+        .route("/deals/{slug}/inbox", post(receive))
+        .route("/deals/{slug}/outbox", get(empty_outbox))
         .route("/users/{name}/inbox", post(receive))
         .route("/users/{name}", get(person))
         .route("/activities/{id}", get(activity))

@@ -7,6 +7,7 @@ mod comments;
 mod conversation_files;
 mod conversation_report;
 mod conversations;
+mod deals;
 pub(crate) mod exports;
 mod federation;
 mod moderation;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(comments::routes())
         .merge(conversations::routes())
         .merge(polls::routes())
+        .merge(deals::routes())
         .merge(moderation::routes())
         .merge(exports::routes())
         .merge(federation::routes())

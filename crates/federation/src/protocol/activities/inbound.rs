@@ -1,6 +1,9 @@
 //! Every activity an inbox accepts, read once by its `type`.
 
-use super::{Accept, Announce, Create, Delete, Flag, Follow, Like, Reject, Undo, Update};
+use super::{
+    Accept, Announce, Create, Delete, Flag, Follow, Join, Leave, Like, Reject, Remove, Undo,
+    Update,
+};
 use crate::protocol::compat;
 use serde::Deserialize;
 use serde_json::Value;
@@ -30,7 +33,13 @@ pub enum InboundActivity {
     Like(Like),
     /// A report.
     Flag(Flag),
-    /// Anything else (`Join`, `Dislike`, `Move`, `Block`, …), by its type name.
+    /// An application to one of our deals.
+    Join(Join),
+    /// A member leaving one of our deals.
+    Leave(Leave),
+    /// A deal ending our membership.
+    Remove(Remove),
+    /// Anything else (`Dislike`, `Move`, `Block`, …), by its type name.
     Unknown(String),
 }
 
@@ -49,6 +58,9 @@ impl InboundActivity {
             "Undo" => Self::Undo(Undo::deserialize(value)?),
             "Like" => Self::Like(Like::deserialize(value)?),
             "Flag" => Self::Flag(Flag::deserialize(value)?),
+            "Join" => Self::Join(Join::deserialize(value)?),
+            "Leave" => Self::Leave(Leave::deserialize(value)?),
+            "Remove" => Self::Remove(Remove::deserialize(value)?),
             other => Self::Unknown(other.to_owned()),
         })
     }
@@ -66,6 +78,9 @@ impl InboundActivity {
             Self::Undo(_) => "Undo",
             Self::Like(_) => "Like",
             Self::Flag(_) => "Flag",
+            Self::Join(_) => "Join",
+            Self::Leave(_) => "Leave",
+            Self::Remove(_) => "Remove",
             Self::Unknown(kind) => kind,
         }
     }

@@ -8,8 +8,8 @@ pub use inbound::{ActivityHead, InboundActivity};
 
 use super::compat;
 use super::kind::{
-    AcceptType, AnnounceType, CreateType, DeleteType, FollowType, Kind, LikeType, RejectType,
-    UndoType, UpdateType,
+    AcceptType, AnnounceType, CreateType, DeleteType, FollowType, JoinType, Kind, LeaveType,
+    LikeType, RejectType, RemoveType, UndoType, UpdateType,
 };
 use super::objects::AnyObject;
 use super::values::{Addressing, IdOr, Ref};
@@ -54,10 +54,14 @@ pub type Delete = ObjectActivity<DeleteType, IdOr<AnyObject>>;
 pub type Announce = ObjectActivity<AnnounceType, IdOr<AnyObject>>;
 /// A follow of an actor.
 pub type Follow = ObjectActivity<FollowType, Ref>;
-/// A follow accepted.
-pub type Accept = ObjectActivity<AcceptType, IdOr<Follow>>;
-/// A follow refused.
-pub type Reject = ObjectActivity<RejectType, IdOr<Follow>>;
+/// A follow or an application to a deal accepted (the `Follow` or `Join`, or its id).
+pub type Accept = ObjectActivity<AcceptType, IdOr<AnyObject>>;
+/// A follow or an application to a deal refused.
+pub type Reject = ObjectActivity<RejectType, IdOr<AnyObject>>;
+/// An organization applies to a province deal (Mobilizon's membership request).
+pub type Join = ObjectActivity<JoinType, Ref>;
+/// An organization leaves a province deal.
+pub type Leave = ObjectActivity<LeaveType, Ref>;
 /// A follow or like taken back.
 pub type Undo = ObjectActivity<UndoType, IdOr<AnyObject>>;
 /// A like of an object (Lemmy's upvote too).
@@ -81,12 +85,34 @@ impl Subject for IdOr<AnyObject> {
     }
 }
 
-/// An embedded follow is the subject itself, as the stored `Follow` was.
-impl Subject for IdOr<Follow> {
-    fn subject(&self) -> Option<Url> {
-        match self {
-            IdOr::Id(id) => Some(id.clone()),
-            IdOr::Object(follow) => Some(follow.id.clone()),
+/// A deal ends a membership: `object` the member, `target` the deal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Remove {
+    /// Its id, on the actor's host.
+    pub id: Url,
+    /// `Remove`.
+    #[serde(rename = "type")]
+    pub kind: RemoveType,
+    /// The deal.
+    #[serde(deserialize_with = "compat::required_reference")]
+    pub actor: Url,
+    /// The member removed.
+    pub object: Ref,
+    /// What it is removed from.
+    pub target: Ref,
+    /// Recipients.
+    #[serde(flatten)]
+    pub addressing: Addressing,
+}
+
+impl Outbound for Remove {
+    fn head(&self) -> Head {
+        Head {
+            id: self.id.clone(),
+            kind: RemoveType::NAME,
+            actor: self.actor.clone(),
+            subject: Some(self.target.0.clone()),
         }
     }
 }

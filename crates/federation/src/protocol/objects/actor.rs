@@ -118,6 +118,9 @@ pub struct ActorDocument {
         deserialize_with = "compat::id"
     )]
     pub derived_from: Option<Url>,
+    /// Set on a province deal's `Group`: municipalities may `Join` it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_deal: Option<bool>,
 }
 
 /// An actor that can sign what it sends: an actor document with an inbox and a key. A

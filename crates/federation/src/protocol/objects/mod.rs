@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod collection;
 pub mod common;
+pub mod figures;
 pub mod note;
 pub mod page;
 pub mod question;
@@ -12,13 +13,14 @@ pub mod tombstone;
 pub use actor::{ActorDocument, Endpoints, VerifiableActor};
 pub use collection::CollectionSummary;
 pub use common::Common;
+pub use figures::FiguresReport;
 pub use note::Note;
 pub use page::Page;
 pub use question::{Question, QuestionOption, Replies};
 pub use tag::Tag;
 pub use tombstone::Tombstone;
 
-use super::activities::{Create, Delete, Follow, Like, Update};
+use super::activities::{Create, Delete, Follow, Join, Like, Update};
 use super::compat::{self, OtherObject};
 use super::values::{Addressing, IdOr};
 use chrono::{DateTime, Utc};
@@ -53,6 +55,10 @@ pub enum AnyObject {
     Follow(Follow),
     /// An embedded `Like` (in `Undo`).
     Like(Like),
+    /// An embedded `Join` (in `Accept` and `Reject`).
+    Join(Join),
+    /// A member's figures (in `Update`).
+    Figures(Box<FiguresReport>),
     /// Anything else, as sent.
     Other(OtherObject),
 }
@@ -80,6 +86,8 @@ impl AnyObject {
             Some("Delete") => read(&value, AnyObject::Delete),
             Some("Follow") => read(&value, AnyObject::Follow),
             Some("Like") => read(&value, AnyObject::Like),
+            Some("Join") => read(&value, AnyObject::Join),
+            Some("Statistics") => read(&value, |f| AnyObject::Figures(Box::new(f))),
             _ => return AnyObject::Other(OtherObject::verbatim(value)),
         };
         parsed.unwrap_or_else(|err| {
@@ -101,6 +109,8 @@ impl AnyObject {
             AnyObject::Delete(a) => Some(a.id.clone()),
             AnyObject::Follow(a) => Some(a.id.clone()),
             AnyObject::Like(a) => Some(a.id.clone()),
+            AnyObject::Join(a) => Some(a.id.clone()),
+            AnyObject::Figures(f) => Some(f.id.clone()),
             AnyObject::Other(o) => o.id(),
         }
     }
@@ -121,6 +131,8 @@ impl AnyObject {
             AnyObject::Delete(_) => "Delete",
             AnyObject::Follow(_) => "Follow",
             AnyObject::Like(_) => "Like",
+            AnyObject::Join(_) => "Join",
+            AnyObject::Figures(_) => "Statistics",
             AnyObject::Other(o) => o.kind(),
         }
     }
@@ -133,6 +145,7 @@ impl AnyObject {
             AnyObject::Delete(a) => Some(a.actor.clone()),
             AnyObject::Follow(a) => Some(a.actor.clone()),
             AnyObject::Like(a) => Some(a.actor.clone()),
+            AnyObject::Join(a) => Some(a.actor.clone()),
             AnyObject::Other(o) => o.actor(),
             _ => None,
         }
@@ -152,6 +165,7 @@ impl AnyObject {
     pub fn attributed_to(&self) -> Option<Url> {
         match self {
             AnyObject::Actor(o) => o.attributed_to.clone(),
+            AnyObject::Figures(f) => Some(f.attributed_to.clone()),
             AnyObject::Other(o) => o.attributed_to(),
             _ => self.common().and_then(|c| c.attributed_to.clone()),
         }
@@ -180,9 +194,13 @@ impl AnyObject {
 
     /// For an object: who it is addressed to.
     pub fn addressing(&self) -> Addressing {
-        self.common()
-            .map(|c| c.addressing.clone())
-            .unwrap_or_default()
+        match self {
+            AnyObject::Figures(f) => f.addressing.clone(),
+            _ => self
+                .common()
+                .map(|c| c.addressing.clone())
+                .unwrap_or_default(),
+        }
     }
 
     /// For an activity: what it is finally about (the object inside any embedded

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod consultations;
+mod deals;
 mod federation;
 mod phase_rows;
 
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(consultations::routes())
         .merge(accounts::routes())
         .merge(federation::routes())
+        .merge(deals::routes())
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,146 @@
+//! The audit log's vocabulary: every action staff (or the instance, on behalf of another
+//! instance) take that a municipality must be able to account for.
+
+/// An audited action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    /// An admin account was made on the command line.
+    AccountCreateAdmin,
+    /// An admin changed an account's role.
+    AccountRole,
+    /// A moderator blocked an account.
+    AccountBlock,
+    /// A moderator lifted a block.
+    AccountUnblock,
+    /// A resident verified themselves with a letter code.
+    AccountVerifyCode,
+    /// An admin verified a resident by hand.
+    AccountVerifyManual,
+    /// An admin withdrew a resident's verification.
+    AccountUnverify,
+    /// An admin printed a batch of letter codes.
+    VerificationCodes,
+    /// A consultation was made.
+    ConsultationCreate,
+    /// A consultation's texts changed.
+    ConsultationUpdate,
+    /// A consultation's phases were replaced.
+    ConsultationPhases,
+    /// A consultation's participation settings changed.
+    ConsultationSettings,
+    /// A custom answer status was added.
+    ConsultationStatusAdd,
+    /// A consultation was published.
+    ConsultationPublish,
+    /// A consultation went back to draft.
+    ConsultationUnpublish,
+    /// A cover image was uploaded.
+    ConsultationCover,
+    /// A cover image was removed.
+    ConsultationCoverRemove,
+    /// A draft was made from a reused process (a template).
+    ConsultationReuse,
+    /// A conversation was started.
+    ConversationCreate,
+    /// A pol.is conversation was imported.
+    ConversationImport,
+    /// A moderator allowed a pending statement.
+    StatementApprove,
+    /// A moderator hid a statement.
+    StatementHide,
+    /// A poll was made.
+    PollCreate,
+    /// Staff answered a proposal officially.
+    ProposalAnswer,
+    /// A moderator hid an item.
+    ModerationHide,
+    /// A moderator showed a hidden item again.
+    ModerationShow,
+    /// A moderator approved a pending item.
+    ModerationApprove,
+    /// Reports hid an item automatically.
+    ModerationAutoHide,
+    /// An admin followed another instance or actor.
+    FederationFollow,
+    /// An admin stopped following.
+    FederationUnfollow,
+    /// An admin blocked a domain.
+    FederationBlock,
+    /// An admin lifted a domain block.
+    FederationUnblock,
+    /// Province staff made a deal.
+    DealCreate,
+    /// Our admin applied to join a deal (`Join`).
+    DealApply,
+    /// Province staff accepted a municipality into a deal.
+    DealAccept,
+    /// Province staff rejected an application.
+    DealReject,
+    /// Our admin left a deal (`Leave`).
+    DealLeave,
+    /// Province staff removed a member.
+    DealRemove,
+    /// A municipality applied to one of our deals.
+    DealJoinReceived,
+    /// A member left one of our deals.
+    DealLeaveReceived,
+    /// The province accepted our application.
+    DealAcceptReceived,
+    /// The province rejected our application.
+    DealRejectReceived,
+    /// The province removed us from a deal.
+    DealRemoveReceived,
+}
+
+impl AuditAction {
+    /// The name stored in the log and its CSV download (stable: reports are built on it).
+    pub fn as_str(self) -> &'static str {
+        use AuditAction::*;
+        match self {
+            AccountCreateAdmin => "account.create_admin",
+            AccountRole => "account.role",
+            AccountBlock => "account.block",
+            AccountUnblock => "account.unblock",
+            AccountVerifyCode => "account.verify_code",
+            AccountVerifyManual => "account.verify_manual",
+            AccountUnverify => "account.unverify",
+            VerificationCodes => "verification.codes",
+            ConsultationCreate => "consultation.create",
+            ConsultationUpdate => "consultation.update",
+            ConsultationPhases => "consultation.phases",
+            ConsultationSettings => "consultation.settings",
+            ConsultationStatusAdd => "consultation.status_add",
+            ConsultationPublish => "consultation.publish",
+            ConsultationUnpublish => "consultation.unpublish",
+            ConsultationCover => "consultation.cover",
+            ConsultationCoverRemove => "consultation.cover_remove",
+            ConsultationReuse => "consultation.reuse",
+            ConversationCreate => "conversation.create",
+            ConversationImport => "conversation.import",
+            StatementApprove => "statement.approve",
+            StatementHide => "statement.hide",
+            PollCreate => "poll.create",
+            ProposalAnswer => "proposal.answer",
+            ModerationHide => "moderation.hide",
+            ModerationShow => "moderation.show",
+            ModerationApprove => "moderation.approve",
+            ModerationAutoHide => "moderation.auto_hide",
+            FederationFollow => "federation.follow",
+            FederationUnfollow => "federation.unfollow",
+            FederationBlock => "federation.block",
+            FederationUnblock => "federation.unblock",
+            DealCreate => "deal.create",
+            DealApply => "deal.apply",
+            DealAccept => "deal.accept",
+            DealReject => "deal.reject",
+            DealLeave => "deal.leave",
+            DealRemove => "deal.remove",
+            DealJoinReceived => "deal.join_received",
+            DealLeaveReceived => "deal.leave_received",
+            DealAcceptReceived => "deal.accept_received",
+            DealRejectReceived => "deal.reject_received",
+            DealRemoveReceived => "deal.remove_received",
+        }
+    }
+}
+
