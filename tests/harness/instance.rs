@@ -32,7 +32,7 @@ impl Default for Limits {
 /// http, ports, loopback) with retries after one second.
 pub fn test_config(limits: Limits) -> String {
     format!(
-        "[server]\ntrust_forwarded_for = {}\n[security]\nlogin_attempts_per_minute = {}\nregistrations_per_hour = 1000\ncode_attempts_per_hour = 1000\n[federation]\ntest_mode = true\nretry_after_seconds = 1\n",
+        "[server]\ntrust_forwarded_for = {}\n[security]\nlogin_attempts_per_minute = {}\nregistrations_per_hour = 1000\ncode_attempts_per_hour = 1000\n[federation]\ntest_mode = true\nretry_after_seconds = 1\nstatistics_interval_seconds = 1\n",
         limits.trust_forwarded_for, limits.logins_per_minute
     )
 }

@@ -76,14 +76,23 @@ struct NewDealFields {
 
 /// Province staff make a deal: a new `Group` actor others can join and follow. A slug that a
 /// deal or consultation has already is a field problem (`slug`).
-pub async fn create(app: &App, caller: Caller<'_>, input: &DealInput) -> Result<deal::Model, AppError> {
+pub async fn create(
+    app: &App,
+    caller: Caller<'_>,
+    input: &DealInput,
+) -> Result<deal::Model, AppError> {
     let admin = caller.require_admin()?;
     require_province(app)?;
     let fields = checked(input)?;
-    let taken_by_consultation = inspraak_db::consultations::find_with_phases(app.conn(), &fields.slug)
-        .await
-        .is_ok();
-    if taken_by_consultation || deals::find_by_slug(app.conn(), &fields.slug).await?.is_some() {
+    let taken_by_consultation =
+        inspraak_db::consultations::find_with_phases(app.conn(), &fields.slug)
+            .await
+            .is_ok();
+    if taken_by_consultation
+        || deals::find_by_slug(app.conn(), &fields.slug)
+            .await?
+            .is_some()
+    {
         return Err(AppError::field("slug", Problem::Taken));
     }
     let ap_id = app.url(&format!("/deals/{}", fields.slug));
@@ -105,8 +114,15 @@ pub async fn create(app: &App, caller: Caller<'_>, input: &DealInput) -> Result<
         inspraak_db::DbError::Conflict(_) => AppError::field("slug", Problem::Taken),
         other => other.into(),
     })?;
-    audit::record(&txn, Some(&admin.id), AuditAction::DealCreate, ("deal", &made.id), &made.name, now)
-        .await?;
+    audit::record(
+        &txn,
+        Some(&admin.id),
+        AuditAction::DealCreate,
+        ("deal", &made.id),
+        &made.name,
+        now,
+    )
+    .await?;
     app.commit(txn).await?;
     Ok(made)
 }
@@ -260,7 +276,10 @@ async fn dashboard_of(app: &App, deal: deal::Model) -> Result<Dashboard, AppErro
         .into_iter()
         .map(member_view)
         .collect();
-    let counted: Vec<&Statistics> = members.iter().filter_map(|m| m.statistics.as_ref()).collect();
+    let counted: Vec<&Statistics> = members
+        .iter()
+        .filter_map(|m| m.statistics.as_ref())
+        .collect();
     let member_hosts: Vec<String> = members
         .iter()
         .filter(|m| m.state == MemberState::Member)
@@ -321,7 +340,11 @@ pub async fn group_document(
         summary: &deal.summary,
         published: deal.created_at,
     };
-    Ok(inspraak_federation::actors::deal(&app.settings.public_url, facts, &keys)?)
+    Ok(inspraak_federation::actors::deal(
+        &app.settings.public_url,
+        facts,
+        &keys,
+    )?)
 }
 
 /// What province staff decide about a member.
@@ -374,8 +397,16 @@ pub async fn decide(
                 Answer::Reject
             };
             let join = member.join_activity_id.as_str();
-            send::answer_join(&txn, data, &deal_url, &organization, &member.inbox, join, answer)
-                .await?;
+            send::answer_join(
+                &txn,
+                data,
+                &deal_url,
+                &organization,
+                &member.inbox,
+                join,
+                answer,
+            )
+            .await?;
         }
         Decision::Remove => {
             send::remove_member(&txn, data, &deal_url, &organization, &member.inbox).await?;

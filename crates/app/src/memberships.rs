@@ -47,7 +47,10 @@ pub async fn apply(
         return Err(AppError::Conflict("membership"));
     }
     let inbox = remote.shared_inbox_or_inbox().to_string();
-    let name = plain_text(document.name.as_deref().unwrap_or(&remote.row.display_name), 300);
+    let name = plain_text(
+        document.name.as_deref().unwrap_or(&remote.row.display_name),
+        300,
+    );
     let url = document.url.as_ref().unwrap_or(&document.id).to_string();
     let now = Utc::now();
     let txn = app.begin().await?;
@@ -104,9 +107,7 @@ pub async fn leave(app: &App, caller: Caller<'_>, id: &str) -> Result<(), AppErr
 }
 
 /// The inboxes of the deals we belong to: our new consultations are announced there too.
-pub async fn deal_inboxes(
-    app: &App,
-) -> Result<Vec<inspraak_db::outbox::Target>, AppError> {
+pub async fn deal_inboxes(app: &App) -> Result<Vec<inspraak_db::outbox::Target>, AppError> {
     Ok(memberships::accepted(app.conn())
         .await?
         .iter()

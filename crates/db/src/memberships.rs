@@ -6,7 +6,9 @@ use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::deal::MembershipState;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 /// An application to store.
 #[derive(Debug, Clone)]

@@ -119,7 +119,10 @@ pub fn check_figures(figures: &Statistics) -> Result<(), FiguresRefusal> {
         return Err(FiguresRefusal::TooManyReuses);
     }
     let c = &figures.consultations;
-    let parts = c.open.checked_add(c.upcoming).and_then(|s| s.checked_add(c.finished));
+    let parts = c
+        .open
+        .checked_add(c.upcoming)
+        .and_then(|s| s.checked_add(c.finished));
     if parts != Some(c.total) {
         return Err(FiguresRefusal::Inconsistent);
     }
@@ -199,7 +202,12 @@ mod tests {
     use super::*;
     use crate::statistics::Week;
 
-    fn figures(proposals: u64, participants: u64, week: &str, reuses: &[(&str, &str)]) -> Statistics {
+    fn figures(
+        proposals: u64,
+        participants: u64,
+        week: &str,
+        reuses: &[(&str, &str)],
+    ) -> Statistics {
         let starts_on = NaiveDate::parse_from_str(week, "%Y-%m-%d").expect("date");
         let counts = Counts {
             proposals,
@@ -242,7 +250,11 @@ mod tests {
         assert_eq!(t.weeks.len(), 1);
         assert_eq!(t.weeks[0].contributions, 7);
         assert_eq!(t.weeks[0].participants, 7);
-        assert_eq!(reuse_graph([&a, &b]).len(), 2, "a link both report counts once");
+        assert_eq!(
+            reuse_graph([&a, &b]).len(),
+            2,
+            "a link both report counts once"
+        );
     }
 
     #[test]

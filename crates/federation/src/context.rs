@@ -28,6 +28,8 @@ pub struct FederationSettings {
     pub parallel_hosts: usize,
     /// Reports from distinct accounts that hide an item until a moderator decides.
     pub auto_hide_after_reports: u32,
+    /// A deal member sends changed figures at most once per this interval.
+    pub statistics_interval: Duration,
 }
 
 impl Default for FederationSettings {
@@ -38,6 +40,7 @@ impl Default for FederationSettings {
             max_attempts: 10,
             parallel_hosts: 32,
             auto_hide_after_reports: 3,
+            statistics_interval: Duration::from_secs(60),
         }
     }
 }

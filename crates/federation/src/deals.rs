@@ -30,11 +30,7 @@ pub async fn join(
 ) -> Result<Url, FederationError> {
     let organization = actors::organization_id(&data.base)?;
     let outbox = Outbox::new(db, data);
-    let join: Join = outbox.stamped(
-        &organization,
-        Ref(deal.clone()),
-        Addressing::direct(deal),
-    )?;
+    let join: Join = outbox.stamped(&organization, Ref(deal.clone()), Addressing::direct(deal))?;
     outbox.record(&join, to_inbox(deal_inbox)).await
 }
 
@@ -47,11 +43,8 @@ pub async fn leave(
 ) -> Result<(), FederationError> {
     let organization = actors::organization_id(&data.base)?;
     let outbox = Outbox::new(db, data);
-    let leave: Leave = outbox.stamped(
-        &organization,
-        Ref(deal.clone()),
-        Addressing::direct(deal),
-    )?;
+    let leave: Leave =
+        outbox.stamped(&organization, Ref(deal.clone()), Addressing::direct(deal))?;
     outbox.record(&leave, to_inbox(deal_inbox)).await?;
     Ok(())
 }
@@ -181,8 +174,13 @@ pub async fn announce_member_consultation(
 pub async fn resolve_deal(
     data: &crate::Fed,
     handle_or_url: &str,
-) -> Result<(crate::signer::RemoteActor, crate::protocol::objects::ActorDocument), FederationError>
-{
+) -> Result<
+    (
+        crate::signer::RemoteActor,
+        crate::protocol::objects::ActorDocument,
+    ),
+    FederationError,
+> {
     use crate::protocol::kind::ActorKind;
     use crate::protocol::objects::ActorDocument;
     let remote = crate::follow::resolve(data, handle_or_url).await?;

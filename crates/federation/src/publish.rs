@@ -258,8 +258,11 @@ pub async fn accept_follow(
 ) -> Result<(), FederationError> {
     let outbox = Outbox::new(db, data);
     let follower = Addressing::direct(&follow.actor);
-    let accept: Accept =
-        outbox.activity(followed, IdOr::Object(Box::new(AnyObject::Follow(follow.clone()))), follower)?;
+    let accept: Accept = outbox.activity(
+        followed,
+        IdOr::Object(Box::new(AnyObject::Follow(follow.clone()))),
+        follower,
+    )?;
     outbox
         .record(&accept, target(follower_inbox).into_iter().collect())
         .await?;

@@ -321,7 +321,7 @@ fn group_and_follow_activities_round_trip() {
     let accept: Accept = envelope
         .activity(
             &group,
-            IdOr::Object(Box::new(follow.clone())),
+            IdOr::Object(Box::new(AnyObject::Follow(follow.clone()))),
             Addressing::direct(&follow.actor),
         )
         .expect("accept");
@@ -396,4 +396,96 @@ fn nodeinfo_round_trips() {
     );
     let typed: NodeInfo = serde_json::from_value(info.clone()).expect("nodeinfo");
     assert_eq!(serde_json::to_value(&typed).expect("json"), info);
+}
+
+#[test]
+fn deal_membership_and_figures_read_back_as_sent() {
+    use inspraak_domain::statistics::{ConsultationCounts, Counts, ReuseLink, Statistics};
+    use inspraak_federation::protocol::activities::{Join, Leave, Reject, Remove};
+    use inspraak_federation::protocol::kind::{RemoveType, StatisticsType};
+    use inspraak_federation::protocol::objects::FiguresReport;
+    let base = url(BASE);
+    let envelope = Envelope::new(&base);
+    let organization = url("https://inspraak.gemeente.example/organization");
+    let deal = url("https://provincie.example/deals/participatie");
+    let join: Join = envelope
+        .activity(&organization, Ref(deal.clone()), Addressing::direct(&deal))
+        .expect("join");
+    round_trip(&join);
+    assert_eq!(as_received(&join), InboundActivity::Join(join.clone()));
+    let reject: Reject = Envelope::new(&url("https://provincie.example"))
+        .activity(
+            &deal,
+            IdOr::Object(Box::new(AnyObject::Join(join.clone()))),
+            Addressing::direct(&organization),
+        )
+        .expect("reject");
+    round_trip(&reject);
+    assert_eq!(
+        as_received(&reject),
+        InboundActivity::Reject(reject.clone())
+    );
+    let leave: Leave = envelope
+        .activity(&organization, Ref(deal.clone()), Addressing::direct(&deal))
+        .expect("leave");
+    assert_eq!(as_received(&leave), InboundActivity::Leave(leave.clone()));
+    let remove = Remove {
+        id: url("https://provincie.example/activities/1"),
+        kind: RemoveType::Remove,
+        actor: deal.clone(),
+        object: Ref(organization.clone()),
+        target: Ref(deal.clone()),
+        addressing: Addressing::direct(&organization),
+    };
+    round_trip(&remove);
+    assert_eq!(
+        as_received(&remove),
+        InboundActivity::Remove(remove.clone())
+    );
+
+    let figures = Statistics {
+        consultations: ConsultationCounts {
+            total: 3,
+            open: 2,
+            upcoming: 0,
+            finished: 1,
+        },
+        totals: Counts {
+            proposals: 4,
+            ..Counts::default()
+        },
+        participants: 2,
+        weeks: Vec::new(),
+        reuses: vec![ReuseLink {
+            origin: "https://a.example/consultations/x".into(),
+            copy: GROUP.into(),
+        }],
+    };
+    let report = FiguresReport {
+        id: url("https://inspraak.gemeente.example/api/v1/statistics"),
+        kind: StatisticsType::Statistics,
+        attributed_to: organization.clone(),
+        published: Utc.with_ymd_and_hms(2026, 12, 5, 12, 0, 0).single(),
+        figures,
+        addressing: Addressing::direct(&deal),
+    };
+    let update: Update = envelope
+        .activity(
+            &organization,
+            IdOr::Object(Box::new(AnyObject::Figures(Box::new(report)))),
+            Addressing::direct(&deal),
+        )
+        .expect("update");
+    let wire = round_trip(&update);
+    assert_eq!(wire["object"]["type"], "Statistics");
+    assert_eq!(wire["object"]["figures"]["totals"]["proposals"], 4);
+    let context = wire["@context"].to_string();
+    assert!(
+        context.contains(r#""figures":{"@id":"inspraak:figures","@type":"@json"}"#),
+        "{context}"
+    );
+    assert_eq!(
+        as_received(&update),
+        InboundActivity::Update(update.clone())
+    );
 }

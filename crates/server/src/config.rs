@@ -38,6 +38,8 @@ pub struct FederationSection {
     pub max_attempts: u32,
     /// Remote hosts delivered to at the same time.
     pub parallel_hosts: u32,
+    /// A deal member sends changed figures at most once per this many seconds.
+    pub statistics_interval_seconds: u64,
 }
 
 /// `[moderation]`

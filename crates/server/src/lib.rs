@@ -45,6 +45,7 @@ fn settings_for_federation(settings: &Settings) -> inspraak_federation::Federati
         max_attempts: i32::try_from(f.max_attempts.max(1)).unwrap_or(i32::MAX),
         parallel_hosts: usize::try_from(f.parallel_hosts.max(1)).unwrap_or(1),
         auto_hide_after_reports: settings.config.moderation.auto_hide_after_reports,
+        statistics_interval: Duration::from_secs(f.statistics_interval_seconds.max(1)),
     }
 }
 
@@ -137,6 +138,10 @@ impl Instance {
             self.state.db.conn.clone(),
             Duration::from_secs(2),
         ));
+        let figures = tokio::spawn(inspraak_app::memberships::run_figures_worker(
+            self.state.app.clone(),
+            self.state.federation.settings.statistics_interval,
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -146,6 +151,7 @@ impl Instance {
         housekeeping.abort();
         delivery.abort();
         analysis.abort();
+        figures.abort();
         Ok(result?)
     }
 }

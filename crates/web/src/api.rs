@@ -1,9 +1,9 @@
 //! The JSON API under `/api/v1`, with its OpenAPI document generated from this code.
 
-use crate::{api_network, api_write};
 use crate::open_data::{self, Audience, OpenComment, OpenPoll, OpenPollOption, OpenProposal};
 use crate::page::today;
 use crate::{AppState, WebError};
+use crate::{api_network, api_write};
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Json;

@@ -71,7 +71,13 @@ pub async fn join(
         Utc::now(),
     )
     .await?;
-    audited(txn, AuditAction::DealJoinReceived, ("deal", &deal.id), &actor.row.ap_id).await?;
+    audited(
+        txn,
+        AuditAction::DealJoinReceived,
+        ("deal", &deal.id),
+        &actor.row.ap_id,
+    )
+    .await?;
     tracing::info!(deal = %deal.ap_id, member = %actor.row.ap_id, "application to a deal");
     Ok(())
 }
@@ -83,7 +89,10 @@ pub async fn leave(
     leave: &Leave,
 ) -> Result<(), FederationError> {
     let Some(deal) = deals::find_by_ap_id(txn, leave.object.0.as_str()).await? else {
-        return Err(FederationError::Invalid(format!("{} is not a deal here", leave.object.0)));
+        return Err(FederationError::Invalid(format!(
+            "{} is not a deal here",
+            leave.object.0
+        )));
     };
     let Some(member) = deals::member_of(txn, &deal.id, &actor.row.ap_id).await? else {
         tracing::info!(deal = %deal.ap_id, actor = %actor.id, "leave from a non-member ignored");
@@ -93,7 +102,13 @@ pub async fn leave(
         return Ok(());
     }
     deals::set_state(txn, &member, MemberState::Left, Utc::now()).await?;
-    audited(txn, AuditAction::DealLeaveReceived, ("deal", &deal.id), &actor.row.ap_id).await?;
+    audited(
+        txn,
+        AuditAction::DealLeaveReceived,
+        ("deal", &deal.id),
+        &actor.row.ap_id,
+    )
+    .await?;
     tracing::info!(deal = %deal.ap_id, member = %actor.row.ap_id, "member left a deal");
     Ok(())
 }
@@ -122,7 +137,13 @@ pub async fn answered(
         (MembershipState::Rejected, AuditAction::DealRejectReceived)
     };
     memberships::set_state(txn, &membership, state, Utc::now()).await?;
-    audited(txn, action, ("membership", &membership.id), &actor.row.ap_id).await?;
+    audited(
+        txn,
+        action,
+        ("membership", &membership.id),
+        &actor.row.ap_id,
+    )
+    .await?;
     tracing::info!(deal = %actor.id, accepted, "our application was answered");
     Ok(true)
 }
@@ -146,8 +167,13 @@ pub async fn removed(
         return Ok(());
     }
     memberships::set_state(txn, &membership, MembershipState::Removed, Utc::now()).await?;
-    audited(txn, AuditAction::DealRemoveReceived, ("membership", &membership.id), &actor.row.ap_id)
-        .await?;
+    audited(
+        txn,
+        AuditAction::DealRemoveReceived,
+        ("membership", &membership.id),
+        &actor.row.ap_id,
+    )
+    .await?;
     tracing::info!(deal = %actor.id, "removed from a deal");
     Ok(())
 }

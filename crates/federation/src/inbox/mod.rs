@@ -284,7 +284,9 @@ mod tests {
         )
         .expect("readable head");
         assert_eq!(dislike.actor.as_str(), "https://a.example/u");
-        assert!(matches!(dislike.activity(), Ok(InboundActivity::Unknown(kind)) if kind == "Dislike"));
+        assert!(
+            matches!(dislike.activity(), Ok(InboundActivity::Unknown(kind)) if kind == "Dislike")
+        );
     }
 
     #[test]

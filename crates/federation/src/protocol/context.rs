@@ -12,7 +12,10 @@ const SECURITY: &str = "https://w3id.org/security/v1";
 const ACTOR_TERMS: [(&str, Term); 6] = [
     ("toot", Term::Iri("http://joinmastodon.org/ns#")),
     ("discoverable", Term::Iri("toot:discoverable")),
-    ("manuallyApprovesFollowers", Term::Iri("as:manuallyApprovesFollowers")),
+    (
+        "manuallyApprovesFollowers",
+        Term::Iri("as:manuallyApprovesFollowers"),
+    ),
     ("inspraak", Term::Iri("https://inspraak.nl/ns#")),
     ("derivedFrom", Term::Iri("inspraak:derivedFrom")),
     ("provinceDeal", Term::Iri("inspraak:provinceDeal")),
@@ -25,7 +28,10 @@ const OBJECT_TERMS: [(&str, Term); 11] = [
     ("discoverable", Term::Iri("toot:discoverable")),
     ("sensitive", Term::Iri("as:sensitive")),
     ("Hashtag", Term::Iri("as:Hashtag")),
-    ("manuallyApprovesFollowers", Term::Iri("as:manuallyApprovesFollowers")),
+    (
+        "manuallyApprovesFollowers",
+        Term::Iri("as:manuallyApprovesFollowers"),
+    ),
     ("inspraak", Term::Iri("https://inspraak.nl/ns#")),
     ("status", Term::Iri("inspraak:status")),
     ("officialAnswer", Term::Iri("inspraak:officialAnswer")),

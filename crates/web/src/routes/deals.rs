@@ -82,7 +82,10 @@ fn figure_row(page: &Page, m: &MemberView) -> FigureRow {
         finished: s.map_or(0, |s| s.consultations.finished),
         counts: s.map(|s| s.totals).unwrap_or_default(),
         participants: s.map_or(0, |s| s.participants),
-        updated: m.statistics_at.map(|at| page.moment(at)).unwrap_or_default(),
+        updated: m
+            .statistics_at
+            .map(|at| page.moment(at))
+            .unwrap_or_default(),
     }
 }
 
@@ -108,7 +111,14 @@ async fn dashboard(
         .filter(|m| m.state == MemberState::Member)
         .map(|m| figure_row(&page, m))
         .collect();
-    let max = deal.totals.weeks.iter().map(|w| w.contributions).max().unwrap_or(0).max(1);
+    let max = deal
+        .totals
+        .weeks
+        .iter()
+        .map(|w| w.contributions)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let weeks = deal
         .totals
         .weeks

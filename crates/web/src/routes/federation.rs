@@ -134,7 +134,13 @@ async fn webfinger(
         )
     } else if let Some(deal) = inspraak_db::deals::find_by_slug(&state.db.conn, name).await? {
         let id = url::Url::parse(&deal.ap_id).map_err(|e| WebError::internal(e.to_string()))?;
-        discovery::webfinger(name, base, id, "Group", page(&format!("/deals/{}", deal.slug))?)
+        discovery::webfinger(
+            name,
+            base,
+            id,
+            "Group",
+            page(&format!("/deals/{}", deal.slug))?,
+        )
     } else if let Some(user) = users::find_local_by_username(&state.db.conn, name)
         .await?
         .filter(|u| u.fediverse_visible)

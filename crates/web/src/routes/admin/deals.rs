@@ -95,8 +95,8 @@ async fn manage(
 ) -> Result<Response, WebError> {
     session.require_admin()?;
     let deal = deals::dashboard(&state.app, &id).await?;
-    let page = Page::new(&state, &session, &format!("/admin/deals/{id}"))
-        .with_notice(q.notice.as_deref());
+    let page =
+        Page::new(&state, &session, &format!("/admin/deals/{id}")).with_notice(q.notice.as_deref());
     render(&MembersPage { page, deal })
 }
 
@@ -128,7 +128,10 @@ async fn apply(
         Err(AppError::BadRequest(reason)) => Ok(back_with_error("/admin/deals", &reason)),
         Err(AppError::Conflict(_)) => {
             let page = Page::new(&state, &session, "/admin/deals");
-            Ok(back_with_error("/admin/deals", page.t("deals.already_applied")))
+            Ok(back_with_error(
+                "/admin/deals",
+                page.t("deals.already_applied"),
+            ))
         }
         Err(other) => Err(other.into()),
     }
