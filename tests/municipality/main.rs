@@ -7,6 +7,7 @@ mod api;
 mod concurrency;
 mod consultations;
 mod conversations;
+pub mod deals;
 mod delivery;
 mod discovery;
 pub mod federation;

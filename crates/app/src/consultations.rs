@@ -116,8 +116,10 @@ pub async fn create(
         ancestry: Vec::new(),
     };
     let now = Utc::now();
+    // The province deals we belong to hear of every new consultation (read before the write).
+    let deals = crate::memberships::deal_inboxes(app).await?;
     let (txn, created) = store(app, new, now).await?;
-    publish::consultation_published(&txn, &app.federation, &created).await?;
+    publish::consultation_published_to(&txn, &app.federation, &created, deals).await?;
     audit::record(
         &txn,
         Some(&admin.id),

@@ -169,17 +169,8 @@ pub async fn statement_changed(
     question_changed(Outbox::new(db, data), &group, change, question, Vec::new()).await
 }
 
-/// A consultation was published: the organization announces its group to its followers, who
-/// may then follow the group itself.
-pub async fn consultation_published(
-    db: &impl ConnectionTrait,
-    data: &FederationData,
-    c: &consultation::Model,
-) -> Result<(), FederationError> {
-    consultation_published_to(db, data, c, Vec::new()).await
-}
-
-/// Like [`consultation_published`], also to `extra` inboxes: the origin of a reused process
+/// A consultation was published: the organization announces its group to its followers (who
+/// may then follow the group itself) and to `extra` inboxes: the origin of a reused process
 /// learns of its copy this way (the `Group` it fetches names it in `derivedFrom`).
 pub async fn consultation_published_to(
     db: &impl ConnectionTrait,

@@ -240,7 +240,10 @@ fn mobilizon_comment_and_join() {
     let InboundActivity::Join(join) = inbound("mobilizon_join") else {
         panic!("a Join");
     };
-    assert_eq!(join.kind, inspraak_federation::protocol::kind::JoinType::Join);
+    assert_eq!(
+        join.kind,
+        inspraak_federation::protocol::kind::JoinType::Join
+    );
     assert!(join.object.0.as_str().starts_with("http"));
 }
 

@@ -178,6 +178,9 @@ impl Config {
         if let Some(v) = env("INSPRAAK_INSTANCE_NAME") {
             self.instance.name = v;
         }
+        if let Some(v) = env("INSPRAAK_INSTANCE_KIND") {
+            self.instance.kind = v;
+        }
         if let Some(v) = env("INSPRAAK_FEDERATION_TEST_MODE") {
             self.federation.test_mode = match v.as_str() {
                 "true" | "1" => true,
