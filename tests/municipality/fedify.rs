@@ -322,3 +322,64 @@ async fn a_fedify_peer_votes_on_conversation_statements_counted_apart() {
             .expect("fediverse votes are shown apart");
     assert!(table.contains("<td>1</td><td>0</td><td>0</td>"), "{table}");
 }
+
+#[tokio::test]
+async fn a_fedify_peer_follows_a_province_deal_and_receives_its_announcements() {
+    use super::deals::{apply, make_deal, province, until_member_state};
+    let peer = Peer::start().await;
+    let (p, mut admin_p) = province("localhost").await;
+    let (a, mut admin_a) = instance_with_admin().await;
+    let deal_id = make_deal(&mut admin_p, "Provinciedeal Participatie", "participatie").await;
+    let deal = format!("{}/deals/participatie", p.base);
+
+    // The peer follows the deal's Group by URL (Fedify resolves handles over https only).
+    peer.control("follow", Some(json!({"target": deal}))).await;
+    eventually("the peer's follow of the deal is accepted", || async {
+        let following = peer.control("following", None).await;
+        following
+            .as_array()?
+            .iter()
+            .any(|f| f["target"] == deal.as_str() && f["accepted"] == true)
+            .then_some(())
+    })
+    .await;
+    let page = p.browser().get("/deals/participatie").await;
+    assert_eq!(
+        page.element("deal").data("ap-id").as_deref(),
+        Some(deal.as_str())
+    );
+
+    // A municipality joins; its new consultation is announced by the deal to the peer.
+    apply(&mut admin_a, &deal).await;
+    let member = until_member_state(&p, "participatie", "localhost", "pending").await;
+    admin_p
+        .submit(
+            &format!("/admin/deals/{deal_id}"),
+            &format!("/admin/deals/{deal_id}/members/{member}/accept"),
+            &[],
+        )
+        .await
+        .expect(303);
+    eventually("the municipality is a member", || async {
+        let page = a.browser();
+        let mut admin = page;
+        admin.login("beheer", super::ADMIN_PASSWORD).await;
+        admin
+            .get("/admin/deals")
+            .await
+            .body
+            .contains("data-state=\"member\"")
+            .then_some(())
+    })
+    .await;
+    let (_, slug) = consultation(&mut admin_a, "Samen de wijk vergroenen", "proposals", &[]).await;
+    let group = format!("{}/consultations/{slug}", a.base);
+    let announce = eventually("the peer receives the deal's announcement", || async {
+        peer.received()
+            .await
+            .into_iter()
+            .find(|r| r["type"] == "Announce" && r["objectId"] == group.as_str())
+    })
+    .await;
+    assert_eq!(announce["actor"], deal.as_str());
+}
