@@ -120,6 +120,11 @@ impl Instance {
         Ok(self.listener.local_addr()?)
     }
 
+    /// The use cases of this instance (for demo content that federates).
+    pub fn app(&self) -> &inspraak_app::App {
+        &self.state.app
+    }
+
     /// The database this instance uses.
     pub fn database(&self) -> &Database {
         &self.state.db

@@ -29,6 +29,11 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Demo setups (never in production).
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// Bring the database schema up to date and exit.
     Migrate,
     /// Manage administrator accounts.
@@ -40,6 +45,18 @@ enum Command {
     Conversation {
         #[command(subcommand)]
         command: ConversationCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Four federating demo instances in one process: gemeente-a on the base port, gemeente-b
+    /// on +1, a province on +2 and the helpdesk on +3, each with its own SQLite file in the
+    /// data folder, in federation test mode.
+    Network {
+        /// The first port.
+        #[arg(long, default_value_t = 8080)]
+        base_port: u16,
     },
 }
 
@@ -121,6 +138,13 @@ fn main() -> Result<()> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve { demo } => serve(&settings, demo).await,
+            Command::Demo {
+                command: DemoCommand::Network { base_port },
+            } => {
+                let data_dir = settings.config.database.data_dir.join("network");
+                demo::network::run(&data_dir, base_port).await?;
+                Ok(())
+            }
             Command::Migrate => {
                 open_database(&settings).await?;
                 println!("database schema is up to date");

@@ -8,6 +8,7 @@ use participation::People;
 use std::collections::HashMap;
 
 mod conversation;
+pub mod network;
 mod participation;
 use inspraak_db::{Database, users, verification};
 use inspraak_domain::text::markdown_to_safe_html;
