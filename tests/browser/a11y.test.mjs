@@ -8,8 +8,10 @@ import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 const base = process.env.INSPRAAK_URL;
-if (!base) {
-  throw new Error('INSPRAAK_URL is not set: run these tests through scripts/test, which starts an instance');
+const province = process.env.INSPRAAK_PROVINCE_URL;
+const helpdesk = process.env.INSPRAAK_HELPDESK_URL;
+if (!base || !province || !helpdesk) {
+  throw new Error('INSPRAAK_URL, INSPRAAK_PROVINCE_URL or INSPRAAK_HELPDESK_URL is not set: run these tests through scripts/test, which starts the demo network');
 }
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -31,9 +33,9 @@ async function visitor() {
   return browser.newContext({ bypassCSP: true, locale: 'nl-NL', extraHTTPHeaders: { 'Accept-Language': 'nl' } });
 }
 
-async function logIn(context, username) {
+async function logIn(context, username, on = base) {
   const page = await context.newPage();
-  await page.goto(`${base}/login`);
+  await page.goto(`${on}/login`);
   await page.getByLabel('Gebruikersnaam').fill(username);
   await page.getByLabel('Wachtwoord').fill('inspraak-demo');
   await page.getByRole('button', { name: 'Inloggen' }).click();
@@ -53,9 +55,9 @@ async function assertAccessible(page, label) {
   assert.ok(result.passes.length > 10, `${label}: axe ran its checks`);
 }
 
-async function scan(context, path, label) {
+async function scan(context, path, label, on = base) {
   const page = await context.newPage();
-  const response = await page.goto(`${base}${path}`);
+  const response = await page.goto(`${on}${path}`);
   assert.ok(response, `${label}: no response`);
   await assertAccessible(page, label);
   await page.close();
@@ -133,10 +135,32 @@ test('staff pages', async () => {
     ['/admin/audit', 'audit log'],
     ['/admin/federation', 'federation: following, queue, blocks'],
     ['/admin/templates/import', 'reuse a process: template upload'],
+    ['/admin/deals', 'province deals: our memberships and the apply form'],
     ['/consultations/herinrichting-stationsplein', 'consultation with the reuse form'],
     ['/moderation', 'moderation queue'],
   ]) {
     await scan(context, path, label);
+  }
+  await context.close();
+});
+
+test('the province: deals and their dashboard', async () => {
+  const context = await visitor();
+  const deals = await (await fetch(`${province}/api/v1/deals`)).json();
+  assert.ok(deals.items.length > 0, 'the demo network has a deal');
+  const deal = deals.items[0];
+  for (const [path, label] of [
+    ['/deals', 'deal list'],
+    [`/deals/${deal.slug}`, 'deal dashboard: figures, trend, reuse graph'],
+  ]) {
+    await scan(context, path, label, province);
+  }
+  await logIn(context, 'beheerder', province);
+  for (const [path, label] of [
+    ['/admin/deals', 'province admin: deals and the new-deal form'],
+    [`/admin/deals/${deal.id}`, 'province admin: members with accept, reject and remove'],
+  ]) {
+    await scan(context, path, label, province);
   }
   await context.close();
 });
