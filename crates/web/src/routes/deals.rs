@@ -37,9 +37,11 @@ pub struct FigureRow {
     pub updated: String,
 }
 
-/// One week of the trend, with the largest week for the meter's scale.
+/// One week of the trend: each member's contributions (in the members' order) and the total,
+/// with the largest week for the meter's scale.
 pub struct WeekRow {
     pub starts_on: String,
+    pub per_member: Vec<u64>,
     pub contributions: u64,
     pub participants: u64,
     pub max: u64,
@@ -105,12 +107,12 @@ async fn dashboard(
     }
     let deal = deals::dashboard(&state.app, &slug).await?;
     let page = Page::new(&state, &session, &format!("/deals/{slug}"));
-    let members = deal
+    let current: Vec<&MemberView> = deal
         .members
         .iter()
         .filter(|m| m.state == MemberState::Member)
-        .map(|m| figure_row(&page, m))
         .collect();
+    let members = current.iter().map(|m| figure_row(&page, m)).collect();
     let max = deal
         .totals
         .weeks
@@ -125,6 +127,17 @@ async fn dashboard(
         .iter()
         .map(|w| WeekRow {
             starts_on: page.date(w.starts_on),
+            per_member: current
+                .iter()
+                .map(|m| {
+                    m.statistics
+                        .iter()
+                        .flat_map(|s| &s.weeks)
+                        .filter(|mw| mw.starts_on == w.starts_on)
+                        .map(|mw| mw.counts.sum())
+                        .sum()
+                })
+                .collect(),
             contributions: w.contributions,
             participants: w.participants,
             max,
