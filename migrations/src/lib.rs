@@ -14,6 +14,7 @@ mod m20261130_000006_fediverse_visibility;
 mod m20261130_000007_conversations;
 mod m20261130_000008_statement_fediverse_votes;
 mod m20261205_000009_derived_from;
+mod m20261205_000011_helpdesk;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_conversations::Migration),
             Box::new(m20261130_000008_statement_fediverse_votes::Migration),
             Box::new(m20261205_000009_derived_from::Migration),
+            Box::new(m20261205_000011_helpdesk::Migration),
         ]
     }
 }

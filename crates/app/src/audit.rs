@@ -72,6 +72,14 @@ pub enum AuditAction {
     FederationBlock,
     /// An admin lifted a domain block.
     FederationUnblock,
+    /// An admin registered the instance with the national helpdesk.
+    HelpdeskRegister,
+    /// Helpdesk staff published a guide.
+    GuideCreate,
+    /// Helpdesk staff changed a guide.
+    GuideUpdate,
+    /// Helpdesk staff removed a guide.
+    GuideDelete,
 }
 
 impl AuditAction {
@@ -111,6 +119,10 @@ impl AuditAction {
             FederationUnfollow => "federation.unfollow",
             FederationBlock => "federation.block",
             FederationUnblock => "federation.unblock",
+            HelpdeskRegister => "helpdesk.register",
+            GuideCreate => "guide.create",
+            GuideUpdate => "guide.update",
+            GuideDelete => "guide.delete",
         }
     }
 }

@@ -75,6 +75,10 @@ pub fn settings_from(
 /// The consultation's `Group` actor document.
 pub async fn group_document(app: &App, c: &Consultation) -> Result<ActorDocument, AppError> {
     let keys = keys::for_local_actor(app.conn(), &c.ap_id).await?;
+    let timeline = consultations::find_with_phases(app.conn(), &c.id)
+        .await?
+        .timeline;
+    let themes = consultations::themes_of(c);
     let facts = GroupFacts {
         ap_id: &c.ap_id,
         slug: &c.slug,
@@ -82,6 +86,9 @@ pub async fn group_document(app: &App, c: &Consultation) -> Result<ActorDocument
         summary: &c.summary,
         published: c.published_at,
         derived_from: c.derived_from.as_deref(),
+        themes: &themes,
+        phases: timeline.phases(),
+        province: app.federation.province.as_deref(),
     };
     Ok(actors::group(&app.settings.public_url, facts, &keys)?)
 }

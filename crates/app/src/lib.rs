@@ -12,6 +12,8 @@ pub mod consultations;
 pub mod conversations;
 pub mod error;
 pub mod federation_admin;
+pub mod guides;
+pub mod helpdesk;
 pub mod moderation;
 pub mod participation;
 pub mod password;

@@ -117,6 +117,7 @@ pub async fn import(
         title: template.title.clone(),
         summary: template.summary.clone(),
         body: template.body.clone(),
+        themes: String::new(),
     }
     .validate()
     .map_err(|e| errors.0.extend(e.0))

@@ -13,6 +13,7 @@ pub mod entity;
 mod error;
 pub mod fediverse;
 pub mod follows;
+pub mod guides;
 pub mod moderation;
 pub mod outbox;
 pub mod polls;

@@ -2,10 +2,12 @@
 //! over them, as plain types and pure functions. No SQL, no HTTP, no clocks: callers pass `now`.
 
 pub mod account;
+pub mod catalogue;
 pub mod comment;
 pub mod consultation;
 pub mod conversation;
 pub mod csv;
+pub mod guide;
 pub mod ids;
 pub mod moderation;
 pub mod participation;

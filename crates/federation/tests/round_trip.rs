@@ -130,6 +130,14 @@ fn keys() -> ActorKeys {
 }
 
 fn group_document() -> ActorDocument {
+    let themes = ["groen".to_owned(), "verkeer".to_owned()];
+    let phases = [inspraak_domain::Phase {
+        kind: inspraak_domain::PhaseKind::Proposals,
+        title: Some("Ideeën".into()),
+        starts_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+        ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).expect("date"),
+        rules: inspraak_domain::PhaseKind::Proposals.default_rules(),
+    }];
     let facts = GroupFacts {
         ap_id: GROUP,
         slug: "stationsplein",
@@ -137,6 +145,9 @@ fn group_document() -> ActorDocument {
         summary: "Meer <groen>",
         published: Some(when()),
         derived_from: Some("https://other.example/consultations/plein"),
+        themes: &themes,
+        phases: &phases,
+        province: Some("Zuid-Holland"),
     };
     actors::group(&url(BASE), facts, &keys()).expect("group")
 }

@@ -58,6 +58,10 @@ pub struct InstanceSection {
     pub kind: String,
     /// The public base URL.
     pub public_url: String,
+    /// The province the instance lies in (e.g. `Zuid-Holland`), shown on its `Organization`
+    /// and `Group`s for the helpdesk's catalogue; optional.
+    #[serde(default)]
+    pub province: Option<String>,
 }
 
 /// `[server]`
@@ -176,6 +180,12 @@ impl Config {
         if let Some(v) = env("INSPRAAK_INSTANCE_NAME") {
             self.instance.name = v;
         }
+        if let Some(v) = env("INSPRAAK_INSTANCE_KIND") {
+            self.instance.kind = v;
+        }
+        if let Some(v) = env("INSPRAAK_INSTANCE_PROVINCE") {
+            self.instance.province = Some(v);
+        }
         if let Some(v) = env("INSPRAAK_FEDERATION_TEST_MODE") {
             self.federation.test_mode = match v.as_str() {
                 "true" | "1" => true,
@@ -211,10 +221,19 @@ impl Config {
                 "must be 1 to 100 characters",
             ));
         }
+        if let Some(province) = &self.instance.province
+            && (province.trim().chars().count() > 100 || province.chars().any(char::is_control))
+        {
+            return Err(invalid(
+                "instance.province",
+                Some("INSPRAAK_INSTANCE_PROVINCE"),
+                "must be at most 100 characters on one line",
+            ));
+        }
         if !["municipality", "province", "helpdesk"].contains(&self.instance.kind.as_str()) {
             return Err(invalid(
                 "instance.kind",
-                None,
+                Some("INSPRAAK_INSTANCE_KIND"),
                 "must be municipality, province or helpdesk",
             ));
         }

@@ -23,7 +23,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_write::me, api_write::submit_proposal, api_write::support, api_write::unsupport, api_write::post_comment,
         api_write::cast_ballot, api_write::report, api_write::import_template,
         api_write::reuse_consultation, api_write::publish_consultation, api_write::unpublish_consultation,
-        crate::routes::exports::json, crate::routes::exports::csv
+        crate::routes::exports::json, crate::routes::exports::csv,
+        crate::api_catalogue::catalogue
     ),
     modifiers(&BearerToken),
     components(schemas(
@@ -31,12 +32,16 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto,
         api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
         api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
-        api_write::TemplateImport, api_write::ReusePlacement
+        api_write::TemplateImport, api_write::ReusePlacement,
+        crate::api_catalogue::CatalogueDto, crate::api_catalogue::CatalogueConsultation,
+        crate::api_catalogue::CataloguePhase, crate::api_catalogue::CatalogueTemplate,
+        crate::api_catalogue::CatalogueReuse
     )),
     tags(
         (name = "consultations", description = "Participation processes and their phases"),
         (name = "participation", description = "Proposals, comments and polls: the public record, as in the open-data export"),
         (name = "open data", description = "Each consultation's public record as JSON and CSV, without personal data"),
+        (name = "helpdesk", description = "The national helpdesk's catalogue of open consultations and reusable processes (on a helpdesk instance only)"),
         (name = "taking part", description = "Proposing, supporting, commenting, voting and reporting with a personal API token (made on the account page), under the same rules as the web forms")
     )
 )]
@@ -67,6 +72,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))
         .route("/statistics", get(statistics))
+        .route("/catalogue", get(crate::api_catalogue::catalogue))
         .route("/consultations", get(list_consultations))
         .route("/consultations/{id}", get(get_consultation))
         .route("/consultations/{id}/proposals", get(list_proposals))

@@ -8,13 +8,21 @@ use serde_json::{Map, Value};
 const ACTIVITYSTREAMS: &str = "https://www.w3.org/ns/activitystreams";
 const SECURITY: &str = "https://w3id.org/security/v1";
 
-/// The extension terms of actor documents.
-const ACTOR_TERMS: [(&str, &str); 5] = [
+/// The extension terms of actor documents: the directory terms, a reused process's origin,
+/// and what the helpdesk's catalogue reads (themes as `Hashtag`s, phases, province).
+const ACTOR_TERMS: [(&str, &str); 12] = [
     ("toot", "http://joinmastodon.org/ns#"),
     ("discoverable", "toot:discoverable"),
     ("manuallyApprovesFollowers", "as:manuallyApprovesFollowers"),
+    ("Hashtag", "as:Hashtag"),
     ("inspraak", "https://inspraak.nl/ns#"),
     ("derivedFrom", "inspraak:derivedFrom"),
+    ("province", "inspraak:province"),
+    ("phases", "inspraak:phases"),
+    ("Phase", "inspraak:Phase"),
+    ("phaseKind", "inspraak:phaseKind"),
+    ("startDate", "inspraak:startDate"),
+    ("endDate", "inspraak:endDate"),
 ];
 
 /// The extension terms of objects and activities.

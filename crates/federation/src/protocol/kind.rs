@@ -38,6 +38,8 @@ single_kinds! {
     LikeType => Like,
     FlagType => Flag,
     NoteType => Note,
+    ArticleType => Article,
+    PhaseType => Phase,
     QuestionType => Question,
     TombstoneType => Tombstone,
     CollectionType => Collection,

@@ -9,6 +9,7 @@ mod conversation_report;
 mod conversations;
 pub(crate) mod exports;
 mod federation;
+pub(crate) mod helpdesk;
 mod moderation;
 mod polls;
 mod proposals;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(moderation::routes())
         .merge(exports::routes())
         .merge(federation::routes())
+        .merge(helpdesk::routes())
         .merge(activitypub::routes())
         .nest("/admin", admin::routes().merge(templates::admin_routes()))
         .nest("/api/v1", api::routes())
