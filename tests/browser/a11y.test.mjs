@@ -1,6 +1,7 @@
 // Scans Inspraak's pages with axe-core in Chromium for WCAG 2.1 A and AA problems, logged out
 // and logged in, including a form with errors. The instance to scan is given by INSPRAAK_URL
-// (scripts/test starts one with demo content).
+// (scripts/test starts one with demo content); the national helpdesk's pages are scanned on a
+// second instance of kind `helpdesk`, given by INSPRAAK_HELPDESK_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -10,6 +11,10 @@ import { chromium } from 'playwright-core';
 const base = process.env.INSPRAAK_URL;
 if (!base) {
   throw new Error('INSPRAAK_URL is not set: run these tests through scripts/test, which starts an instance');
+}
+const helpdeskBase = process.env.INSPRAAK_HELPDESK_URL;
+if (!helpdeskBase) {
+  throw new Error('INSPRAAK_HELPDESK_URL is not set: run these tests through scripts/test, which starts a helpdesk too');
 }
 const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -31,9 +36,9 @@ async function visitor() {
   return browser.newContext({ bypassCSP: true, locale: 'nl-NL', extraHTTPHeaders: { 'Accept-Language': 'nl' } });
 }
 
-async function logIn(context, username) {
+async function logIn(context, username, on = base) {
   const page = await context.newPage();
-  await page.goto(`${base}/login`);
+  await page.goto(`${on}/login`);
   await page.getByLabel('Gebruikersnaam').fill(username);
   await page.getByLabel('Wachtwoord').fill('inspraak-demo');
   await page.getByRole('button', { name: 'Inloggen' }).click();
@@ -53,9 +58,9 @@ async function assertAccessible(page, label) {
   assert.ok(result.passes.length > 10, `${label}: axe ran its checks`);
 }
 
-async function scan(context, path, label) {
+async function scan(context, path, label, on = base) {
   const page = await context.newPage();
-  const response = await page.goto(`${base}${path}`);
+  const response = await page.goto(`${on}${path}`);
   assert.ok(response, `${label}: no response`);
   await assertAccessible(page, label);
   await page.close();
@@ -133,10 +138,38 @@ test('staff pages', async () => {
     ['/admin/audit', 'audit log'],
     ['/admin/federation', 'federation: following, queue, blocks'],
     ['/admin/templates/import', 'reuse a process: template upload'],
+    ['/admin/helpdesk', 'registration with the national helpdesk'],
+    ['/guides', 'guides received from the helpdesk'],
     ['/consultations/herinrichting-stationsplein', 'consultation with the reuse form'],
     ['/moderation', 'moderation queue'],
   ]) {
     await scan(context, path, label);
+  }
+  await context.close();
+});
+
+test('the national helpdesk', async () => {
+  const context = await visitor();
+  await logIn(context, 'beheerder', helpdeskBase);
+  // A guide to scan, written through the form as staff would.
+  const page = await context.newPage();
+  await page.goto(`${helpdeskBase}/admin/guides`);
+  await page.getByLabel('Titel').fill('Een goede vraag stellen');
+  await page.getByLabel('Tekst').fill('Begin **klein**:\n\n- één vraag\n- een [voorbeeld](https://example.nl)');
+  await page.getByRole('button', { name: 'Publiceren' }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/guides/'));
+  const guide = new URL(page.url()).pathname;
+  await page.close();
+  for (const [path, label] of [
+    ['/catalogue', 'catalogue'],
+    ['/catalogue?q=%3Cscript%3E&phase=upcoming', 'catalogue with a search'],
+    [`/catalogue?q=${'x'.repeat(201)}`, 'catalogue with a search that does not fit'],
+    ['/guides', 'guides'],
+    [guide, 'a guide'],
+    ['/admin/guides', 'writing guides'],
+    ['/admin', 'helpdesk admin home with its guides'],
+  ]) {
+    await scan(context, path, label, helpdeskBase);
   }
   await context.close();
 });
