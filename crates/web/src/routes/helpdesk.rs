@@ -197,11 +197,17 @@ async fn catalogue(
 
 /// A guide in a list.
 pub(crate) struct GuideRow {
+    /// Its slug here.
     pub slug: String,
+    /// Its title.
     pub title: String,
+    /// Its opening lines, plain text.
     pub summary: String,
+    /// When it was published, formatted.
     pub published: String,
+    /// The host it comes from.
     pub origin: String,
+    /// Written here.
     pub local: bool,
 }
 
