@@ -255,6 +255,11 @@ async fn a_registered_municipality_is_in_the_catalogue_with_its_reuses() {
         .cloned()
         .expect("the copy, which starts later");
     assert_eq!(copy["derived_from"], origin_ap.as_str());
+    assert_eq!(
+        copy["themes"],
+        json!(["groen", "spelen"]),
+        "the reuse keeps the themes"
+    );
     let ranked = catalogue(&visitor, "").await;
     assert_eq!(
         ranked["templates"][0]["id"],
