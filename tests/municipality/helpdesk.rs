@@ -100,6 +100,12 @@ async fn a_registered_municipality_is_in_the_catalogue_with_its_reuses() {
     )
     .await;
 
+    let own = admin_a
+        .get(&format!("/api/v1/consultations/{origin_slug}"))
+        .await
+        .json();
+    assert_eq!(own["themes"], json!(["groen", "spelen"]));
+
     register(&mut admin_a, &h).await;
     let visitor = h.browser();
     eventually(

@@ -204,6 +204,8 @@ pub struct ConsultationSummary {
     pub state: String,
     /// The phase running today.
     pub current_phase: Option<PhaseDto>,
+    /// Its themes, lowercase.
+    pub themes: Vec<String>,
 }
 
 /// A consultation with everything public about it.
@@ -270,6 +272,7 @@ fn summary(
         published_at: c.published_at,
         state: phase_state.as_str().into(),
         current_phase: current,
+        themes: consultations::themes_of(c),
     }
 }
 
