@@ -396,6 +396,35 @@ mod tests {
     }
 
     #[test]
+    fn kind_and_province_come_from_the_environment_and_are_checked() {
+        let s = Config::load(
+            None,
+            env(&[
+                ("INSPRAAK_INSTANCE_KIND", "helpdesk"),
+                ("INSPRAAK_INSTANCE_PROVINCE", "Zuid-Holland"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(s.config.instance.kind, "helpdesk");
+        assert_eq!(s.config.instance.province.as_deref(), Some("Zuid-Holland"));
+        let err = Config::load(
+            None,
+            env(&[("INSPRAAK_INSTANCE_PROVINCE", "Zuid\nHolland")]),
+        )
+        .expect_err("two lines");
+        assert_eq!(err.setting, "instance.province");
+        let err = Config::load(None, env(&[("INSPRAAK_INSTANCE_KIND", "gemeente")]))
+            .expect_err("unknown kind");
+        assert_eq!(err.setting, "instance.kind");
+        for example in ["municipality", "province", "helpdesk"] {
+            let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../../config/examples/{example}.toml"));
+            Config::load(Some(&file), env(&[]))
+                .unwrap_or_else(|e| panic!("config/examples/{example}.toml: {e}"));
+        }
+    }
+
+    #[test]
     fn errors_name_the_setting() {
         let err = Config::load(None, env(&[("INSPRAAK_PUBLIC_URL", "localhost:8080/x")]))
             .expect_err("bad url");
