@@ -15,6 +15,7 @@ mod m20261130_000007_conversations;
 mod m20261130_000008_statement_fediverse_votes;
 mod m20261205_000009_derived_from;
 mod m20261205_000010_deals;
+mod m20261205_000011_helpdesk;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_statement_fediverse_votes::Migration),
             Box::new(m20261205_000009_derived_from::Migration),
             Box::new(m20261205_000010_deals::Migration),
+            Box::new(m20261205_000011_helpdesk::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 // Scans Inspraak's pages with axe-core in Chromium for WCAG 2.1 A and AA problems, logged out
-// and logged in, including a form with errors. The instance to scan is given by INSPRAAK_URL
-// (scripts/test starts one with demo content).
+// and logged in, including a form with errors. scripts/test starts the demo network: a
+// municipality at INSPRAAK_URL, the province at INSPRAAK_PROVINCE_URL and the national helpdesk
+// at INSPRAAK_HELPDESK_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -136,6 +137,8 @@ test('staff pages', async () => {
     ['/admin/federation', 'federation: following, queue, blocks'],
     ['/admin/templates/import', 'reuse a process: template upload'],
     ['/admin/deals', 'province deals: our memberships and the apply form'],
+    ['/admin/helpdesk', 'registration with the national helpdesk'],
+    ['/guides', 'guides received from the helpdesk'],
     ['/consultations/herinrichting-stationsplein', 'consultation with the reuse form'],
     ['/moderation', 'moderation queue'],
   ]) {
@@ -161,6 +164,32 @@ test('the province: deals and their dashboard', async () => {
     [`/admin/deals/${deal.id}`, 'province admin: members with accept, reject and remove'],
   ]) {
     await scan(context, path, label, province);
+  }
+  await context.close();
+});
+
+test('the national helpdesk', async () => {
+  const context = await visitor();
+  await logIn(context, 'beheerder', helpdesk);
+  // A guide to scan, written through the form as staff would.
+  const page = await context.newPage();
+  await page.goto(`${helpdesk}/admin/guides`);
+  await page.getByLabel('Titel').fill('Een goede vraag stellen');
+  await page.getByLabel('Tekst').fill('Begin **klein**:\n\n- één vraag\n- een [voorbeeld](https://example.nl)');
+  await page.getByRole('button', { name: 'Publiceren' }).click();
+  await page.waitForURL((url) => url.pathname.startsWith('/guides/'));
+  const guide = new URL(page.url()).pathname;
+  await page.close();
+  for (const [path, label] of [
+    ['/catalogue', 'catalogue'],
+    ['/catalogue?q=%3Cscript%3E&phase=upcoming', 'catalogue with a search'],
+    [`/catalogue?q=${'x'.repeat(201)}`, 'catalogue with a search that does not fit'],
+    ['/guides', 'guides'],
+    [guide, 'a guide'],
+    ['/admin/guides', 'writing guides'],
+    ['/admin', 'helpdesk admin home with its guides'],
+  ]) {
+    await scan(context, path, label, helpdesk);
   }
   await context.close();
 });

@@ -12,6 +12,7 @@ mod delivery;
 mod discovery;
 pub mod federation;
 mod fedify;
+mod helpdesk;
 mod inbox_security;
 mod moderation;
 mod open_data;

@@ -74,7 +74,20 @@ pub fn settings_from(
 
 /// The consultation's `Group` actor document.
 pub async fn group_document(app: &App, c: &Consultation) -> Result<ActorDocument, AppError> {
+    let timeline = consultations::find_with_phases(app.conn(), &c.id)
+        .await?
+        .timeline;
+    group_document_with(app, c, &timeline).await
+}
+
+/// The `Group` document with these phases (new ones, not yet committed).
+async fn group_document_with(
+    app: &App,
+    c: &Consultation,
+    timeline: &Timeline,
+) -> Result<ActorDocument, AppError> {
     let keys = keys::for_local_actor(app.conn(), &c.ap_id).await?;
+    let themes = consultations::themes_of(c);
     let facts = GroupFacts {
         ap_id: &c.ap_id,
         slug: &c.slug,
@@ -82,6 +95,9 @@ pub async fn group_document(app: &App, c: &Consultation) -> Result<ActorDocument
         summary: &c.summary,
         published: c.published_at,
         derived_from: c.derived_from.as_deref(),
+        themes: &themes,
+        phases: timeline.phases(),
+        province: app.federation.province.as_deref(),
     };
     Ok(actors::group(&app.settings.public_url, facts, &keys)?)
 }
@@ -185,7 +201,8 @@ pub async fn update_texts(
     Ok(())
 }
 
-/// An admin replaces the phases.
+/// An admin replaces the phases; followers get an `Update` of the `Group`, which carries the
+/// phases with their dates.
 pub async fn update_phases(
     app: &App,
     caller: Caller<'_>,
@@ -193,10 +210,23 @@ pub async fn update_phases(
     timeline: &Timeline,
 ) -> Result<(), AppError> {
     let admin = caller.require_admin()?;
-    consultations::find(app.conn(), id).await?;
+    let existing = consultations::find(app.conn(), id).await?;
+    let group = match existing.published_at {
+        Some(_) => {
+            let document = group_document_with(app, &existing, timeline).await?;
+            Some(
+                serde_json::to_value(&document)
+                    .map_err(|e| AppError::internal("serialising the group", e))?,
+            )
+        }
+        None => None,
+    };
     let now = Utc::now();
     let txn = app.begin().await?;
     consultations::replace_phases(&txn, id, timeline, now).await?;
+    if let Some(group) = group {
+        publish::consultation_updated(&txn, &app.federation, &existing, group).await?;
+    }
     audit::record(
         &txn,
         Some(&admin.id),

@@ -13,6 +13,8 @@ pub mod conversations;
 pub mod deals;
 pub mod error;
 pub mod federation_admin;
+pub mod guides;
+pub mod helpdesk;
 pub mod memberships;
 pub mod moderation;
 pub mod participation;

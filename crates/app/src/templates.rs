@@ -66,6 +66,7 @@ pub async fn export(
         title: c.title.clone(),
         summary: c.summary.clone(),
         body: c.body_markdown.clone(),
+        themes: consultations::themes_of(c),
         phases: phases
             .iter()
             .map(|p| TemplatePhase::from_phase(p, start))
@@ -117,6 +118,7 @@ pub async fn import(
         title: template.title.clone(),
         summary: template.summary.clone(),
         body: template.body.clone(),
+        themes: template.themes.join(","),
     }
     .validate()
     .map_err(|e| errors.0.extend(e.0))

@@ -121,6 +121,10 @@ pub async fn create(
         verified_to_comment: Set(new.settings.verified_to_comment),
         premoderation: Set(new.settings.premoderation),
         derived_from: Set(new.derived_from),
+        themes: Set(themes_column(&new.fields.themes)),
+        province: Set(None),
+        origin_host: Set(None),
+        origin_organization: Set(None),
         ancestry: Set((!new.ancestry.is_empty())
             .then(|| serde_json::to_string(&new.ancestry))
             .transpose()
@@ -143,6 +147,7 @@ pub async fn update_texts(
     now: DateTime<Utc>,
 ) -> Result<Model, DbError> {
     let mut row: ActiveModel = find(db, id).await?.into();
+    row.themes = Set(themes_column(&fields.themes));
     row.title = Set(fields.title);
     row.summary = Set(fields.summary);
     row.body_markdown = Set(fields.body);
@@ -347,6 +352,56 @@ fn to_domain(row: phase::Model) -> Phase {
             vote: row.allow_vote,
         },
     }
+}
+
+/// Themes as stored: comma-separated, `None` for none.
+pub fn themes_column(themes: &[String]) -> Option<String> {
+    (!themes.is_empty()).then(|| themes.join(","))
+}
+
+/// A consultation's themes, as stored.
+pub fn themes_of(c: &Model) -> Vec<String> {
+    c.themes
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every copy of another instance's consultation, with its phases, newest first: what the
+/// helpdesk's catalogue searches (at most `limit`).
+pub async fn list_remote_with_phases(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<ConsultationWithPhases>, DbError> {
+    let rows = list_remote(db, limit).await?;
+    let ids: Vec<String> = rows.iter().map(|c| c.id.clone()).collect();
+    let mut phases = phases_of(db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|consultation| {
+            let timeline = phases.remove(&consultation.id).unwrap_or_default();
+            ConsultationWithPhases {
+                consultation,
+                timeline,
+            }
+        })
+        .collect())
+}
+
+/// Replaces the phases of a consultation copy within the caller's transaction.
+pub async fn replace_copy_phases(
+    db: &impl ConnectionTrait,
+    consultation_id: &str,
+    timeline: &Timeline,
+) -> Result<(), DbError> {
+    phase::Entity::delete_many()
+        .filter(phase::Column::ConsultationId.eq(consultation_id))
+        .exec(db)
+        .await?;
+    insert_phases(db, consultation_id, timeline.phases()).await
 }
 
 /// Re-export for callers that need the row type by name.

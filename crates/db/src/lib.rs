@@ -14,6 +14,7 @@ pub mod entity;
 mod error;
 pub mod fediverse;
 pub mod follows;
+pub mod guides;
 pub mod memberships;
 pub mod moderation;
 pub mod outbox;

@@ -23,18 +23,52 @@ pub struct RemoteConsultation {
     pub summary: String,
     /// When it was published there.
     pub published_at: DateTime<Utc>,
+    /// Its themes, checked.
+    pub themes: Vec<String>,
+    /// The province its instance names.
+    pub province: Option<String>,
+    /// The consultation whose process it reuses.
+    pub derived_from: Option<String>,
+    /// The host (with port) it comes from.
+    pub origin_host: String,
+    /// The `Organization` it is attributed to, when on its own host.
+    pub origin_organization: Option<String>,
+    /// Its phases, checked; `None` leaves the stored ones alone.
+    pub timeline: Option<inspraak_domain::Timeline>,
 }
 
-/// Stores or refreshes a remote consultation.
+/// Stores or refreshes a remote consultation, with its phases when it sent them.
 pub async fn upsert_consultation(
     db: &impl ConnectionTrait,
     remote: RemoteConsultation,
     now: DateTime<Utc>,
 ) -> Result<consultation::Model, DbError> {
+    let timeline = remote.timeline.clone();
+    let saved = store_consultation(db, remote, now).await?;
+    if let Some(timeline) = timeline {
+        crate::consultations::replace_copy_phases(db, &saved.id, &timeline).await?;
+    }
+    Ok(saved)
+}
+
+async fn store_consultation(
+    db: &impl ConnectionTrait,
+    remote: RemoteConsultation,
+    now: DateTime<Utc>,
+) -> Result<consultation::Model, DbError> {
+    let themes = crate::consultations::themes_column(&remote.themes);
     if let Some(existing) = find_consultation(db, &remote.ap_id).await? {
+        if existing.local {
+            return Err(DbError::Conflict("ap_id"));
+        }
         let mut row: consultation::ActiveModel = existing.into();
         row.title = Set(remote.title);
         row.summary = Set(remote.summary);
+        row.themes = Set(themes);
+        row.province = Set(remote.province);
+        row.derived_from = Set(remote.derived_from);
+        row.origin_host = Set(Some(remote.origin_host));
+        row.origin_organization = Set(remote.origin_organization);
         row.updated_at = Set(now);
         return Ok(row.update(db).await?);
     }
@@ -58,6 +92,11 @@ pub async fn upsert_consultation(
         updated_at: Set(now),
         ap_id: Set(remote.ap_id),
         local: Set(false),
+        themes: Set(themes),
+        province: Set(remote.province),
+        derived_from: Set(remote.derived_from),
+        origin_host: Set(Some(remote.origin_host)),
+        origin_organization: Set(remote.origin_organization),
         ..Default::default()
     }
     .insert(db)

@@ -90,6 +90,14 @@ pub enum AuditAction {
     DealRejectReceived,
     /// The province removed us from a deal.
     DealRemoveReceived,
+    /// An admin registered the instance with the national helpdesk.
+    HelpdeskRegister,
+    /// Helpdesk staff published a guide.
+    GuideCreate,
+    /// Helpdesk staff changed a guide.
+    GuideUpdate,
+    /// Helpdesk staff removed a guide.
+    GuideDelete,
 }
 
 impl AuditAction {
@@ -140,6 +148,10 @@ impl AuditAction {
             DealAcceptReceived => "deal.accept_received",
             DealRejectReceived => "deal.reject_received",
             DealRemoveReceived => "deal.remove_received",
+            HelpdeskRegister => "helpdesk.register",
+            GuideCreate => "guide.create",
+            GuideUpdate => "guide.update",
+            GuideDelete => "guide.delete",
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct ConsultationInput {
     pub summary: String,
     /// The full text, in Markdown.
     pub body: String,
+    /// Themes, comma-separated as typed (`groen, verkeer`).
+    pub themes: String,
 }
 
 /// A consultation that passed the checks, trimmed.
@@ -42,6 +44,8 @@ pub struct ValidConsultation {
     pub summary: String,
     /// The Markdown body.
     pub body: String,
+    /// Its themes: lowercase, unique, at most five.
+    pub themes: Vec<String>,
 }
 
 impl ConsultationInput {
@@ -53,6 +57,7 @@ impl ConsultationInput {
             .text("summary", &self.summary, 1, SUMMARY_MAX)
             .to_owned();
         let body = errors.text("body", &self.body, 0, BODY_MAX).to_owned();
+        let themes = crate::proposal::parse_tags_of("themes", &self.themes, &mut errors);
         let slug = match self.slug.trim() {
             "" => slugify(&title),
             given => given.to_owned(),
@@ -68,6 +73,7 @@ impl ConsultationInput {
             title,
             summary,
             body,
+            themes,
         })
     }
 }
@@ -207,6 +213,7 @@ mod tests {
             title: title.into(),
             summary: "Kort".into(),
             body: "Lang".into(),
+            themes: "Groen, verkeer".into(),
         }
     }
 
@@ -217,6 +224,7 @@ mod tests {
             .expect("valid");
         assert_eq!(valid.slug, "herinrichting-stationsplein-fase-2");
         assert_eq!(valid.title, "Herinrichting Stationsplein (fase 2)");
+        assert_eq!(valid.themes, ["groen", "verkeer"]);
         assert_eq!(slugify("Café Ĳsselmeer — één!"), "cafe-ijsselmeer-een");
     }
 
@@ -227,6 +235,7 @@ mod tests {
             title: "x".repeat(TITLE_MAX + 1),
             summary: " ".into(),
             body: String::new(),
+            themes: String::new(),
         };
         let errors = bad.validate().expect_err("invalid");
         assert_eq!(

@@ -3,11 +3,13 @@
 
 pub mod account;
 pub mod audit;
+pub mod catalogue;
 pub mod comment;
 pub mod consultation;
 pub mod conversation;
 pub mod csv;
 pub mod deal;
+pub mod guide;
 pub mod ids;
 pub mod moderation;
 pub mod participation;

@@ -66,6 +66,11 @@ impl ProposalInput {
 /// Splits typed tags on commas; each becomes a lowercase word of letters, digits, spaces or
 /// hyphens.
 pub fn parse_tags(typed: &str, errors: &mut ValidationErrors) -> Vec<String> {
+    parse_tags_of("tags", typed, errors)
+}
+
+/// [`parse_tags`] for another field (a consultation's `themes`).
+pub fn parse_tags_of(field: &str, typed: &str, errors: &mut ValidationErrors) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for raw in typed.split(',') {
         let tag = raw.trim().trim_start_matches('#').to_lowercase();
@@ -73,20 +78,20 @@ pub fn parse_tags(typed: &str, errors: &mut ValidationErrors) -> Vec<String> {
             continue;
         }
         if tag.chars().count() > TAG_MAX {
-            errors.add("tags", Problem::TooLong { max: TAG_MAX });
+            errors.add(field, Problem::TooLong { max: TAG_MAX });
             return Vec::new();
         }
         if !tag
             .chars()
             .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
         {
-            errors.add("tags", Problem::InvalidSlug);
+            errors.add(field, Problem::InvalidSlug);
             return Vec::new();
         }
         tags.push(tag);
     }
     if tags.len() > TAGS_MAX {
-        errors.add("tags", Problem::TooLong { max: TAGS_MAX });
+        errors.add(field, Problem::TooLong { max: TAGS_MAX });
         return Vec::new();
     }
     tags

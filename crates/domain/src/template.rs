@@ -46,6 +46,9 @@ pub struct ProcessTemplate {
     pub summary: String,
     /// The Markdown body.
     pub body: String,
+    /// Its themes (lowercase words), checked as the consultation form checks them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<String>,
     /// The phases in order, as durations from the start.
     pub phases: Vec<TemplatePhase>,
     /// Participation settings.
@@ -213,6 +216,7 @@ impl ProcessTemplate {
         if self.ancestry.len() > MAX_ANCESTRY {
             errors.add("ancestry", Problem::TooLong { max: MAX_ANCESTRY });
         }
+        crate::proposal::parse_tags_of("themes", &self.themes.join(","), &mut errors);
         let mut text = |field: String, value: &str, min: usize, max: usize| {
             errors.text(&field, value, min, max);
             if value.to_ascii_lowercase().contains("<script") {
@@ -323,6 +327,7 @@ mod tests {
             title: "Herinrichting Stationsplein".into(),
             summary: "Denk mee over het plein.".into(),
             body: "## Waarom\nHet plein is aan vernieuwing toe.".into(),
+            themes: vec!["groen".into()],
             phases: vec![
                 TemplatePhase {
                     kind: "proposals".into(),

@@ -12,8 +12,10 @@ use crate::keys::ActorKeys;
 use crate::objects::escape;
 use crate::protocol::context::Context;
 use crate::protocol::kind::ActorKind;
+use crate::protocol::objects::PhaseDocument;
 use activitypub_federation::protocol::public_key::PublicKey;
 use chrono::{DateTime, Utc};
+use inspraak_domain::Phase;
 use url::Url;
 
 pub use crate::protocol::objects::{ActorDocument, Endpoints};
@@ -54,6 +56,9 @@ fn document(
         published: None,
         derived_from: None,
         province_deal: None,
+        province: None,
+        tag: Default::default(),
+        phases: Default::default(),
     })
 }
 
@@ -132,6 +137,23 @@ pub struct GroupFacts<'a> {
     pub published: Option<DateTime<Utc>>,
     /// The consultation whose process it reuses.
     pub derived_from: Option<&'a str>,
+    /// Its themes, as `Hashtag`s.
+    pub themes: &'a [String],
+    /// Its phases with their dates.
+    pub phases: &'a [Phase],
+    /// The province the instance names in its configuration.
+    pub province: Option<&'a str>,
+}
+
+/// A phase as a `Group` carries it.
+pub fn phase_document(phase: &Phase) -> PhaseDocument {
+    PhaseDocument {
+        kind: Default::default(),
+        name: phase.title.clone(),
+        phase_kind: Some(phase.kind.as_str().to_owned()),
+        start_date: phase.starts_on,
+        end_date: phase.ends_on,
+    }
 }
 
 /// A consultation as a `Group` (FEP-1b12) that announces what happens in it.
@@ -152,6 +174,19 @@ pub fn group(
     doc.attributed_to = Some(organization_id(base)?);
     doc.published = facts.published;
     doc.derived_from = facts.derived_from.map(Url::parse).transpose()?;
+    doc.province = facts.province.map(str::to_owned);
+    doc.tag = facts
+        .themes
+        .iter()
+        .map(|theme| crate::objects::hashtag(base.as_str(), theme))
+        .collect::<Result<Vec<_>, FederationError>>()?
+        .into();
+    doc.phases = facts
+        .phases
+        .iter()
+        .map(phase_document)
+        .collect::<Vec<_>>()
+        .into();
     Ok(doc)
 }
 
@@ -234,6 +269,9 @@ mod tests {
             summary: "Meer <groen>",
             published: None,
             derived_from: None,
+            themes: &["groen".to_owned()],
+            phases: &[],
+            province: Some("Zuid-Holland"),
         };
         let doc = group(&base, facts, &keys()).expect("group");
         let url = |s: &str| Url::parse(s).expect("url");
@@ -263,6 +301,8 @@ mod tests {
             Some(url("https://inspraak.gemeente.example/organization"))
         );
         assert_eq!(doc.summary.as_deref(), Some("<p>Meer &lt;groen&gt;</p>"));
+        assert_eq!(doc.tag[0].name.as_deref(), Some("#groen"));
+        assert_eq!(doc.province.as_deref(), Some("Zuid-Holland"));
         let text = serde_json::to_string(&doc).expect("json");
         assert!(
             text.contains(r#""discoverable":"toot:discoverable""#),

@@ -56,6 +56,8 @@ pub struct FederationData {
     pub instance_name: String,
     /// `municipality`, `province` or `helpdesk`.
     pub instance_kind: String,
+    /// The province the instance lies in (`instance.province`), shown on its actors.
+    pub province: Option<String>,
     /// Settings.
     pub settings: FederationSettings,
     /// Woken when new deliveries are stored, so the worker starts at once.
@@ -66,6 +68,11 @@ impl FederationData {
     /// An absolute URL on this instance.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base.as_str().trim_end_matches('/'), path)
+    }
+
+    /// Whether this instance is the national helpdesk.
+    pub fn is_helpdesk(&self) -> bool {
+        self.instance_kind == "helpdesk"
     }
 
     /// Whether `url` is on this instance (host and port).

@@ -41,6 +41,16 @@ pub struct FollowPlan {
     group_document: Option<ActorDocument>,
 }
 
+impl FollowPlan {
+    /// A follow of an actor that is not a consultation: nothing to fetch first.
+    pub fn of_actor(remote: RemoteActor) -> Self {
+        Self {
+            remote,
+            group_document: None,
+        }
+    }
+}
+
 /// Checks that `remote` can be followed and fetches what the follow stores.
 pub async fn prepare(data: &Fed, remote: RemoteActor) -> Result<FollowPlan, FederationError> {
     let organization = actors::organization_id(&data.base)?;

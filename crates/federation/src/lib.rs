@@ -14,6 +14,7 @@ pub mod discovery;
 pub mod envelope;
 mod error;
 pub mod follow;
+pub mod helpdesk;
 pub mod inbox;
 pub mod keys;
 pub mod objects;

@@ -5,8 +5,10 @@
 use crate::FederationError;
 use crate::protocol::compat;
 use crate::protocol::context::Context;
-use crate::protocol::kind::{NoteType, PageKind, QuestionType, TombstoneType};
-use crate::protocol::objects::{Common, Note, Page, Question, QuestionOption, Tag, Tombstone};
+use crate::protocol::kind::{ArticleType, NoteType, PageKind, QuestionType, TombstoneType};
+use crate::protocol::objects::{
+    Article, Common, Note, Page, Question, QuestionOption, Tag, Tombstone,
+};
 use crate::protocol::values::Addressing;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -57,7 +59,7 @@ impl Audience {
 }
 
 /// A hashtag on this instance.
-fn hashtag(base: &str, tag: &str) -> Result<Tag, FederationError> {
+pub(crate) fn hashtag(base: &str, tag: &str) -> Result<Tag, FederationError> {
     let href = Url::parse(&format!("{}/tags/{}", base.trim_end_matches('/'), tag))?;
     Ok(Tag::hashtag(tag, href))
 }
@@ -109,6 +111,46 @@ pub fn page(
         summary: Some(escape(facts.summary)),
         status: facts.status.map(str::to_owned),
         official_answer: facts.answer_html.map(str::to_owned),
+    })
+}
+
+/// What a guide's `Article` shows.
+pub struct ArticleFacts<'a> {
+    /// Its id (also its web page).
+    pub id: &'a str,
+    /// The `Organization` that publishes it.
+    pub organization: &'a Url,
+    /// Title.
+    pub title: &'a str,
+    /// The opening lines, plain text.
+    pub summary: &'a str,
+    /// Body (sanitised HTML).
+    pub body_html: &'a str,
+    /// Published.
+    pub published: DateTime<Utc>,
+    /// Last changed.
+    pub updated: Option<DateTime<Utc>>,
+}
+
+/// A guide as an `Article` by the organization: public, copied to its followers.
+pub fn article(facts: &ArticleFacts<'_>) -> Result<Article, FederationError> {
+    let id = Url::parse(facts.id)?;
+    Ok(Article {
+        common: Common {
+            attributed_to: Some(facts.organization.clone()),
+            name: Some(facts.title.to_owned()),
+            content: Some(facts.body_html.to_owned()),
+            media_type: Some("text/html".into()),
+            url: Some(id.clone()),
+            addressing: Addressing::public(facts.organization)?,
+            published: Some(facts.published),
+            updated: facts.updated,
+            sensitive: Some(false),
+            ..Common::default()
+        },
+        id,
+        kind: ArticleType::Article,
+        summary: Some(escape(facts.summary)),
     })
 }
 

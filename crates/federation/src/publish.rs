@@ -16,7 +16,7 @@ use crate::protocol::kind::{DeleteType, Kind, UpdateType};
 use crate::protocol::objects::{ActorDocument, AnyObject, Question};
 use crate::protocol::values::{Addressing, IdOr, Ref};
 use crate::render;
-use inspraak_db::entity::{comment, consultation, poll, proposal, remote_actor};
+use inspraak_db::entity::{comment, consultation, guide, poll, proposal, remote_actor};
 use inspraak_db::outbox::Target;
 use inspraak_db::{consultations, remote_actors, users};
 use sea_orm::ConnectionTrait;
@@ -323,4 +323,58 @@ pub async fn announce_received(
     Outbox::new(db, data)
         .announce_in_group(&Url::parse(group)?, activity, Vec::new(), Some(origin_host))
         .await
+}
+
+/// A guide of ours was published, edited or removed: our organization sends the `Create`,
+/// `Update` or `Delete` of its `Article` to the organization's followers.
+pub async fn guide_changed(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    g: &guide::Model,
+    change: Change,
+) -> Result<(), FederationError> {
+    if !g.local {
+        return Ok(());
+    }
+    let organization = actors::organization_id(&data.base)?;
+    let article = AnyObject::Article(render::article(data, g)?);
+    let outbox = Outbox::new(db, data);
+    let activity = outbox.item_change(change, &organization, article)?;
+    let targets = outbox.followers(&[organization.as_str()]).await?;
+    outbox.record(&activity, targets).await?;
+    Ok(())
+}
+
+/// A new follower of our organization gets the same `Announce` of each of our published
+/// consultations that is not finished on `today` as followers got when it was published, so
+/// it learns of what began before it followed. Returns how many were announced.
+pub async fn announce_consultations_to(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    follower_inbox: &str,
+    today: chrono::NaiveDate,
+) -> Result<usize, FederationError> {
+    /// Most consultations announced to one new follower.
+    const BACKFILL_MAX: u64 = 500;
+    let Some(inbox) = target(follower_inbox) else {
+        return Ok(0);
+    };
+    let organization = actors::organization_id(&data.base)?;
+    let outbox = Outbox::new(db, data);
+    let listed =
+        consultations::list(db, consultations::Visibility::Published, BACKFILL_MAX, 0).await?;
+    let mut sent = 0;
+    for item in listed {
+        if item.timeline.state_on(today) == inspraak_domain::PhaseState::Finished {
+            continue;
+        }
+        let Some(group) = public_group(&item.consultation, true)? else {
+            continue;
+        };
+        let public = Addressing::public(&organization)?;
+        let announce: Announce = outbox.stamped(&organization, IdOr::Id(group), public)?;
+        outbox.record(&announce, vec![inbox.clone()]).await?;
+        sent += 1;
+    }
+    Ok(sent)
 }

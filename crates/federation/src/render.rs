@@ -5,9 +5,9 @@
 use crate::FederationError;
 use crate::context::FederationData;
 use crate::objects::{self, Audience, NoteFacts, OptionCount, PageFacts, QuestionFacts};
-use crate::protocol::objects::{Note, Page, Question};
+use crate::protocol::objects::{Article, Note, Page, Question};
 use chrono::Utc;
-use inspraak_db::entity::{comment, consultation, poll, proposal};
+use inspraak_db::entity::{comment, consultation, guide, poll, proposal};
 use inspraak_db::{comments, consultations, fediverse, polls, proposals, users};
 use inspraak_domain::poll::{ResultsVisibility, is_open, results_visible};
 use inspraak_domain::proposal::AnswerStatus;
@@ -27,6 +27,20 @@ fn status_words(key: &str, custom: &[(String, String)]) -> String {
             .map(|(_, label)| label.clone())
             .unwrap_or_else(|| key.to_owned()),
     }
+}
+
+/// One of our guides as an `Article` by our organization.
+pub fn article(data: &FederationData, g: &guide::Model) -> Result<Article, FederationError> {
+    let organization = crate::actors::organization_id(&data.base)?;
+    objects::article(&objects::ArticleFacts {
+        id: &g.ap_id,
+        organization: &organization,
+        title: &g.title,
+        summary: &g.summary,
+        body_html: &g.body_html,
+        published: g.published_at,
+        updated: (g.updated_at > g.published_at).then_some(g.updated_at),
+    })
 }
 
 /// A proposal as a `Page`, as JSON.

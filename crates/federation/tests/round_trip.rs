@@ -130,6 +130,14 @@ fn keys() -> ActorKeys {
 }
 
 fn group_document() -> ActorDocument {
+    let themes = ["groen".to_owned(), "verkeer".to_owned()];
+    let phases = [inspraak_domain::Phase {
+        kind: inspraak_domain::PhaseKind::Proposals,
+        title: Some("Ideeën".into()),
+        starts_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+        ends_on: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).expect("date"),
+        rules: inspraak_domain::PhaseKind::Proposals.default_rules(),
+    }];
     let facts = GroupFacts {
         ap_id: GROUP,
         slug: "stationsplein",
@@ -137,6 +145,9 @@ fn group_document() -> ActorDocument {
         summary: "Meer <groen>",
         published: Some(when()),
         derived_from: Some("https://other.example/consultations/plein"),
+        themes: &themes,
+        phases: &phases,
+        province: Some("Zuid-Holland"),
     };
     actors::group(&url(BASE), facts, &keys()).expect("group")
 }
@@ -488,4 +499,94 @@ fn deal_membership_and_figures_read_back_as_sent() {
         as_received(&update),
         InboundActivity::Update(update.clone())
     );
+}
+
+fn guide() -> inspraak_federation::protocol::objects::Article {
+    let organization = url("https://helpdesk.example/organization");
+    objects::article(&objects::ArticleFacts {
+        id: "https://helpdesk.example/guides/een-goede-vraag",
+        organization: &organization,
+        title: "Een goede vraag stellen",
+        summary: "Begin <klein>",
+        body_html: "<p>Begin <strong>klein</strong>.</p>",
+        published: when(),
+        updated: None,
+    })
+    .expect("article")
+}
+
+#[test]
+fn a_guide_round_trips_as_an_article_and_its_activities_read_back() {
+    let article = guide();
+    let wire = round_trip(&article);
+    assert_eq!(wire["type"], "Article");
+    assert_eq!(
+        wire["attributedTo"],
+        "https://helpdesk.example/organization"
+    );
+    assert_eq!(wire["summary"], "Begin &lt;klein&gt;");
+    assert_eq!(
+        wire["cc"],
+        serde_json::json!(["https://helpdesk.example/organization/followers"])
+    );
+    let read = AnyObject::from_value(wire);
+    assert_eq!(read, AnyObject::Article(article.clone()));
+    assert_eq!(read.kind(), "Article");
+    assert_eq!(
+        read.attributed_to(),
+        Some(url("https://helpdesk.example/organization"))
+    );
+
+    let base = url("https://helpdesk.example");
+    let organization = url("https://helpdesk.example/organization");
+    let envelope = Envelope::new(&base);
+    for change in [Change::Published, Change::Updated, Change::Removed] {
+        let activity = envelope
+            .item_change(change, &organization, AnyObject::Article(article.clone()))
+            .expect("activity");
+        let wire = serde_json::to_value(WithContext::new(&activity)).expect("serialise");
+        let received = InboundActivity::from_value(&wire).expect("readable");
+        match (change, received) {
+            (Change::Published, InboundActivity::Create(create)) => {
+                assert_eq!(
+                    create.object.object(),
+                    Some(&AnyObject::Article(article.clone()))
+                );
+            }
+            (Change::Updated, InboundActivity::Update(update)) => {
+                assert_eq!(update.object.id(), Some(article.id.clone()));
+            }
+            (Change::Removed, InboundActivity::Delete(delete)) => {
+                assert_eq!(delete.object.id(), Some(article.id.clone()));
+            }
+            (change, other) => panic!("{change:?} read as {}", other.kind()),
+        }
+    }
+}
+
+#[test]
+fn a_group_carries_its_themes_phases_and_province() {
+    let document = group_document();
+    let wire = serde_json::to_value(&document).expect("serialise");
+    assert_eq!(wire["province"], "Zuid-Holland");
+    assert_eq!(wire["tag"][0]["type"], "Hashtag");
+    assert_eq!(wire["tag"][0]["name"], "#groen");
+    assert_eq!(wire["phases"][0]["type"], "Phase");
+    assert_eq!(wire["phases"][0]["phaseKind"], "proposals");
+    assert_eq!(wire["phases"][0]["name"], "Ideeën");
+    assert_eq!(wire["phases"][0]["startDate"], "2026-12-01");
+    assert_eq!(wire["phases"][0]["endDate"], "2026-12-31");
+    let context = wire["@context"].to_string();
+    for term in ["\"province\"", "\"phases\"", "\"startDate\"", "\"Hashtag\""] {
+        assert!(context.contains(term), "{term} is declared: {context}");
+    }
+    // An odd phase from elsewhere is dropped, the rest kept.
+    let mut received = wire.clone();
+    received["phases"] = serde_json::json!([
+        {"type": "Phase", "startDate": "not a date", "endDate": "2026-12-31"},
+        {"type": "Phase", "phaseKind": "voting", "startDate": "2027-01-01", "endDate": "2027-01-31"}
+    ]);
+    let back: ActorDocument = serde_json::from_value(received).expect("lenient");
+    assert_eq!(back.phases.len(), 1);
+    assert_eq!(back.phases[0].phase_kind.as_deref(), Some("voting"));
 }

@@ -60,6 +60,10 @@ pub struct InstanceSection {
     pub kind: String,
     /// The public base URL.
     pub public_url: String,
+    /// The province the instance lies in (e.g. `Zuid-Holland`), shown on its `Organization`
+    /// and `Group`s for the helpdesk's catalogue; optional.
+    #[serde(default)]
+    pub province: Option<String>,
 }
 
 /// `[server]`
@@ -181,6 +185,9 @@ impl Config {
         if let Some(v) = env("INSPRAAK_INSTANCE_KIND") {
             self.instance.kind = v;
         }
+        if let Some(v) = env("INSPRAAK_INSTANCE_PROVINCE") {
+            self.instance.province = Some(v);
+        }
         if let Some(v) = env("INSPRAAK_FEDERATION_TEST_MODE") {
             self.federation.test_mode = match v.as_str() {
                 "true" | "1" => true,
@@ -216,10 +223,19 @@ impl Config {
                 "must be 1 to 100 characters",
             ));
         }
+        if let Some(province) = &self.instance.province
+            && (province.trim().chars().count() > 100 || province.chars().any(char::is_control))
+        {
+            return Err(invalid(
+                "instance.province",
+                Some("INSPRAAK_INSTANCE_PROVINCE"),
+                "must be at most 100 characters on one line",
+            ));
+        }
         if !["municipality", "province", "helpdesk"].contains(&self.instance.kind.as_str()) {
             return Err(invalid(
                 "instance.kind",
-                None,
+                Some("INSPRAAK_INSTANCE_KIND"),
                 "must be municipality, province or helpdesk",
             ));
         }
@@ -379,6 +395,35 @@ mod tests {
         assert_eq!(s.listen.to_string(), "127.0.0.1:9100");
         assert_eq!(s.config.database.url, "postgres://x@y/z");
         assert_eq!(s.config.instance.kind, "municipality");
+    }
+
+    #[test]
+    fn kind_and_province_come_from_the_environment_and_are_checked() {
+        let s = Config::load(
+            None,
+            env(&[
+                ("INSPRAAK_INSTANCE_KIND", "helpdesk"),
+                ("INSPRAAK_INSTANCE_PROVINCE", "Zuid-Holland"),
+            ]),
+        )
+        .expect("valid");
+        assert_eq!(s.config.instance.kind, "helpdesk");
+        assert_eq!(s.config.instance.province.as_deref(), Some("Zuid-Holland"));
+        let err = Config::load(
+            None,
+            env(&[("INSPRAAK_INSTANCE_PROVINCE", "Zuid\nHolland")]),
+        )
+        .expect_err("two lines");
+        assert_eq!(err.setting, "instance.province");
+        let err = Config::load(None, env(&[("INSPRAAK_INSTANCE_KIND", "gemeente")]))
+            .expect_err("unknown kind");
+        assert_eq!(err.setting, "instance.kind");
+        for example in ["municipality", "province", "helpdesk"] {
+            let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../../config/examples/{example}.toml"));
+            Config::load(Some(&file), env(&[]))
+                .unwrap_or_else(|e| panic!("config/examples/{example}.toml: {e}"));
+        }
     }
 
     #[test]

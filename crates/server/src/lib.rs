@@ -100,6 +100,14 @@ impl Instance {
             base: settings.public_url.clone(),
             instance_name: web.instance_name.clone(),
             instance_kind: web.instance_kind.clone(),
+            province: settings
+                .config
+                .instance
+                .province
+                .as_deref()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned),
             settings: federation,
             outbox_signal: Default::default(),
         };

@@ -26,7 +26,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         crate::routes::exports::json, crate::routes::exports::csv,
         api_network::list_deals, api_network::get_deal, api_network::create_deal,
         api_network::accept_member, api_network::reject_member, api_network::remove_member,
-        api_network::list_memberships, api_network::apply, api_network::leave
+        api_network::list_memberships, api_network::apply, api_network::leave,
+        crate::api_catalogue::catalogue
     ),
     modifiers(&BearerToken),
     components(schemas(
@@ -35,13 +36,17 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
         api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
         api_write::TemplateImport, api_write::ReusePlacement,
-        api_network::DealList, api_network::NewDeal, api_network::Made, api_network::Membership, api_network::Application
+        api_network::DealList, api_network::NewDeal, api_network::Made, api_network::Membership, api_network::Application,
+        crate::api_catalogue::CatalogueDto, crate::api_catalogue::CatalogueConsultation,
+        crate::api_catalogue::CataloguePhase, crate::api_catalogue::CatalogueTemplate,
+        crate::api_catalogue::CatalogueReuse
     )),
     tags(
         (name = "consultations", description = "Participation processes and their phases"),
         (name = "participation", description = "Proposals, comments and polls: the public record, as in the open-data export"),
         (name = "open data", description = "Each consultation's public record as JSON and CSV, without personal data"),
         (name = "network", description = "Province deals: members, their own figures added up, and membership actions (Join, Accept, Reject, Leave, Remove) for admins with an API token"),
+        (name = "helpdesk", description = "The national helpdesk's catalogue of open consultations and reusable processes (on a helpdesk instance only)"),
         (name = "taking part", description = "Proposing, supporting, commenting, voting and reporting with a personal API token (made on the account page), under the same rules as the web forms")
     )
 )]
@@ -73,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))
         .route("/statistics", get(statistics))
+        .route("/catalogue", get(crate::api_catalogue::catalogue))
         .route("/consultations", get(list_consultations))
         .route("/consultations/{id}", get(get_consultation))
         .route("/consultations/{id}/proposals", get(list_proposals))
@@ -204,6 +210,8 @@ pub struct ConsultationSummary {
     pub state: String,
     /// The phase running today.
     pub current_phase: Option<PhaseDto>,
+    /// Its themes, lowercase.
+    pub themes: Vec<String>,
 }
 
 /// A consultation with everything public about it.
@@ -270,6 +278,7 @@ fn summary(
         published_at: c.published_at,
         state: phase_state.as_str().into(),
         current_phase: current,
+        themes: consultations::themes_of(c),
     }
 }
 

@@ -45,6 +45,8 @@ pub struct Page {
     pub host: String,
     /// The organization's fediverse handle, e.g. `@gemeente@inspraak.example.nl`.
     pub organization_handle: String,
+    /// This instance is the national helpdesk (it has a catalogue and writes guides).
+    pub helpdesk: bool,
 }
 
 impl Page {
@@ -74,6 +76,7 @@ impl Page {
                 inspraak_federation::actors::organization_username(&state.config.instance_kind),
             ),
             host,
+            helpdesk: state.config.instance_kind == "helpdesk",
         }
     }
 

@@ -47,6 +47,14 @@ pub struct Model {
     pub derived_from: Option<String>,
     /// The origins before `derived_from`, oldest first, as a JSON array of ids.
     pub ancestry: Option<String>,
+    /// Its themes, lowercase, comma-separated (`Hashtag`s in its `Group`).
+    pub themes: Option<String>,
+    /// For a copy: the province its instance names (`inspraak:province`).
+    pub province: Option<String>,
+    /// For a copy: the host (with port) of the instance it comes from.
+    pub origin_host: Option<String>,
+    /// For a copy: the `Organization` it is attributed to.
+    pub origin_organization: Option<String>,
 }
 
 /// No relations are navigated through sea-orm.

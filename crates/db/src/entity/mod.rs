@@ -19,6 +19,7 @@ pub mod domain_block;
 pub mod fediverse_like;
 pub mod fediverse_vote;
 pub mod follow;
+pub mod guide;
 pub mod imported_vote;
 pub mod membership;
 pub mod outbox_activity;

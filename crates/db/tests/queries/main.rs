@@ -79,6 +79,7 @@ pub async fn consultation(db: &TestDb, created_by: &str, slug: &str) -> String {
                 title: format!("Consultatie {slug}"),
                 summary: "Denk mee.".into(),
                 body: String::new(),
+                themes: Vec::new(),
             },
             body_html: String::new(),
             created_by: created_by.into(),

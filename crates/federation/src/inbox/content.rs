@@ -65,6 +65,12 @@ pub async fn create_or_update(
         }
         return Ok(());
     }
+    if let AnyObject::Article(article) = &object
+        && article.common.addressing.audience.is_none()
+    {
+        // Not part of a consultation: a guide from a helpdesk we follow, perhaps.
+        return crate::helpdesk::guide_received(data, txn, actor, article).await;
+    }
     apply(data, txn, &actor.id, &object, passed_on(raw), None).await
 }
 
@@ -145,6 +151,9 @@ async fn apply(
     let author_user = author_row(txn, &author).await?;
     match object {
         AnyObject::Page(page) => store_proposal(txn, &copy, author_user.id, page).await,
+        AnyObject::Article(article) => {
+            store_proposal(txn, &copy, author_user.id, &article.as_page()).await
+        }
         AnyObject::Note(note) => {
             store_comment(txn, &copy, author_user.id, note, parent.as_ref()).await
         }
@@ -238,6 +247,10 @@ pub async fn delete(
             actor.id
         )));
     }
+    if inspraak_db::guides::delete_copy(txn, object.as_str()).await? {
+        tracing::info!(guide = %object, "guide removed by its origin");
+        return Ok(());
+    }
     let found = remote_content::find_by_ap_id(txn, object.as_str()).await?;
     let announce_in = match &found {
         Some(Found::Comment(c)) if !c.local => {
@@ -287,7 +300,10 @@ pub async fn announce(
         AnyObject::Create(_) | AnyObject::Update(_) | AnyObject::Delete(_) => {
             announced_activity(data, txn, actor, inner, resolved).await
         }
-        AnyObject::Page(_) | AnyObject::Note(_) | AnyObject::Question(_) => {
+        AnyObject::Page(_)
+        | AnyObject::Article(_)
+        | AnyObject::Note(_)
+        | AnyObject::Question(_) => {
             let group = ensure_group(txn, actor, resolved).await?;
             let author = inner.attributed_to().unwrap_or_else(|| actor.id.clone());
             apply(data, txn, &author, &inner, passed_on(raw), Some(&group)).await

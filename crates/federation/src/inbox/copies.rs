@@ -13,7 +13,9 @@ use inspraak_db::remote_content::{
     RemoteTally,
 };
 use inspraak_domain::comment::{CommentState, reply_depth};
+use inspraak_domain::consultation::PHASE_TITLE_MAX;
 use inspraak_domain::text::sanitize_html;
+use inspraak_domain::{Phase, PhaseKind, Timeline};
 use sea_orm::DatabaseTransaction;
 
 /// Longest remote text we keep, in characters.
@@ -175,6 +177,11 @@ pub(super) async fn store_group(
             .unwrap_or_default(),
         200,
     );
+    let origin_organization = document
+        .attributed_to
+        .as_ref()
+        .filter(|org| super::same_origin(org, &document.id))
+        .map(|org| org.as_str().chars().take(URL_MAX).collect());
     Ok(remote_content::upsert_consultation(
         txn,
         RemoteConsultation {
@@ -182,10 +189,91 @@ pub(super) async fn store_group(
             title,
             summary: plain_text(document.summary.as_deref().unwrap_or_default(), 1000),
             published_at: published_of(document.published),
+            themes: themes_of(document),
+            province: document
+                .province
+                .as_deref()
+                .map(|p| plain_text(p, PROVINCE_MAX))
+                .filter(|p| !p.is_empty()),
+            derived_from: document
+                .derived_from
+                .as_ref()
+                .map(|d| d.as_str().chars().take(URL_MAX).collect()),
+            origin_host: super::origin(&document.id),
+            origin_organization,
+            timeline: timeline_of(document),
         },
         Utc::now(),
     )
     .await?)
+}
+
+/// Longest URL we keep from a remote document.
+const URL_MAX: usize = 2048;
+/// Longest province name we keep.
+const PROVINCE_MAX: usize = 100;
+/// Most themes kept of one consultation.
+const THEMES_MAX: usize = 10;
+/// Most phases kept of one consultation.
+const PHASES_MAX: usize = 20;
+
+/// A remote `Group`'s hashtags as themes: lowercase words of letters, digits, spaces and
+/// hyphens, at most [`THEMES_MAX`], each once.
+fn themes_of(document: &ActorDocument) -> Vec<String> {
+    let mut themes: Vec<String> = Vec::new();
+    for name in document
+        .tag
+        .iter()
+        .filter(|t| t.kind == TagKind::Hashtag)
+        .filter_map(|t| t.name.as_deref())
+    {
+        let theme = plain_text(name.trim_start_matches('#'), 40).to_lowercase();
+        let fits = !theme.is_empty()
+            && theme
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || c == '-');
+        if fits && !themes.contains(&theme) {
+            themes.push(theme);
+        }
+        if themes.len() == THEMES_MAX {
+            break;
+        }
+    }
+    themes
+}
+
+/// A remote `Group`'s phases as a checked timeline; `None` (keep what is stored) when it sent
+/// none or they overlap.
+fn timeline_of(document: &ActorDocument) -> Option<Timeline> {
+    if document.phases.is_empty() {
+        return None;
+    }
+    let phases = document
+        .phases
+        .iter()
+        .take(PHASES_MAX)
+        .map(|p| {
+            let kind = p
+                .phase_kind
+                .as_deref()
+                .and_then(|k| k.parse::<PhaseKind>().ok())
+                .unwrap_or(PhaseKind::Information);
+            Phase {
+                kind,
+                title: p
+                    .name
+                    .as_deref()
+                    .map(|n| plain_text(n, PHASE_TITLE_MAX))
+                    .filter(|n| !n.is_empty()),
+                starts_on: p.start_date,
+                ends_on: p.end_date,
+                rules: kind.default_rules(),
+            }
+        })
+        .collect();
+    Timeline::new(phases)
+        .inspect_err(|err| tracing::info!(group = %document.id, %err, "unusable phases ignored"))
+        .ok()
 }
 
 /// Stores a followed group's consultation copy (used when an admin follows a group).

@@ -187,7 +187,10 @@ pub async fn resolve(
                     resolve_change(data, &mut resolved, &inner.actor, &inner.object).await?;
                 }
                 AnyObject::Delete(inner) => ensure_actor(data, Some(inner.actor)).await?,
-                inner @ (AnyObject::Page(_) | AnyObject::Note(_) | AnyObject::Question(_)) => {
+                inner @ (AnyObject::Page(_)
+                | AnyObject::Article(_)
+                | AnyObject::Note(_)
+                | AnyObject::Question(_)) => {
                     ensure_actor(data, inner.attributed_to()).await?;
                 }
                 _ => {}

@@ -54,7 +54,11 @@ pub async fn follow(
     )
     .await?;
     tracing::info!(follower = %actor.row.ap_id, followed = %target, "new follower");
-    publish::accept_follow(txn, data, target, follow, actor.inbox().as_str()).await
+    publish::accept_follow(txn, data, target, follow, actor.inbox().as_str()).await?;
+    if *target == organization {
+        crate::helpdesk::organization_followed(data, txn, actor).await?;
+    }
+    Ok(())
 }
 
 /// Undoes a follow or a like of the same actor.

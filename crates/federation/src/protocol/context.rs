@@ -8,17 +8,26 @@ use serde_json::{Map, Value};
 const ACTIVITYSTREAMS: &str = "https://www.w3.org/ns/activitystreams";
 const SECURITY: &str = "https://w3id.org/security/v1";
 
-/// The extension terms of actor documents.
-const ACTOR_TERMS: [(&str, Term); 6] = [
+/// The extension terms of actor documents: the directory terms, a reused process's origin, a
+/// province deal's mark, and what the helpdesk's catalogue reads (themes as `Hashtag`s,
+/// phases, province).
+const ACTOR_TERMS: [(&str, Term); 13] = [
     ("toot", Term::Iri("http://joinmastodon.org/ns#")),
     ("discoverable", Term::Iri("toot:discoverable")),
     (
         "manuallyApprovesFollowers",
         Term::Iri("as:manuallyApprovesFollowers"),
     ),
+    ("Hashtag", Term::Iri("as:Hashtag")),
     ("inspraak", Term::Iri("https://inspraak.nl/ns#")),
     ("derivedFrom", Term::Iri("inspraak:derivedFrom")),
     ("provinceDeal", Term::Iri("inspraak:provinceDeal")),
+    ("province", Term::Iri("inspraak:province")),
+    ("phases", Term::Iri("inspraak:phases")),
+    ("Phase", Term::Iri("inspraak:Phase")),
+    ("phaseKind", Term::Iri("inspraak:phaseKind")),
+    ("startDate", Term::Iri("inspraak:startDate")),
+    ("endDate", Term::Iri("inspraak:endDate")),
 ];
 
 /// The extension terms of objects and activities.

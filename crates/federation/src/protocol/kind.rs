@@ -42,6 +42,8 @@ single_kinds! {
     RemoveType => Remove,
     StatisticsType => Statistics,
     NoteType => Note,
+    ArticleType => Article,
+    PhaseType => Phase,
     QuestionType => Question,
     TombstoneType => Tombstone,
     CollectionType => Collection,

@@ -46,6 +46,7 @@ struct DemoConsultation {
     title: &'static str,
     summary: &'static str,
     body: &'static str,
+    themes: &'static str,
     publish: bool,
     phases: Vec<Phase>,
 }
@@ -61,6 +62,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             title: "Herinrichting Stationsplein",
             summary: "Het Stationsplein wordt opnieuw ingericht. Wat moet er komen: meer groen, fietsparkeren, een plek om te zitten?",
             body: "## Waarom\n\nHet Stationsplein is de entree van onze gemeente, maar het is er nu vooral **grijs en druk**. In 2027 gaat de schop erin.\n\n## Wat we vragen\n\n- Doe een voorstel voor het plein.\n- Steun de voorstellen die jij goed vindt.\n- Reageer op elkaars ideeën.\n\nVoorstellen met minstens 5 steunbetuigingen neemt het college mee in het ontwerp. Meer informatie staat op [de projectpagina](https://example.nl/stationsplein).",
+            themes: "groen, verkeer",
             publish: true,
             phases: vec![
                 phase(PhaseKind::Information, None, d(-30), 14),
@@ -79,6 +81,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             title: "Begroting 2027: waar gaat het geld heen?",
             summary: "De gemeenteraad wil weten welke wijkprojecten inwoners het belangrijkst vinden. Stem mee over 250.000 euro.",
             body: "Elk jaar is er **250.000 euro** voor projecten die inwoners zelf kiezen. Dit jaar staan er zeven projecten op de lijst, van een buurtmoestuin tot betere straatverlichting.\n\nJe kunt stemmen tot het einde van de stemfase. De uitslag is bindend voor de verdeling van het budget.",
+            themes: "begroting",
             publish: true,
             phases: vec![
                 phase(PhaseKind::Proposals, Some("Projecten indienen"), d(-45), 30),
@@ -96,6 +99,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             title: "Nieuw speelplein Oosterpark",
             summary: "In het Oosterpark komt een nieuw speelplein. Kinderen en ouders denken mee over het ontwerp.",
             body: "Het oude speelplein in het Oosterpark is versleten. Samen met kinderen uit de buurt, ouders en de speeltuinvereniging maken we een nieuw ontwerp.\n\nIn de informatiefase laten we zien wat er kan binnen het budget en de regels voor veilige speeltoestellen.",
+            themes: "spelen, groen",
             publish: true,
             phases: vec![
                 phase(PhaseKind::Information, None, d(14), 14),
@@ -108,6 +112,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             title: "Verkeersplan Binnenstad",
             summary: "Hoe houden we de binnenstad bereikbaar, veilig en leefbaar? Het plan is vastgesteld; lees hier hoe jouw inbreng is gebruikt.",
             body: "Ruim 1.200 inwoners deden mee aan het verkeersplan. De gemeenteraad stelde het plan vast op basis van hun inbreng.\n\n### Wat er verandert\n\n1. De Kerkstraat wordt fietsstraat.\n2. Er komt een 30 km-zone in de hele binnenstad.\n3. Laden en lossen alleen tussen 7 en 11 uur.",
+            themes: "verkeer",
             publish: true,
             phases: vec![
                 phase(PhaseKind::Information, None, d(-200), 30),
@@ -126,6 +131,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             title: "Klimaatadaptatie Noordwijk",
             summary: "Hoe bereiden we de wijk Noordwijk voor op hoosbuien en hitte? (Concept, nog niet gepubliceerd.)",
             body: "Dit traject is nog in voorbereiding.",
+            themes: "wonen",
             publish: false,
             phases: vec![phase(PhaseKind::Information, None, d(40), 21)],
         },
@@ -231,6 +237,7 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
             title: demo.title.to_owned(),
             summary: demo.summary.to_owned(),
             body: demo.body.to_owned(),
+            themes: demo.themes.to_owned(),
         };
         let fields = input
             .validate()

@@ -67,13 +67,15 @@ async fn organization_document(state: &AppState) -> Result<ActorDocument, WebErr
     let keys = keys::for_local_actor(&state.db.conn, id.as_str())
         .await
         .map_err(federation_error)?;
-    actors::organization(
+    let mut document = actors::organization(
         base,
         &state.config.instance_kind,
         &state.config.instance_name,
         &keys,
     )
-    .map_err(federation_error)
+    .map_err(federation_error)?;
+    document.province = state.federation.province.clone();
+    Ok(document)
 }
 
 /// The `Group` document of a published consultation.

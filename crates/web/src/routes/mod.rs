@@ -10,6 +10,7 @@ mod conversations;
 mod deals;
 pub(crate) mod exports;
 mod federation;
+pub(crate) mod helpdesk;
 mod moderation;
 mod polls;
 mod proposals;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(moderation::routes())
         .merge(exports::routes())
         .merge(federation::routes())
+        .merge(helpdesk::routes())
         .merge(activitypub::routes())
         .nest("/admin", admin::routes().merge(templates::admin_routes()))
         .nest("/api/v1", api::routes())

@@ -1,9 +1,12 @@
 //! Actor documents: ours (`Application`, `Organization`, `Group`, `Person`) and those of
 //! others, read leniently.
 
+use super::phase::PhaseDocument;
+use super::tag::Tag;
 use crate::protocol::compat;
 use crate::protocol::context::Context;
 use crate::protocol::kind::ActorKind;
+use crate::protocol::values::OneOrMany;
 use activitypub_federation::protocol::public_key::PublicKey;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -121,6 +124,21 @@ pub struct ActorDocument {
     /// Set on a province deal's `Group`: municipalities may `Join` it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province_deal: Option<bool>,
+    /// For an `Organization` (and its `Group`s): the province it lies in
+    /// (`inspraak:province`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::text"
+    )]
+    pub province: Option<String>,
+    /// For a `Group`: its themes, as `Hashtag`s.
+    #[serde(default, skip_serializing_if = "<[Tag]>::is_empty")]
+    pub tag: OneOrMany<Tag>,
+    /// For a `Group`: its phases with their dates (`inspraak:phases`); unreadable entries
+    /// are dropped.
+    #[serde(default, skip_serializing_if = "<[PhaseDocument]>::is_empty")]
+    pub phases: OneOrMany<PhaseDocument>,
 }
 
 /// An actor that can sign what it sends: an actor document with an inbox and a key. A

@@ -1,21 +1,25 @@
 //! Objects: what activities carry and what we serve at our ids.
 
 pub mod actor;
+pub mod article;
 pub mod collection;
 pub mod common;
 pub mod figures;
 pub mod note;
 pub mod page;
+pub mod phase;
 pub mod question;
 pub mod tag;
 pub mod tombstone;
 
 pub use actor::{ActorDocument, Endpoints, VerifiableActor};
+pub use article::Article;
 pub use collection::CollectionSummary;
 pub use common::Common;
 pub use figures::FiguresReport;
 pub use note::Note;
 pub use page::Page;
+pub use phase::PhaseDocument;
 pub use question::{Question, QuestionOption, Replies};
 pub use tag::Tag;
 pub use tombstone::Tombstone;
@@ -35,8 +39,10 @@ use url::Url;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum AnyObject {
-    /// A proposal, or an article from elsewhere.
+    /// A proposal (or a long text from elsewhere sent as a `Page`).
     Page(Page),
+    /// A guide of the national helpdesk, or an article from elsewhere.
+    Article(Article),
     /// A comment, reply or vote.
     Note(Note),
     /// A poll or statement.
@@ -74,7 +80,8 @@ impl AnyObject {
     /// Reads a JSON document by its `type`.
     pub fn from_value(value: Value) -> Self {
         let parsed = match compat::kind_of(&value) {
-            Some("Page" | "Article") => read(&value, AnyObject::Page),
+            Some("Page") => read(&value, AnyObject::Page),
+            Some("Article") => read(&value, AnyObject::Article),
             Some("Note") => read(&value, AnyObject::Note),
             Some("Question") => read(&value, AnyObject::Question),
             Some("Tombstone") => read(&value, AnyObject::Tombstone),
@@ -100,6 +107,7 @@ impl AnyObject {
     pub fn id(&self) -> Option<Url> {
         match self {
             AnyObject::Page(o) => Some(o.id.clone()),
+            AnyObject::Article(o) => Some(o.id.clone()),
             AnyObject::Note(o) => Some(o.id.clone()),
             AnyObject::Question(o) => Some(o.id.clone()),
             AnyObject::Tombstone(o) => Some(o.id.clone()),
@@ -122,6 +130,7 @@ impl AnyObject {
                 super::kind::PageKind::Page => "Page",
                 super::kind::PageKind::Article => "Article",
             },
+            AnyObject::Article(_) => "Article",
             AnyObject::Note(_) => "Note",
             AnyObject::Question(_) => "Question",
             AnyObject::Tombstone(_) => "Tombstone",
@@ -151,10 +160,11 @@ impl AnyObject {
         }
     }
 
-    /// For a `Page`, `Note` or `Question`: what they share.
+    /// For a `Page`, `Article`, `Note` or `Question`: what they share.
     pub fn common(&self) -> Option<&Common> {
         match self {
             AnyObject::Page(o) => Some(&o.common),
+            AnyObject::Article(o) => Some(&o.common),
             AnyObject::Note(o) => Some(&o.common),
             AnyObject::Question(o) => Some(&o.common),
             _ => None,

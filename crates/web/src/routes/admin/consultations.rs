@@ -91,6 +91,7 @@ fn input_from(form: &FormData) -> ConsultationInput {
         title: form.get("title").to_owned(),
         summary: form.get("summary").to_owned(),
         body: form.get("body").to_owned(),
+        themes: form.get("themes").to_owned(),
     }
 }
 
@@ -199,6 +200,7 @@ async fn edit_page(
         ("title", c.title.clone()),
         ("summary", c.summary.clone()),
         ("body", c.body_markdown.clone()),
+        ("themes", consultations::themes_of(c).join(", ")),
         ("cover_alt", c.cover_alt.clone().unwrap_or_default()),
         ("support_threshold", c.support_threshold.to_string()),
         (

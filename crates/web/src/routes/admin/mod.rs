@@ -6,6 +6,8 @@ mod accounts;
 mod consultations;
 mod deals;
 mod federation;
+mod guides;
+mod helpdesk;
 mod phase_rows;
 
 use crate::page::{Page, render};
@@ -31,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(federation::routes())
         .merge(deals::routes())
+        .merge(helpdesk::routes())
+        .merge(guides::routes())
 }
 
 #[derive(Deserialize)]
@@ -53,7 +57,11 @@ struct Dashboard {
     consultations: Vec<Row>,
     admins: u64,
     verified_note: String,
+    guides: Vec<super::helpdesk::GuideRow>,
 }
+
+/// Guides shown on the admin home.
+const NEWEST_GUIDES: u64 = 5;
 
 async fn dashboard(
     State(state): State<AppState>,
@@ -80,11 +88,17 @@ async fn dashboard(
     let accounts = users::count_local(&state.db.conn).await?;
     let admins = users::count_with_role(&state.db.conn, Role::Admin).await?;
     let verified_note = page.t.with_number("admin.accounts_count", accounts);
+    let guides = inspraak_db::guides::list(&state.db.conn, None, NEWEST_GUIDES)
+        .await?
+        .iter()
+        .map(|g| super::helpdesk::GuideRow::of(&page, g))
+        .collect();
     render(&Dashboard {
         page,
         consultations,
         admins,
         verified_note,
+        guides,
     })
 }
 
