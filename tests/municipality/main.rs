@@ -15,6 +15,7 @@ mod fedify;
 mod helpdesk;
 mod inbox_security;
 mod moderation;
+mod network;
 mod open_data;
 mod participation;
 mod platform;
