@@ -430,3 +430,33 @@ async fn joins_from_non_organizations_or_for_unknown_deals_and_figures_from_non_
         .await;
     made.expect(401);
 }
+
+#[tokio::test]
+async fn a_deal_and_a_consultation_never_share_a_handle() {
+    let (_p, mut admin_p) = province("provincie.test").await;
+    make_deal(&mut admin_p, "Deal Noord", "deal-noord").await;
+    let taken = admin_p
+        .submit(
+            "/admin/consultations/new",
+            "/admin/consultations",
+            &[
+                ("title", "Deal Noord"),
+                ("slug", "deal-noord"),
+                ("summary", "x"),
+                ("phase0_kind", "information"),
+                ("phase0_starts_on", "2027-01-01"),
+                ("phase0_ends_on", "2027-01-10"),
+            ],
+        )
+        .await;
+    taken.expect(422);
+    let (_, slug) = consultation(&mut admin_p, "Eigen traject", "proposals", &[]).await;
+    let clash = admin_p
+        .submit(
+            "/admin/deals",
+            "/admin/deals",
+            &[("name", "Eigen traject"), ("slug", &slug)],
+        )
+        .await;
+    clash.expect(422);
+}

@@ -157,6 +157,14 @@ pub(crate) async fn store(
     new: NewConsultation,
     now: chrono::DateTime<Utc>,
 ) -> Result<(sea_orm::DatabaseTransaction, Consultation), AppError> {
+    // A deal's slug is its handle too: a consultation may not take it (WebFinger would be
+    // ambiguous).
+    if inspraak_db::deals::find_by_slug(app.conn(), &new.fields.slug)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::field("slug", Problem::Taken));
+    }
     keys::for_local_actor(app.conn(), &new.ap_id).await?;
     let txn = app.begin().await?;
     match consultations::create(&txn, new, now).await {
