@@ -519,3 +519,83 @@ async fn staff_reuse_and_publish_through_the_api_with_an_admins_token() {
     bad.expect(422);
     assert_eq!(bad.json()["fields"][0]["field"], "version");
 }
+
+#[tokio::test]
+async fn a_process_elsewhere_is_reused_by_its_handle_or_address_alone() {
+    use crate::federation::{eventually, named_with_admin};
+    let (a, mut admin_a) = named_with_admin("gemeente-a.test").await;
+    let (_b, mut admin_b) = named_with_admin("gemeente-b.test").await;
+    let (_id, slug) = rich_consultation(&mut admin_a).await;
+    let origin = format!("{}/consultations/{slug}", a.base);
+    // Servers get the template as a `ProcessTemplate` object at the consultation's address.
+    let served = a
+        .browser()
+        .get_with_accept(
+            &format!("/consultations/{slug}/process-template.json"),
+            "application/activity+json",
+        )
+        .await;
+    served.expect(200);
+    let served = served.json();
+    assert_eq!(served["type"], "ProcessTemplate");
+    assert_eq!(served["attributedTo"], origin.as_str());
+    assert_eq!(served["template"]["derived_from"], origin.as_str());
+
+    // B's admin gives only A's handle: the draft has A's process and names its origin.
+    let handle = format!("@{slug}@{}:{}", a.host, a.port);
+    let made = admin_b
+        .submit(
+            "/admin/templates/import",
+            "/admin/templates/reuse",
+            &[
+                ("source", handle.as_str()),
+                ("starts_on", "2027-06-01"),
+                ("slug", "plein-b"),
+            ],
+        )
+        .await;
+    made.expect(303);
+    publish_made(&mut admin_b, &made).await;
+    let copy = admin_b.get("/api/v1/consultations/plein-b").await.json();
+    assert_eq!(copy["derived_from"], origin.as_str());
+    assert_eq!(copy["title"], "Herinrichting Stationsplein");
+    let polls = admin_b
+        .get("/api/v1/consultations/plein-b/polls")
+        .await
+        .json();
+    assert_eq!(
+        polls.as_array().map(Vec::len),
+        Some(1),
+        "the poll came along"
+    );
+    eventually("A lists B's copy", || async {
+        let json = a
+            .browser()
+            .get(&format!("/api/v1/consultations/{slug}"))
+            .await
+            .json();
+        json["reused_by"]
+            .as_array()
+            .filter(|r| r.len() == 1)
+            .map(|_| ())
+    })
+    .await;
+
+    // An address that is no consultation is refused with the reason, and nothing is made.
+    let before = admin_b.get("/api/v1/consultations").await.json()["total"].clone();
+    for source in [format!("{}/organization", a.base), "nergens".to_owned()] {
+        let refused = admin_b
+            .submit(
+                "/admin/templates/import",
+                "/admin/templates/reuse",
+                &[("source", source.as_str()), ("starts_on", "2027-06-01")],
+            )
+            .await;
+        refused.expect(400);
+        assert!(refused.has_id("reuse-remote-error"), "{source}");
+    }
+    assert_eq!(
+        admin_b.get("/api/v1/consultations").await.json()["total"],
+        before
+    );
+}

@@ -200,7 +200,8 @@ pub async fn import(
     Ok(created)
 }
 
-/// An admin reuses a consultation they can see: a template of it, imported here.
+/// An admin reuses a consultation they can see: a template of it, imported here. For a
+/// consultation of another instance (one under "nearby"), the template comes from its home.
 pub async fn reuse(
     app: &App,
     caller: Caller<'_>,
@@ -208,6 +209,35 @@ pub async fn reuse(
     placement: Placement,
 ) -> Result<Consultation, AppError> {
     caller.require_admin()?;
+    let found = consultations::find_with_phases(app.conn(), slug_or_id).await?;
+    if !found.consultation.local {
+        return reuse_remote(app, caller, &found.consultation.ap_id, placement).await;
+    }
     let template = export(app, caller, slug_or_id).await?;
+    import(app, caller, template, placement).await
+}
+
+/// An admin reuses the process of a consultation on another instance, given by its address
+/// or handle: its template is fetched from its home and imported here as a draft. A source
+/// that is not a consultation, cannot be reached or does not vouch for its template is a bad
+/// request with the reason (field `source`).
+pub async fn reuse_remote(
+    app: &App,
+    caller: Caller<'_>,
+    source: &str,
+    placement: Placement,
+) -> Result<Consultation, AppError> {
+    caller.require_admin()?;
+    let source = source.trim();
+    if source.is_empty() || source.len() > 500 {
+        return Err(AppError::field("source", Problem::Required));
+    }
+    let fed = app.federation.to_request_data();
+    let template = inspraak_federation::reuse::fetch_template(&fed, source)
+        .await
+        .map_err(|err| {
+            tracing::warn!(%source, error = %err, "cannot fetch a process template");
+            AppError::BadRequest(format!("{source}: {err}"))
+        })?;
     import(app, caller, template, placement).await
 }

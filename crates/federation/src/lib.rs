@@ -21,6 +21,7 @@ pub mod objects;
 pub mod protocol;
 pub mod publish;
 pub mod render;
+pub mod reuse;
 pub mod signer;
 
 pub use context::{Fed, FederationData, FederationSettings};

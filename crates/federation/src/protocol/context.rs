@@ -31,7 +31,7 @@ const ACTOR_TERMS: [(&str, Term); 13] = [
 ];
 
 /// The extension terms of objects and activities.
-const OBJECT_TERMS: [(&str, Term); 11] = [
+const OBJECT_TERMS: [(&str, Term); 13] = [
     ("toot", Term::Iri("http://joinmastodon.org/ns#")),
     ("votersCount", Term::Iri("toot:votersCount")),
     ("discoverable", Term::Iri("toot:discoverable")),
@@ -46,6 +46,8 @@ const OBJECT_TERMS: [(&str, Term); 11] = [
     ("officialAnswer", Term::Iri("inspraak:officialAnswer")),
     ("Statistics", Term::Iri("inspraak:Statistics")),
     ("figures", Term::Json("inspraak:figures")),
+    ("ProcessTemplate", Term::Iri("inspraak:ProcessTemplate")),
+    ("template", Term::Json("inspraak:template")),
 ];
 
 /// What a term stands for: an IRI, or an IRI whose value is kept as plain JSON (`@json`),

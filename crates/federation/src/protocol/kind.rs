@@ -41,6 +41,7 @@ single_kinds! {
     LeaveType => Leave,
     RemoveType => Remove,
     StatisticsType => Statistics,
+    ProcessTemplateType => ProcessTemplate,
     NoteType => Note,
     ArticleType => Article,
     PhaseType => Phase,

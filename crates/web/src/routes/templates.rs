@@ -18,6 +18,9 @@ use inspraak_app::AppError;
 use inspraak_app::templates::{self, Placement};
 use inspraak_domain::ValidationErrors;
 use inspraak_domain::template::{self as format, MAX_BYTES};
+use inspraak_federation::protocol::context::WithContext;
+use inspraak_federation::protocol::kind::ProcessTemplateType;
+use inspraak_federation::protocol::objects::ProcessTemplateDocument;
 
 /// The routes; the admin ones are nested under `/admin` by the caller.
 pub fn routes() -> Router<AppState> {
@@ -34,15 +37,34 @@ pub fn admin_routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(MAX_BYTES + 64 * 1024)),
         )
         .route("/consultations/{id}/reuse", post(reuse))
+        .route("/templates/reuse", post(reuse_remote))
 }
 
-/// The process template of a consultation, as a file.
+/// The process template of a consultation, as a file; for servers (ActivityPub media type),
+/// wrapped as a `ProcessTemplate` object so another instance can reuse it by address.
 async fn download(
     State(state): State<AppState>,
     session: Session,
+    headers: axum::http::HeaderMap,
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
     let template = templates::export(&state.app, session.caller(), &slug).await?;
+    if super::federation::accepts_activity_json(&headers) {
+        let group = template
+            .derived_from
+            .as_deref()
+            .and_then(|g| url::Url::parse(g).ok())
+            .ok_or(WebError::NotFound("consultation"))?;
+        let document = ProcessTemplateDocument {
+            id: inspraak_federation::reuse::template_url(&group)?,
+            kind: ProcessTemplateType::ProcessTemplate,
+            attributed_to: group,
+            template,
+        };
+        return Ok(super::federation::activity_json(&WithContext::new(
+            document,
+        )));
+    }
     let body = serde_json::to_string_pretty(&template).map_err(WebError::internal)?;
     Ok((
         [
@@ -63,6 +85,8 @@ struct ImportPage {
     page: Page,
     form: FormData,
     errors: ValidationErrors,
+    /// Why a consultation elsewhere could not be reused.
+    remote_error: Option<String>,
 }
 
 fn import_page(
@@ -75,6 +99,7 @@ fn import_page(
         page: Page::new(state, session, "/admin/templates/import"),
         form,
         errors,
+        remote_error: None,
     }
 }
 
@@ -146,6 +171,31 @@ async fn reuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             &import_page(&state, &session, form, errors),
         ),
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A draft made from the process of a consultation on another instance, by address or handle.
+async fn reuse_remote(
+    State(state): State<AppState>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let placement = Placement {
+        starts_on: form.get("starts_on").to_owned(),
+        slug: form.get("slug").to_owned(),
+    };
+    let source = form.get("source").to_owned();
+    match templates::reuse_remote(&state.app, session.caller(), &source, placement).await {
+        Ok(created) => Ok(edit_page_of(&created.id)),
+        Err(AppError::Invalid(errors)) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &import_page(&state, &session, form, errors),
+        ),
+        Err(AppError::BadRequest(reason)) => {
+            let mut page = import_page(&state, &session, form, ValidationErrors::new());
+            page.remote_error = Some(reason);
+            render_status(StatusCode::BAD_REQUEST, &page)
+        }
         Err(other) => Err(other.into()),
     }
 }
