@@ -34,6 +34,11 @@ enum Command {
         #[command(subcommand)]
         command: DemoCommand,
     },
+    /// Participatory-budgeting tools.
+    Budget {
+        #[command(subcommand)]
+        command: BudgetCommand,
+    },
     /// Bring the database schema up to date and exit.
     Migrate,
     /// Manage administrator accounts.
@@ -45,6 +50,22 @@ enum Command {
     Conversation {
         #[command(subcommand)]
         command: ConversationCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BudgetCommand {
+    /// Print the projects a Pabulib `.pb` file's budget funds.
+    Outcome {
+        /// The `.pb` file.
+        file: PathBuf,
+        /// `greedy`, `greedy-no-skip`, `equal-shares` or `equal-shares-comparison`; without
+        /// it, the file's own `rule`.
+        #[arg(long)]
+        rule: Option<String>,
+        /// Print JSON: `{"selected": [...], "cost": N, "budget": N, "rule": "..."}`.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -124,6 +145,21 @@ fn main() -> Result<()> {
             }
         }
     }
+    if let Command::Budget {
+        command: BudgetCommand::Outcome { file, rule, json },
+    } = &cli.command
+    {
+        match budget_outcome(file, rule.as_deref(), *json) {
+            Ok(output) => {
+                println!("{output}");
+                return Ok(());
+            }
+            Err(err) => {
+                eprintln!("inspraak: {err:#}");
+                std::process::exit(2);
+            }
+        }
+    }
     let settings = match Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()) {
         Ok(settings) => settings,
         Err(err) => {
@@ -158,7 +194,7 @@ fn main() -> Result<()> {
                         email,
                     },
             } => create_admin(&settings, &username, &display_name, email.as_deref()).await,
-            Command::Conversation { .. } => Ok(()),
+            Command::Conversation { .. } | Command::Budget { .. } => Ok(()),
         }
     })
 }
@@ -263,4 +299,36 @@ async fn create_admin(
     txn.commit().await.context("saving the admin")?;
     println!("admin {username} created");
     Ok(())
+}
+
+/// The outcome of a Pabulib file's budget under `rule` (or the file's own), as text or JSON.
+fn budget_outcome(file: &std::path::Path, rule: Option<&str>, json: bool) -> Result<String> {
+    use inspraak_domain::budget::{Rule, outcome, pabulib};
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let pb = pabulib::parse(&text).with_context(|| format!("{}", file.display()))?;
+    let name = rule
+        .map(str::to_owned)
+        .or(pb.rule.clone())
+        .unwrap_or_default();
+    let Some(rule) = Rule::parse(&name) else {
+        bail!(
+            "--rule: unknown rule {name:?} (greedy, greedy-no-skip, equal-shares, equal-shares-comparison)"
+        );
+    };
+    let chosen = outcome(&pb.election, rule);
+    let ids: Vec<&str> = chosen
+        .iter()
+        .map(|&p| pb.election.projects[p].id.as_str())
+        .collect();
+    let cost = pb.election.cost_of(&chosen);
+    if json {
+        Ok(serde_json::json!({"selected": ids, "cost": cost, "budget": pb.election.budget, "rule": name}).to_string())
+    } else {
+        Ok(format!(
+            "{}\n(cost {cost} of {}, rule {name})",
+            ids.join(" "),
+            pb.election.budget
+        ))
+    }
 }
