@@ -151,7 +151,8 @@ fn main() -> Result<()> {
     {
         match budget_outcome(file, rule.as_deref(), *json) {
             Ok(output) => {
-                println!("{output}");
+                // A closed pipe (`| head`) is no error worth a panic.
+                let _ = writeln!(std::io::stdout(), "{output}");
                 return Ok(());
             }
             Err(err) => {
