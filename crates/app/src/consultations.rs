@@ -133,7 +133,11 @@ pub async fn create(
     };
     let now = Utc::now();
     // The province deals we belong to hear of every new consultation (read before the write).
-    let deals = crate::memberships::deal_inboxes(app).await?;
+    let deals = if new.publish {
+        crate::memberships::deal_inboxes(app).await?
+    } else {
+        Vec::new()
+    };
     let (txn, created) = store(app, new, now).await?;
     publish::consultation_published_to(&txn, &app.federation, &created, deals).await?;
     audit::record(

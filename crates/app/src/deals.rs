@@ -262,11 +262,7 @@ fn consultation_view(row: deal_consultation::Model) -> DealConsultation {
 
 /// The dashboard of a deal, by id or slug.
 pub async fn dashboard(app: &App, id_or_slug: &str) -> Result<Dashboard, AppError> {
-    require_province(app)?;
-    let deal = match deals::find_by_slug(app.conn(), id_or_slug).await? {
-        Some(deal) => deal,
-        None => deals::find(app.conn(), id_or_slug).await?,
-    };
+    let deal = find(app, id_or_slug).await?;
     dashboard_of(app, deal).await
 }
 

@@ -33,9 +33,6 @@ pub async fn create(
     new: NewDeal,
     now: DateTime<Utc>,
 ) -> Result<deal::Model, DbError> {
-    if find_by_slug(db, &new.slug).await?.is_some() {
-        return Err(DbError::Conflict("slug"));
-    }
     let row = deal::ActiveModel {
         id: Set(new_id()),
         slug: Set(new.slug),
@@ -44,7 +41,7 @@ pub async fn create(
         summary: Set(new.summary),
         created_at: Set(now),
     };
-    Ok(row.insert(db).await?)
+    row.insert(db).await.map_err(|e| DbError::unique(e, "slug"))
 }
 
 /// Every deal, newest first.

@@ -103,57 +103,34 @@ async fn resolve_change(
     Ok(())
 }
 
-/// An announced `Group` from a host we do not follow is fetched only when it is on the
-/// sender's host and names one of our consultations as the origin of its process (a reuse).
-/// Anything else, or a failed fetch (logged), is no notice.
-async fn reuse_notice(
+/// The `Group` an organization announces, fetched from the sender's own host (never trusted
+/// as embedded): for a deal, a member's new consultation; from a host we do not follow, a
+/// possible reuse notice. Anything else, or a failed fetch (logged), is `None`.
+async fn announced_group(
     data: &Fed,
     sender: &RemoteActor,
     object: &IdOr<AnyObject>,
 ) -> Option<ActorDocument> {
-    let id = object.id()?;
-    if !same_origin(&id, &sender.id) {
-        return None;
-    }
-    let document = match fetch_object_http::<_, ActorDocument>(&id, data).await {
-        Ok(fetched) => fetched.object,
-        Err(err) => {
-            tracing::info!(object = %id, error = %err, "announced object from an unfollowed host not fetched");
-            return None;
+    let id = object.id().filter(|id| same_origin(id, &sender.id))?;
+    match fetch_object_http::<_, ActorDocument>(&id, data).await {
+        Ok(fetched) => {
+            let document = fetched.object;
+            (document.kind == ActorKind::Group && same_origin(&document.id, &sender.id))
+                .then_some(document)
         }
-    };
-    let ours = document
-        .derived_from
-        .as_ref()
-        .is_some_and(|origin| same_origin(origin, &data.base));
-    (document.kind == ActorKind::Group && same_origin(&document.id, &sender.id) && ours)
-        .then_some(document)
+        Err(err) => {
+            tracing::info!(object = %id, error = %err, "announced group not fetched");
+            None
+        }
+    }
 }
 
-/// A `Group` announced by an accepted member of one of our deals, on its own host, fetched so
-/// the deal can list and pass it on. A failed fetch is logged and is no announcement.
-async fn member_group(
-    data: &Fed,
-    sender: &RemoteActor,
-    object: &IdOr<AnyObject>,
-) -> Result<Option<ActorDocument>, FederationError> {
-    let Some(id) = object.id().filter(|id| same_origin(id, &sender.id)) else {
-        return Ok(None);
-    };
-    if inspraak_db::deals::memberships_of(&data.db, &sender.row.ap_id)
-        .await?
-        .is_empty()
-    {
-        return Ok(None);
-    }
-    match fetch_object_http::<_, ActorDocument>(&id, data).await {
-        Ok(fetched) if fetched.object.kind == ActorKind::Group => Ok(Some(fetched.object)),
-        Ok(_) => Ok(None),
-        Err(err) => {
-            tracing::info!(object = %id, error = %err, "member's announced group not fetched");
-            Ok(None)
-        }
-    }
+/// Whether a `Group` names one of our consultations as the origin of its process.
+fn reuses_ours(data: &Fed, group: &ActorDocument) -> bool {
+    group
+        .derived_from
+        .as_ref()
+        .is_some_and(|origin| same_origin(origin, &data.base))
 }
 
 /// Does the network work an activity needs before it is applied.
@@ -171,11 +148,23 @@ pub async fn resolve(
             resolve_change(data, &mut resolved, &sender.id, &a.object).await?;
         }
         InboundActivity::Announce(announce) => {
-            resolved.member_group = member_group(data, sender, &announce.object).await?;
             let organization = actors::organization_id(&data.base)?;
-            if !follows::follows_host(&data.db, organization.as_str(), &sender.row.host).await? {
-                resolved.reuse_notice = reuse_notice(data, sender, &announce.object).await;
-                return Ok(resolved);
+            let followed =
+                follows::follows_host(&data.db, organization.as_str(), &sender.row.host).await?;
+            let member = !inspraak_db::deals::memberships_of(&data.db, &sender.row.ap_id)
+                .await?
+                .is_empty();
+            // One fetch serves both: a deal member's new consultation, and a reuse notice
+            // from a host we do not follow.
+            if member || !followed {
+                let group = announced_group(data, sender, &announce.object).await;
+                if member {
+                    resolved.member_group.clone_from(&group);
+                }
+                if !followed {
+                    resolved.reuse_notice = group.filter(|g| reuses_ours(data, g));
+                    return Ok(resolved);
+                }
             }
             match resolved.load(data, &sender.id, &announce.object).await? {
                 AnyObject::Create(inner) => {
