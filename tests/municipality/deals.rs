@@ -279,6 +279,20 @@ async fn a_deal_adds_up_its_members_own_figures_and_forgets_those_who_leave() {
         page.element("deal-totals").data("proposals").as_deref(),
         Some(sum("proposals").to_string().as_str())
     );
+    // The weekly trend on the page is the members' weeks added up.
+    let this_week = deal["totals"]["weeks"]
+        .as_array()
+        .and_then(|w| w.last())
+        .cloned()
+        .expect("a trend");
+    assert_eq!(
+        this_week["counts"]["proposals"].as_u64(),
+        Some(sum("proposals"))
+    );
+    assert_eq!(
+        page.data_all("contributions").last().map(String::as_str),
+        Some(this_week["contributions"].to_string().as_str())
+    );
     // Members' new consultations were announced to the deal.
     let listed = eventually("the deal lists both new consultations", || async {
         let deal = deal_json(&p, "participatie-zh").await;
