@@ -37,9 +37,9 @@ pub fn outcome(election: &Election, rule: Rule) -> Vec<usize> {
     match rule {
         Rule::Greedy => greedy(election, true),
         Rule::GreedyNoSkip => greedy(election, false),
-        Rule::EqualShares => equal_shares_add1(election),
+        Rule::EqualShares => equal_shares_run(election).chosen,
         Rule::EqualSharesComparison => {
-            let shares = equal_shares_add1(election);
+            let shares = equal_shares_run(election).chosen;
             let greedy = greedy(election, true);
             if prefer(election, &greedy, &shares) > prefer(election, &shares, &greedy) {
                 greedy
@@ -55,6 +55,9 @@ fn greedy(election: &Election, skip: bool) -> Vec<usize> {
     let mut chosen = Vec::new();
     for p in election.by_votes() {
         let cost = election.projects[p].cost;
+        if election.broken_cap(&chosen, p).is_some() {
+            continue;
+        }
         if cost <= left {
             left -= cost;
             chosen.push(p);
@@ -66,7 +69,7 @@ fn greedy(election: &Election, skip: bool) -> Vec<usize> {
 }
 
 /// How many voters approve of more projects in `a` than in `b`.
-fn prefer(election: &Election, a: &[usize], b: &[usize]) -> usize {
+pub fn prefer(election: &Election, a: &[usize], b: &[usize]) -> usize {
     election
         .ballots
         .iter()
@@ -77,22 +80,37 @@ fn prefer(election: &Election, a: &[usize], b: &[usize]) -> usize {
         .count()
 }
 
+/// An equal-shares outcome with what explains it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EqualSharesRun {
+    /// The funded projects, in the order they were chosen.
+    pub chosen: Vec<usize>,
+    /// Each voter's share of the money in the run that was kept, after the "add1" raises.
+    pub per_voter: f64,
+    /// What each voter had left at the end of that run.
+    pub money_left: Vec<f64>,
+}
+
 /// Equal shares, then "add1": the per-voter budget is raised by one unit as long as the
 /// outcome still fits the real budget; the last outcome that fits is kept.
-fn equal_shares_add1(election: &Election) -> Vec<usize> {
+pub fn equal_shares_run(election: &Election) -> EqualSharesRun {
     let voters = election.ballots.len() as u64;
     if voters == 0 {
-        return Vec::new();
+        return EqualSharesRun {
+            chosen: Vec::new(),
+            per_voter: 0.0,
+            money_left: Vec::new(),
+        };
     }
     let mut total = election.budget;
     let mut best = equal_shares(election, total as f64);
     loop {
         total += voters;
         let next = equal_shares(election, total as f64);
-        if election.cost_of(&next) > election.budget {
+        if election.cost_of(&next.chosen) > election.budget {
             return best;
         }
-        let everything = next.len() == election.by_votes().len();
+        let everything = next.chosen.len() == election.by_votes().len();
         best = next;
         if everything {
             return best;
@@ -103,9 +121,10 @@ fn equal_shares_add1(election: &Election) -> Vec<usize> {
 /// The Method of Equal Shares with cost utilities: each voter gets an equal share of `total`;
 /// repeatedly the project whose supporters can pay for it with the smallest largest payment
 /// per unit of their satisfaction is funded, its cost split as equally as their money allows.
-fn equal_shares(election: &Election, total: f64) -> Vec<usize> {
+fn equal_shares(election: &Election, total: f64) -> EqualSharesRun {
     let n = election.ballots.len();
-    let mut money = vec![total / n as f64; n];
+    let per_voter = total / n as f64;
+    let mut money = vec![per_voter; n];
     let votes = election.votes();
     let mut supporters: Vec<Vec<usize>> = vec![Vec::new(); election.projects.len()];
     for (voter, ballot) in election.ballots.iter().enumerate() {
@@ -120,6 +139,9 @@ fn equal_shares(election: &Election, total: f64) -> Vec<usize> {
         // paying min(money, alpha) cover the cost; fund the smallest alpha / cost.
         let mut best: Option<(usize, f64, f64)> = None;
         open.retain(|&p| {
+            if election.broken_cap(&chosen, p).is_some() {
+                return false;
+            }
             let cost = election.projects[p].cost as f64;
             let mut budgets: Vec<f64> = supporters[p].iter().map(|&v| money[v]).collect();
             let available: f64 = budgets.iter().sum();
@@ -153,7 +175,11 @@ fn equal_shares(election: &Election, total: f64) -> Vec<usize> {
             true
         });
         let Some((p, _, alpha)) = best else {
-            return chosen;
+            return EqualSharesRun {
+                chosen,
+                per_voter,
+                money_left: money,
+            };
         };
         for &v in &supporters[p] {
             money[v] -= money[v].min(alpha);
@@ -180,7 +206,7 @@ mod tests {
                 })
                 .collect(),
             ballots: ballots.iter().map(|b| b.to_vec()).collect(),
-            min_votes: 0,
+            ..Election::default()
         }
     }
 

@@ -1,0 +1,1 @@
+//! Why each project was or was not funded.

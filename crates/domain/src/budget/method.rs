@@ -1,0 +1,1 @@
+//! How residents vote in a budget and what a ballot must respect.
