@@ -182,6 +182,8 @@ mod tests {
                 | (Proposals, Support)
                 | (Voting, Vote)
                 | (Voting, Comment)
+                | (Budgeting, Vote)
+                | (Budgeting, Comment)
                 | (Evaluation, Comment)
         )
     }
@@ -243,7 +245,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 5 * 4 * 8 * 4);
+        assert_eq!(checked, 6 * 4 * 8 * 4);
     }
 
     #[test]

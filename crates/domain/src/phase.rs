@@ -19,6 +19,8 @@ pub enum PhaseKind {
     Proposals,
     /// Residents vote.
     Voting,
+    /// Residents divide a budget over projects.
+    Budgeting,
     /// The municipality weighs the outcome and answers.
     Evaluation,
     /// Nothing more happens; the record stays readable.
@@ -27,10 +29,11 @@ pub enum PhaseKind {
 
 impl PhaseKind {
     /// All kinds in their usual order.
-    pub const ALL: [PhaseKind; 5] = [
+    pub const ALL: [PhaseKind; 6] = [
         PhaseKind::Information,
         PhaseKind::Proposals,
         PhaseKind::Voting,
+        PhaseKind::Budgeting,
         PhaseKind::Evaluation,
         PhaseKind::Closed,
     ];
@@ -41,6 +44,7 @@ impl PhaseKind {
             PhaseKind::Information => "information",
             PhaseKind::Proposals => "proposals",
             PhaseKind::Voting => "voting",
+            PhaseKind::Budgeting => "budgeting",
             PhaseKind::Evaluation => "evaluation",
             PhaseKind::Closed => "closed",
         }
@@ -59,7 +63,7 @@ impl PhaseKind {
                 support: true,
                 vote: false,
             },
-            PhaseKind::Voting => PhaseRules {
+            PhaseKind::Voting | PhaseKind::Budgeting => PhaseRules {
                 vote: true,
                 comment: true,
                 ..PhaseRules::NONE
@@ -233,6 +237,13 @@ impl Timeline {
             Some(next) => PhaseState::Between { next },
             None => PhaseState::Finished,
         }
+    }
+
+    /// Whether ballots are over for good: some phase allowed voting and every such phase has
+    /// ended before `today`. A budget's outcome is public from then on.
+    pub fn voting_over(&self, today: NaiveDate) -> bool {
+        let mut voting = self.phases.iter().filter(|p| p.rules.vote).peekable();
+        voting.peek().is_some() && voting.all(|p| p.ends_on < today)
     }
 
     /// The phase running on `today`, if any.

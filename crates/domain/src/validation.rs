@@ -42,6 +42,18 @@ pub enum Problem {
     UnsupportedVersion,
     /// The text contains markup that is never allowed (a script).
     UnsafeMarkup,
+    /// The value is not a whole number.
+    InvalidNumber,
+    /// The number is below `min`.
+    NumberTooSmall {
+        /// The smallest allowed value.
+        min: usize,
+    },
+    /// The number is above `max`.
+    NumberTooLarge {
+        /// The largest allowed value.
+        max: usize,
+    },
 }
 
 impl Problem {
@@ -63,14 +75,17 @@ impl Problem {
             Problem::Unreadable => "unreadable",
             Problem::UnsupportedVersion => "unsupported_version",
             Problem::UnsafeMarkup => "unsafe_markup",
+            Problem::InvalidNumber => "invalid_number",
+            Problem::NumberTooSmall { .. } => "number_too_small",
+            Problem::NumberTooLarge { .. } => "number_too_large",
         }
     }
 
     /// The number a message needs ("at most 200 characters"), if any.
     pub fn limit(&self) -> Option<usize> {
         match self {
-            Problem::TooShort { min } => Some(*min),
-            Problem::TooLong { max } => Some(*max),
+            Problem::TooShort { min } | Problem::NumberTooSmall { min } => Some(*min),
+            Problem::TooLong { max } | Problem::NumberTooLarge { max } => Some(*max),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@ pub mod rules;
 
 pub mod explain;
 pub mod method;
+pub mod setup;
 
 pub use rules::{EqualSharesRun, Rule, equal_shares_run, outcome};
 
