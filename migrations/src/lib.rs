@@ -16,6 +16,7 @@ mod m20261130_000008_statement_fediverse_votes;
 mod m20261205_000009_derived_from;
 mod m20261205_000010_deals;
 mod m20261205_000011_helpdesk;
+mod m20261205_000012_budgets;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000009_derived_from::Migration),
             Box::new(m20261205_000010_deals::Migration),
             Box::new(m20261205_000011_helpdesk::Migration),
+            Box::new(m20261205_000012_budgets::Migration),
         ]
     }
 }

@@ -249,6 +249,8 @@ pub struct CodeRequest {
     pub count: String,
     /// How many days they stay valid, as typed.
     pub valid_days: String,
+    /// The area (id or slug) whose residents the codes verify; empty for none.
+    pub area: String,
 }
 
 /// Printed codes: shown once, only their hashes are kept.
@@ -289,6 +291,17 @@ pub async fn generate_codes(
             0
         }
     };
+    let area = match request.area.trim() {
+        "" => None,
+        typed => match inspraak_db::areas::find(app.conn(), typed).await {
+            Ok(area) => Some(area.id),
+            Err(inspraak_db::DbError::NotFound(_)) => {
+                errors.add("area", Problem::UnknownChoice);
+                None
+            }
+            Err(other) => return Err(other.into()),
+        },
+    };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -306,7 +319,16 @@ pub async fn generate_codes(
     let now = Utc::now();
     let expires_at = now + chrono::Duration::days(days);
     let txn = app.begin().await?;
-    verification::create_batch(&txn, hashes, &batch, &admin.id, now, expires_at).await?;
+    verification::create_batch(
+        &txn,
+        hashes,
+        &batch,
+        area.as_deref(),
+        &admin.id,
+        now,
+        expires_at,
+    )
+    .await?;
     audit::record(
         &txn,
         Some(&admin.id),

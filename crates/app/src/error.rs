@@ -33,6 +33,9 @@ pub enum AppError {
     /// The input failed validation; each problem names its field.
     #[error("invalid input: {0}")]
     Invalid(ValidationErrors),
+    /// A budget ballot that breaks rules: the check says which, with the totals.
+    #[error("the ballot breaks {} rule(s)", .0.problems.len())]
+    InvalidBallot(Box<inspraak_domain::budget::method::BallotCheck>),
     /// An uploaded file cannot be read; the message names the file and line.
     #[error("{0}")]
     Unreadable(String),

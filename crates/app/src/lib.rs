@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod budgets;
 mod caller;
 pub mod clock;
 pub mod comments;

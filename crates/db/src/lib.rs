@@ -3,7 +3,9 @@
 
 pub mod actor_keys;
 pub mod api_tokens;
+pub mod areas;
 pub mod audit;
+pub mod budgets;
 pub mod comments;
 mod connect;
 pub mod consultations;
@@ -15,6 +17,7 @@ mod error;
 pub mod fediverse;
 pub mod follows;
 pub mod guides;
+pub mod media;
 pub mod memberships;
 pub mod moderation;
 pub mod outbox;

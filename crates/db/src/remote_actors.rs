@@ -73,6 +73,7 @@ pub async fn user_for(
         verified_at: Set(None),
         verification_method: Set(None),
         verified_by: Set(None),
+        area_id: Set(None),
         locale: Set(None),
         ap_id: Set(actor.ap_id.clone()),
         local: Set(false),

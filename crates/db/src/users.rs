@@ -43,6 +43,7 @@ pub async fn create(
         verified_at: Set(None),
         verification_method: Set(None),
         verified_by: Set(None),
+        area_id: Set(None),
         locale: Set(None),
         ap_id: Set(new.ap_id),
         local: Set(true),
@@ -190,6 +191,17 @@ pub async fn mark_verified(
     row.verified_at = Set(Some(now));
     row.verification_method = Set(Some(method.as_str().to_owned()));
     row.verified_by = Set(by.map(str::to_owned));
+    Ok(row.update(db).await?)
+}
+
+/// Records the area (district) a resident lives in, or forgets it.
+pub async fn set_area(
+    db: &impl ConnectionTrait,
+    id: &str,
+    area_id: Option<&str>,
+) -> Result<Model, DbError> {
+    let mut row: ActiveModel = find(db, id).await?.into();
+    row.area_id = Set(area_id.map(str::to_owned));
     Ok(row.update(db).await?)
 }
 

@@ -15,6 +15,7 @@ pub async fn create_batch(
     db: &impl TransactionTrait,
     code_hashes: Vec<String>,
     batch: &str,
+    area_id: Option<&str>,
     created_by: &str,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
@@ -30,6 +31,7 @@ pub async fn create_batch(
             expires_at: Set(expires_at),
             used_by: Set(None),
             used_at: Set(None),
+            area_id: Set(area_id.map(str::to_owned)),
         }
         .insert(&txn)
         .await
@@ -62,6 +64,17 @@ pub async fn redeem(
         return Err(DbError::NotFound("code"));
     }
     users::mark_verified(&txn, user_id, VerificationMethod::LetterCode, None, now).await?;
+    // A code printed for a district says where the resident lives.
+    let area: Option<Option<String>> = Entity::find()
+        .select_only()
+        .column(Column::AreaId)
+        .filter(Column::CodeHash.eq(code_hash))
+        .into_tuple()
+        .one(&txn)
+        .await?;
+    if let Some(Some(area_id)) = area {
+        users::set_area(&txn, user_id, Some(&area_id)).await?;
+    }
     txn.commit().await?;
     Ok(())
 }

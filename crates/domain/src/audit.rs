@@ -50,6 +50,16 @@ pub enum AuditAction {
     StatementHide,
     /// A poll was made.
     PollCreate,
+    /// An area (district) was added.
+    AreaCreate,
+    /// A participatory budget was made.
+    BudgetCreate,
+    /// A Pabulib file was imported as a closed budget.
+    BudgetImport,
+    /// A project was added to a budget.
+    BudgetProjectCreate,
+    /// A budget's outcome was published.
+    BudgetOutcomePublish,
     /// Staff answered a proposal officially.
     ProposalAnswer,
     /// A moderator hid an item.
@@ -128,6 +138,11 @@ impl AuditAction {
             StatementApprove => "statement.approve",
             StatementHide => "statement.hide",
             PollCreate => "poll.create",
+            AreaCreate => "area.create",
+            BudgetCreate => "budget.create",
+            BudgetImport => "budget.import",
+            BudgetProjectCreate => "budget.project_create",
+            BudgetOutcomePublish => "budget.outcome_publish",
             ProposalAnswer => "proposal.answer",
             ModerationHide => "moderation.hide",
             ModerationShow => "moderation.show",

@@ -40,6 +40,9 @@ pub enum WebError {
     /// The input failed validation.
     #[error("invalid input: {0}")]
     Invalid(ValidationErrors),
+    /// A budget ballot that breaks rules; each problem is a field error.
+    #[error("the ballot breaks {} rule(s)", .0.problems.len())]
+    InvalidBallot(Box<inspraak_domain::budget::method::BallotCheck>),
     /// A unique value (named) is already taken.
     #[error("{0} is already taken")]
     Conflict(&'static str),
@@ -76,7 +79,7 @@ impl WebError {
             WebError::Refused(_) => StatusCode::FORBIDDEN,
             WebError::ItemClosed(_) => StatusCode::CONFLICT,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_) | WebError::InvalidBallot(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -97,6 +100,7 @@ impl WebError {
             WebError::ItemClosed(r) => r.code(),
             WebError::BadRequest(_) => "bad_request",
             WebError::Invalid(_) => "invalid",
+            WebError::InvalidBallot(_) => "invalid_ballot",
             WebError::Conflict(_) => "conflict",
             WebError::TooLarge => "too_large",
             WebError::TooManyRequests => "too_many_requests",
@@ -127,6 +131,7 @@ impl From<AppError> for WebError {
             AppError::ItemClosed(r) => WebError::ItemClosed(r),
             AppError::BadRequest(m) => WebError::BadRequest(m),
             AppError::Invalid(errors) => WebError::Invalid(errors),
+            AppError::InvalidBallot(check) => WebError::InvalidBallot(check),
             AppError::Unreadable(m) => WebError::Unreadable(m),
             AppError::Conflict(what) => WebError::Conflict(what),
             other @ (AppError::Db(_) | AppError::Federation(_) | AppError::Internal { .. }) => {
@@ -182,6 +187,16 @@ impl IntoResponse for WebError {
                 .0
                 .iter()
                 .map(|e| (e.field.clone(), e.problem.code(), e.problem.limit()))
+                .collect(),
+            WebError::InvalidBallot(check) => check
+                .problems
+                .iter()
+                .map(|p| {
+                    let field = p
+                        .project()
+                        .map_or_else(|| "projects".to_owned(), |id| format!("projects.{id}"));
+                    (field, p.code(), None)
+                })
                 .collect(),
             _ => Vec::new(),
         };

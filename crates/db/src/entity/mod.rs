@@ -2,9 +2,15 @@
 
 pub mod actor_key;
 pub mod api_token;
+pub mod area;
 pub mod audit_log;
 pub mod ballot;
 pub mod ballot_choice;
+pub mod budget;
+pub mod budget_area;
+pub mod budget_ballot;
+pub mod budget_ballot_choice;
+pub mod budget_project;
 pub mod comment;
 pub mod consultation;
 pub mod consultation_reuse;
@@ -21,6 +27,7 @@ pub mod fediverse_vote;
 pub mod follow;
 pub mod guide;
 pub mod imported_vote;
+pub mod media;
 pub mod membership;
 pub mod outbox_activity;
 pub mod phase;

@@ -25,6 +25,8 @@ pub struct Model {
     pub verification_method: Option<String>,
     /// The admin who verified it, for manual verification.
     pub verified_by: Option<String>,
+    /// The area (district) the resident lives in, as their verification says.
+    pub area_id: Option<String>,
     /// Preferred interface language.
     pub locale: Option<String>,
     /// The ActivityPub id.

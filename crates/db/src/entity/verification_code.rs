@@ -23,6 +23,8 @@ pub struct Model {
     pub used_by: Option<String>,
     /// When it was redeemed.
     pub used_at: Option<DateTimeUtc>,
+    /// The area the code verifies residents of (a batch printed for a district).
+    pub area_id: Option<String>,
 }
 
 /// No relations are navigated through sea-orm.

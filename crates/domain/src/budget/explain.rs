@@ -296,7 +296,10 @@ mod tests {
         assert_eq!((greedy.spent, greedy.left), (10, 0));
         let no_skip = explain(&e, Rule::GreedyNoSkip);
         assert_eq!(no_skip.funded, [0]);
-        assert_eq!(reason_of(&no_skip, 2), Some(&Reason::StoppedEarlier { at: 1 }));
+        assert_eq!(
+            reason_of(&no_skip, 2),
+            Some(&Reason::StoppedEarlier { at: 1 })
+        );
         let order: Vec<usize> = no_skip.verdicts.iter().map(|v| v.project).collect();
         assert_eq!(order, [0, 1, 2, 3]);
     }

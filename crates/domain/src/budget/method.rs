@@ -394,7 +394,10 @@ mod tests {
             VotingMethod::Cumulative { points: 10 },
         ] {
             let (a, b) = method.parts();
-            assert_eq!(VotingMethod::from_parts(method.as_str(), a, b), Some(method));
+            assert_eq!(
+                VotingMethod::from_parts(method.as_str(), a, b),
+                Some(method)
+            );
         }
         assert_eq!(VotingMethod::from_parts("borda", 0, 0), None);
     }

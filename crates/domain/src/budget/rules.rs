@@ -18,6 +18,34 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, in the order forms list them.
+    pub const ALL: [Rule; 4] = [
+        Rule::Greedy,
+        Rule::GreedyNoSkip,
+        Rule::EqualShares,
+        Rule::EqualSharesComparison,
+    ];
+
+    /// Our short name (stored, in forms and the API).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Greedy => "greedy",
+            Rule::GreedyNoSkip => "greedy-no-skip",
+            Rule::EqualShares => "equal-shares",
+            Rule::EqualSharesComparison => "equal-shares-comparison",
+        }
+    }
+
+    /// The Pabulib `rule` value.
+    pub fn pabulib_name(self) -> &'static str {
+        match self {
+            Rule::Greedy => "greedy",
+            Rule::GreedyNoSkip => "greedy-no-skip",
+            Rule::EqualShares => "equalshares/add1",
+            Rule::EqualSharesComparison => "equalshares/add1-comparison",
+        }
+    }
+
     /// Reads a Pabulib `rule` value or our short names.
     pub fn parse(text: &str) -> Option<Rule> {
         match text.trim() {

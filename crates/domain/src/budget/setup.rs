@@ -210,9 +210,12 @@ fn parse_caps(typed: &str, errors: &mut ValidationErrors) -> Vec<(String, u32)> 
         }
     }
     if caps.len() > CATEGORIES_MAX {
-        errors.add("caps", Problem::TooLong {
-            max: CATEGORIES_MAX,
-        });
+        errors.add(
+            "caps",
+            Problem::TooLong {
+                max: CATEGORIES_MAX,
+            },
+        );
     }
     caps
 }
@@ -289,13 +292,21 @@ impl ProjectInput {
             }
         }
         if categories.len() > CATEGORIES_MAX {
-            errors.add("categories", Problem::TooLong {
-                max: CATEGORIES_MAX,
-            });
+            errors.add(
+                "categories",
+                Problem::TooLong {
+                    max: CATEGORIES_MAX,
+                },
+            );
         }
         let note_min = if self.feasible { 0 } else { 3 };
         let feasibility_note = errors
-            .text("feasibility_note", &self.feasibility_note, note_min, NOTE_MAX)
+            .text(
+                "feasibility_note",
+                &self.feasibility_note,
+                note_min,
+                NOTE_MAX,
+            )
             .to_owned();
         errors.into_result()?;
         Ok(ValidProject {

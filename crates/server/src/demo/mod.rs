@@ -282,6 +282,7 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
         &db.conn,
         hashes,
         "Demobrief",
+        None,
         &admin_id,
         now,
         now + Duration::days(90),

@@ -200,6 +200,7 @@ async fn generate_codes(
         batch: form.get("batch").to_owned(),
         count: form.get("count").to_owned(),
         valid_days: form.get("valid_days").to_owned(),
+        area: form.get("area").to_owned(),
     };
     let CodeBatch {
         batch,
