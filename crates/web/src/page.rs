@@ -150,6 +150,25 @@ impl Page {
         )
     }
 
+    /// An amount in whole euros the way the language writes it: `€ 25.000` in Dutch and
+    /// Frisian, `€25,000` in English.
+    pub fn money(&self, amount: &u64) -> String {
+        let digits = amount.to_string();
+        let separator = if self.locale == Locale::En { ',' } else { '.' };
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(separator);
+            }
+            grouped.push(c);
+        }
+        if self.locale == Locale::En {
+            format!("€{grouped}")
+        } else {
+            format!("€\u{a0}{grouped}")
+        }
+    }
+
     /// The translated sentence for the first problem with `field`, if any.
     pub fn problem(&self, errors: &ValidationErrors, field: &str) -> Option<String> {
         errors.for_field(field).map(|p| self.problem_text(p))

@@ -333,3 +333,13 @@ async fn no_followers(State(state): State<AppState>, uri: Uri) -> Result<Respons
 async fn empty_outbox(State(state): State<AppState>, uri: Uri) -> Result<Response, WebError> {
     collection(&state.config.url(uri.path()), 0)
 }
+
+/// A budget project as ActivityStreams; until projects federate, only the HTML page exists.
+pub async fn project_page(_state: &AppState, _id: &str) -> Result<Response, WebError> {
+    Err(WebError::NotFound("project"))
+}
+
+/// A budget's outcome as ActivityStreams; until outcomes federate, only the HTML page exists.
+pub async fn budget_outcome(_state: &AppState, _id: &str) -> Result<Response, WebError> {
+    Err(WebError::NotFound("outcome"))
+}

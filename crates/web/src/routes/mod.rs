@@ -3,6 +3,8 @@
 mod account;
 pub(crate) mod activitypub;
 mod admin;
+mod budget_views;
+mod budgets;
 mod comments;
 mod conversation_files;
 mod conversation_report;
@@ -15,7 +17,7 @@ mod moderation;
 mod polls;
 mod proposals;
 mod public;
-mod static_assets;
+pub(crate) mod static_assets;
 mod templates;
 mod views;
 
@@ -49,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(comments::routes())
         .merge(conversations::routes())
         .merge(polls::routes())
+        .merge(budgets::routes())
         .merge(deals::routes())
         .merge(moderation::routes())
         .merge(exports::routes())

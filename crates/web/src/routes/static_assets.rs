@@ -21,6 +21,21 @@ static STYLESHEET_PATH: LazyLock<String> = LazyLock::new(|| {
     format!("/static/style.{hash}.css")
 });
 
+/// The budget ballot's live totals (an enhancement; the form works without it).
+const BUDGET_SCRIPT: &str = include_str!("../../static/budget.js");
+
+/// The script's URL with the first 16 hex digits of its SHA-256.
+static BUDGET_SCRIPT_PATH: LazyLock<String> = LazyLock::new(|| {
+    let digest = Sha256::digest(BUDGET_SCRIPT.as_bytes());
+    let hash: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("/static/budget.{hash}.js")
+});
+
+/// The URL the ballot page loads its script from.
+pub fn budget_script_path() -> &'static str {
+    &BUDGET_SCRIPT_PATH
+}
+
 /// The URL pages link the stylesheet with.
 pub fn stylesheet_path() -> &'static str {
     &STYLESHEET_PATH
@@ -55,6 +70,25 @@ fn css(cache: &'static str) -> Response {
 async fn hashed(Path(file): Path<String>) -> Response {
     if format!("/static/{file}") == stylesheet_path() {
         return css("public, max-age=31536000, immutable");
+    }
+    if format!("/static/{file}") == budget_script_path() {
+        return (
+            [
+                (
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/javascript; charset=utf-8"),
+                ),
+                (
+                    CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
+            ],
+            BUDGET_SCRIPT,
+        )
+            .into_response();
+    }
+    if file.starts_with("budget.") && file.ends_with(".js") {
+        return Redirect::temporary(budget_script_path()).into_response();
     }
     if file.starts_with("style.") && file.ends_with(".css") {
         return Redirect::temporary(stylesheet_path()).into_response();

@@ -140,6 +140,8 @@ struct CodesPage {
     form: FormData,
     errors: ValidationErrors,
     max_codes: usize,
+    /// The municipality's areas, for a batch printed for one area.
+    areas: Vec<inspraak_db::entity::area::Model>,
 }
 
 #[derive(Template)]
@@ -176,6 +178,7 @@ async fn codes_view(
         )
         .collect();
     Ok(CodesPage {
+        areas: inspraak_db::areas::list(&state.db.conn).await?,
         page,
         batches,
         form,

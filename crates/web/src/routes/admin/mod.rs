@@ -3,6 +3,7 @@
 //! `Session::require_admin`, so a route cannot be added without deciding who may use it.
 
 mod accounts;
+mod budgets;
 mod consultations;
 mod deals;
 mod federation;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit.csv", get(audit_csv))
         .merge(consultations::routes())
         .merge(accounts::routes())
+        .merge(budgets::routes())
         .merge(federation::routes())
         .merge(deals::routes())
         .merge(helpdesk::routes())
