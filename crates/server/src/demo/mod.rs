@@ -7,6 +7,7 @@ use inspraak_db::consultations::{self, ConsultationSettings, NewConsultation, Vi
 use participation::People;
 use std::collections::HashMap;
 
+mod budget;
 mod conversation;
 pub mod network;
 mod participation;
@@ -85,7 +86,7 @@ fn consultations(today: NaiveDate) -> Vec<DemoConsultation> {
             publish: true,
             phases: vec![
                 phase(PhaseKind::Proposals, Some("Projecten indienen"), d(-45), 30),
-                phase(PhaseKind::Voting, None, d(-10), 21),
+                phase(PhaseKind::Budgeting, None, d(-10), 21),
                 phase(
                     PhaseKind::Evaluation,
                     Some("Uitslag en uitvoering"),
@@ -265,6 +266,12 @@ pub async fn seed(db: &Database, public_url: &Url) -> Result<Option<DemoSummary>
         moderator: moderator_id,
     };
     participation::seed(db, base, &people, &ids, now).await?;
+    if let (Some(begroting), Some(finished)) = (
+        ids.get("Begroting 2027: waar gaat het geld heen?"),
+        ids.get("Verkeersplan Binnenstad"),
+    ) {
+        budget::seed(db, base, &people, begroting, finished, now).await?;
+    }
     if let Some(stationsplein) = ids.get("Herinrichting Stationsplein") {
         conversation::seed(db, base, stationsplein, &admin_id, &password_hash, now).await?;
     }

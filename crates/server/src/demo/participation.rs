@@ -22,7 +22,8 @@ pub struct People {
 }
 
 impl People {
-    fn id(&self, name: &str) -> Result<&str, ServerError> {
+    /// The id of the demo account with this username.
+    pub fn id(&self, name: &str) -> Result<&str, ServerError> {
         self.ids
             .get(name)
             .map(String::as_str)
