@@ -99,6 +99,69 @@ test('public pages', async () => {
   await context.close();
 });
 
+/** The demo's budgets: Begroting 2027 (voting now) and the finished one in Verkeersplan. */
+async function demoBudget(slug) {
+  const html = await (await fetch(`${base}/consultations/${slug}`)).text();
+  const match = html.match(/data-budget="([0-9a-f-]+)"/);
+  assert.ok(match, `${slug} has a budget`);
+  return match[1];
+}
+
+test('participatory budgets', async () => {
+  const open = await demoBudget('begroting-2027-waar-gaat-het-geld-heen');
+  const finished = await demoBudget('verkeersplan-binnenstad');
+  const context = await visitor();
+  for (const [path, label] of [
+    [`/budgets/${open}`, 'budget with its projects (logged out)'],
+    [`/budgets/${finished}/outcome`, 'budget outcome with explanations'],
+  ]) {
+    await scan(context, path, label);
+  }
+  const page = await context.newPage();
+  await page.goto(`${base}/budgets/${finished}/outcome`);
+  const project = await page.locator('.outcome-table a').first().getAttribute('href');
+  await page.close();
+  await scan(context, project, 'budget project page');
+  await logIn(context, 'erik');
+  await scan(context, `/budgets/${open}`, 'budget ballot form');
+  const ballot = await context.newPage();
+  await ballot.goto(`${base}/budgets/${open}`);
+  for (const box of await ballot.locator('#ballot-form input[name="project"]').all()) {
+    await box.check();
+  }
+  await ballot.getByRole('button', { name: 'Bereken totaal' }).click();
+  await ballot.waitForSelector('#ballot-problems');
+  await assertAccessible(ballot, 'budget ballot over budget, with its problems');
+  await ballot.locator('#ballot-form input[name="project"]').first().uncheck();
+  for (const box of (await ballot.locator('#ballot-form input[name="project"]').all()).slice(1, 3)) {
+    await box.uncheck();
+  }
+  await ballot.getByRole('button', { name: 'Verder naar controleren' }).click();
+  await ballot.waitForSelector('#review-table');
+  await assertAccessible(ballot, 'budget ballot confirmation step');
+  await context.close();
+});
+
+test('the budget script updates the total live under the content security policy', async () => {
+  const open = await demoBudget('begroting-2027-waar-gaat-het-geld-heen');
+  const context = await browser.newContext({ locale: 'nl-NL', extraHTTPHeaders: { 'Accept-Language': 'nl' } });
+  await logIn(context, 'fatima');
+  const page = await context.newPage();
+  const blocked = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') blocked.push(message.text());
+  });
+  await page.goto(`${base}/budgets/${open}`);
+  const totals = page.locator('#ballot-totals');
+  const before = await totals.textContent();
+  // A click toggles the box whether or not it was on the stored ballot.
+  await page.locator('#ballot-form input[name="project"]').first().click();
+  await page.waitForFunction((text) => document.querySelector('#ballot-totals').textContent !== text, before);
+  assert.match(await totals.textContent(), /€/);
+  assert.deepEqual(blocked, [], 'no script was blocked');
+  await context.close();
+});
+
 test('a form with errors', async () => {
   const context = await visitor();
   const page = await context.newPage();
@@ -134,6 +197,8 @@ test('staff pages', async () => {
     ['/admin/accounts', 'accounts'],
     ['/admin/verification-codes', 'verification codes'],
     ['/admin/audit', 'audit log'],
+    ['/admin/areas', 'areas (districts)'],
+    [`/admin/budgets/${await demoBudget('begroting-2027-waar-gaat-het-geld-heen')}`, 'budget management: projects and the project form'],
     ['/admin/federation', 'federation: following, queue, blocks'],
     ['/admin/templates/import', 'reuse a process: template upload'],
     ['/admin/deals', 'province deals: our memberships and the apply form'],
