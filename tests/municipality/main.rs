@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod budget_pages;
 mod concurrency;
 mod consultations;
 mod conversations;

@@ -23,16 +23,96 @@ type DemoProject = (
 );
 
 const BEGROTING_PROJECTS: [DemoProject; 10] = [
-    ("Buurtmoestuin Oost", "Een moestuin met twintig bakken bij het buurthuis, beheerd door bewoners.", 35_000, 0, &["Groen"], true, "De grond is van de gemeente; het buurthuis beheert de sleutels."),
-    ("Betere straatverlichting Noorderpad", "Ledverlichting langs het fietspad naar het station, zodat het 's avonds veiliger voelt.", 60_000, 0, &["Verkeer", "Veiligheid"], true, ""),
-    ("Bankjes langs de rivier", "Tien bankjes met rugleuning langs het wandelpad aan de rivier.", 20_000, 0, &["Groen"], true, ""),
-    ("Pannakooi bij de school", "Een kleine voetbalkooi op het schoolplein, ook open na schooltijd.", 45_000, 0, &["Spelen"], true, ""),
-    ("Tunnel onder het spoor", "Een fietstunnel onder het spoor bij de Molenweg.", 2_500_000, 0, &["Verkeer"], false, "Dit kost veel meer dan het wijkbudget en valt onder ProRail; de gemeente neemt het idee mee in het verkeersplan."),
-    ("Speeltoestellen Westpark", "Nieuwe speeltoestellen voor kinderen tot twaalf jaar in het Westpark.", 55_000, 1, &["Spelen"], true, ""),
-    ("Geveltuinen Zuiderstraat", "Bewoners krijgen tegels eruit en planten erin, met hulp van de hovenier.", 15_000, 1, &["Groen"], true, ""),
-    ("Drinkwaterpunt bij het sportveld", "Een drinkwaterkraan voor sporters en wandelaars.", 12_000, 1, &["Gezondheid"], true, ""),
-    ("Zebrapad Dorpsstraat", "Een veilige oversteek bij de bakker, met verlichting.", 40_000, 1, &["Verkeer", "Veiligheid"], true, ""),
-    ("Buurtkamer in de oude bibliotheek", "Een ontmoetingsplek met koffie, open vijf dagen per week.", 70_000, 1, &["Ontmoeten"], true, ""),
+    (
+        "Buurtmoestuin Oost",
+        "Een moestuin met twintig bakken bij het buurthuis, beheerd door bewoners.",
+        35_000,
+        0,
+        &["Groen"],
+        true,
+        "De grond is van de gemeente; het buurthuis beheert de sleutels.",
+    ),
+    (
+        "Betere straatverlichting Noorderpad",
+        "Ledverlichting langs het fietspad naar het station, zodat het 's avonds veiliger voelt.",
+        60_000,
+        0,
+        &["Verkeer", "Veiligheid"],
+        true,
+        "",
+    ),
+    (
+        "Bankjes langs de rivier",
+        "Tien bankjes met rugleuning langs het wandelpad aan de rivier.",
+        20_000,
+        0,
+        &["Groen"],
+        true,
+        "",
+    ),
+    (
+        "Pannakooi bij de school",
+        "Een kleine voetbalkooi op het schoolplein, ook open na schooltijd.",
+        45_000,
+        0,
+        &["Spelen"],
+        true,
+        "",
+    ),
+    (
+        "Tunnel onder het spoor",
+        "Een fietstunnel onder het spoor bij de Molenweg.",
+        2_500_000,
+        0,
+        &["Verkeer"],
+        false,
+        "Dit kost veel meer dan het wijkbudget en valt onder ProRail; de gemeente neemt het idee mee in het verkeersplan.",
+    ),
+    (
+        "Speeltoestellen Westpark",
+        "Nieuwe speeltoestellen voor kinderen tot twaalf jaar in het Westpark.",
+        55_000,
+        1,
+        &["Spelen"],
+        true,
+        "",
+    ),
+    (
+        "Geveltuinen Zuiderstraat",
+        "Bewoners krijgen tegels eruit en planten erin, met hulp van de hovenier.",
+        15_000,
+        1,
+        &["Groen"],
+        true,
+        "",
+    ),
+    (
+        "Drinkwaterpunt bij het sportveld",
+        "Een drinkwaterkraan voor sporters en wandelaars.",
+        12_000,
+        1,
+        &["Gezondheid"],
+        true,
+        "",
+    ),
+    (
+        "Zebrapad Dorpsstraat",
+        "Een veilige oversteek bij de bakker, met verlichting.",
+        40_000,
+        1,
+        &["Verkeer", "Veiligheid"],
+        true,
+        "",
+    ),
+    (
+        "Buurtkamer in de oude bibliotheek",
+        "Een ontmoetingsplek met koffie, open vijf dagen per week.",
+        70_000,
+        1,
+        &["Ontmoeten"],
+        true,
+        "",
+    ),
 ];
 
 /// Who lives where, and whom they chose (project indexes), in Begroting 2027.
@@ -47,12 +127,36 @@ const BEGROTING_BALLOTS: [(&str, usize, &[usize]); 7] = [
 ];
 
 const FINISHED_PROJECTS: [(&str, &str, u64); 6] = [
-    ("Skatebaan Centrum", "Een skatebaan naast het sportpark.", 60_000),
-    ("Fietsenstalling Marktplein", "Overdekte stalling voor tweehonderd fietsen.", 40_000),
-    ("Extra bomen Hoofdstraat", "Twintig bomen in de Hoofdstraat.", 30_000),
-    ("Speelplek Kerkstraatje", "Een kleine speelplek voor de kinderen van het Kerkstraatje.", 19_000),
-    ("Bloemperken rotonde", "Bloeiende perken op de rotonde.", 10_000),
-    ("Buurtfeest-aanhanger", "Een aanhanger met tenten en tafels om te lenen.", 8_000),
+    (
+        "Skatebaan Centrum",
+        "Een skatebaan naast het sportpark.",
+        60_000,
+    ),
+    (
+        "Fietsenstalling Marktplein",
+        "Overdekte stalling voor tweehonderd fietsen.",
+        40_000,
+    ),
+    (
+        "Extra bomen Hoofdstraat",
+        "Twintig bomen in de Hoofdstraat.",
+        30_000,
+    ),
+    (
+        "Speelplek Kerkstraatje",
+        "Een kleine speelplek voor de kinderen van het Kerkstraatje.",
+        19_000,
+    ),
+    (
+        "Bloemperken rotonde",
+        "Bloeiende perken op de rotonde.",
+        10_000,
+    ),
+    (
+        "Buurtfeest-aanhanger",
+        "Een aanhanger met tenten en tafels om te lenen.",
+        8_000,
+    ),
 ];
 
 /// Ballots of the finished budget: (how many voters, their choices). Most want the skatebaan
@@ -127,7 +231,8 @@ pub async fn seed(
         let user = people.id(username)?;
         let own = if area == 0 { &noord.id } else { &zuid.id };
         users::set_area(&db.conn, user, Some(own)).await?;
-        let choices: Vec<(String, u64)> = chosen.iter().map(|&i| (stored[i].id.clone(), 1)).collect();
+        let choices: Vec<(String, u64)> =
+            chosen.iter().map(|&i| (stored[i].id.clone(), 1)).collect();
         budgets::cast(&db.conn, &budget_id, user, &area_of(area), &choices, now).await?;
     }
     seed_finished(db, base, people, finished, now).await

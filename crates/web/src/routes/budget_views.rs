@@ -162,7 +162,8 @@ fn method_text(page: &Page, method: VotingMethod) -> String {
         VotingMethod::Knapsack { min_percent } => format!(
             "{} {}",
             page.t("budgets.method.knapsack"),
-            page.t.with_number("budgets.method.min_percent", min_percent)
+            page.t
+                .with_number("budgets.method.min_percent", min_percent)
         ),
         VotingMethod::Approval { min, max } => page
             .t("budgets.method.approval")
@@ -352,7 +353,11 @@ fn reason_text(page: &Page, reason: &Reason, titles: &[String]) -> String {
 }
 
 /// The outcome per area, with a sentence for every project that was not funded.
-pub fn outcome_areas(page: &Page, _budget: &BudgetState, outcome: &Outcome) -> Vec<OutcomeAreaView> {
+pub fn outcome_areas(
+    page: &Page,
+    _budget: &BudgetState,
+    outcome: &Outcome,
+) -> Vec<OutcomeAreaView> {
     outcome
         .areas
         .iter()
@@ -394,7 +399,13 @@ pub fn outcome_areas(page: &Page, _budget: &BudgetState, outcome: &Outcome) -> V
                 infeasible: area
                     .infeasible
                     .iter()
-                    .map(|p| (p.title.clone(), format!("/projects/{}", p.id), p.feasibility_note.clone()))
+                    .map(|p| {
+                        (
+                            p.title.clone(),
+                            format!("/projects/{}", p.id),
+                            p.feasibility_note.clone(),
+                        )
+                    })
                     .collect(),
             }
         })

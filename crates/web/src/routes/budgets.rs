@@ -138,7 +138,11 @@ async fn detail_page(
     chosen: Option<Vec<(String, u64)>>,
     check: Option<BallotCheck>,
 ) -> Result<Detail, WebError> {
-    let page = Page::new(state, session, &format!("/budgets/{}", budget.record.budget.id));
+    let page = Page::new(
+        state,
+        session,
+        &format!("/budgets/{}", budget.record.budget.id),
+    );
     let caller = session.caller();
     let stored_ballot = match &session.user {
         Some(u) => stored::ballot_of(&state.db.conn, &budget.record.budget.id, &u.id).await?,
@@ -209,9 +213,18 @@ async fn ballot(
     };
     match form.get("step") {
         "confirm" => match budgets::cast_ballot(&state.app, caller, &id, &request).await {
-            Ok(_) => Ok(Redirect::to(&format!("/budgets/{id}?notice=ballot_cast#ballot")).into_response()),
+            Ok(_) => Ok(
+                Redirect::to(&format!("/budgets/{id}?notice=ballot_cast#ballot")).into_response(),
+            ),
             Err(AppError::InvalidBallot(check)) => {
-                let view = detail_page(&state, &session, budget, Some(request.choices), Some(*check)).await?;
+                let view = detail_page(
+                    &state,
+                    &session,
+                    budget,
+                    Some(request.choices),
+                    Some(*check),
+                )
+                .await?;
                 render_status(StatusCode::UNPROCESSABLE_ENTITY, &view)
             }
             Err(other) => Err(other.into()),
@@ -237,7 +250,8 @@ async fn ballot(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            let view = detail_page(&state, &session, budget, Some(request.choices), Some(check)).await?;
+            let view =
+                detail_page(&state, &session, budget, Some(request.choices), Some(check)).await?;
             render_status(status, &view)
         }
     }

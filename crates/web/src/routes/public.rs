@@ -263,8 +263,13 @@ async fn budget_list(
 ) -> Result<Vec<(String, String, &'static str)>, WebError> {
     let mut out = Vec::new();
     for record in inspraak_db::budgets::list_for_consultation(&state.db.conn, ctx.id()).await? {
-        let budget = inspraak_app::budgets::load(&state.app, session.caller(), &record.budget.id).await?;
-        out.push((record.budget.id, record.budget.title, budget.status.as_str()));
+        let budget =
+            inspraak_app::budgets::load(&state.app, session.caller(), &record.budget.id).await?;
+        out.push((
+            record.budget.id,
+            record.budget.title,
+            budget.status.as_str(),
+        ));
     }
     Ok(out)
 }

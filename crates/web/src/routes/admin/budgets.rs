@@ -80,14 +80,30 @@ async fn areas_page(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     session.require_admin()?;
-    render(&areas_view(&state, &session, FormData::default(), ValidationErrors::new(), q.notice.as_deref()).await?)
+    render(
+        &areas_view(
+            &state,
+            &session,
+            FormData::default(),
+            ValidationErrors::new(),
+            q.notice.as_deref(),
+        )
+        .await?,
+    )
 }
 
 async fn create_area(
     State(state): State<AppState>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
-    match budgets::create_area(&state.app, session.caller(), form.get("slug"), form.get("name")).await {
+    match budgets::create_area(
+        &state.app,
+        session.caller(),
+        form.get("slug"),
+        form.get("name"),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/areas?notice=area_created").into_response()),
         Err(AppError::Invalid(errors)) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -116,10 +132,19 @@ async fn new_budget_view(
     errors: ValidationErrors,
 ) -> Result<NewBudget, WebError> {
     let c = consultations::find(&state.db.conn, id).await?;
-    let page = Page::new(state, session, &format!("/admin/consultations/{id}/budgets/new"));
+    let page = Page::new(
+        state,
+        session,
+        &format!("/admin/consultations/{id}/budgets/new"),
+    );
     let rules = Rule::ALL
         .iter()
-        .map(|r| (r.as_str(), page.t(&format!("budgets.rule.{}", r.as_str())).to_owned()))
+        .map(|r| {
+            (
+                r.as_str(),
+                page.t(&format!("budgets.rule.{}", r.as_str())).to_owned(),
+            )
+        })
         .collect();
     Ok(NewBudget {
         consultation: (c.id, c.title),
@@ -159,7 +184,12 @@ async fn create_budget(
         total: form.get("total").to_owned(),
         areas: known
             .iter()
-            .map(|a| (a.id.clone(), form.get(&format!("areas.{}", a.id)).to_owned()))
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    form.get(&format!("areas.{}", a.id)).to_owned(),
+                )
+            })
             .collect(),
         method: form.get("method").to_owned(),
         min_percent: form.get("min_percent").to_owned(),
@@ -207,7 +237,11 @@ async fn manage_view(
     let budget = budgets::load(&state.app, session.caller(), id).await?;
     let mut promotable = Vec::new();
     for p in proposals::list_for_consultation(&state.db.conn, budget.ctx.id()).await? {
-        let taken = budget.record.projects.iter().any(|r| r.proposal_id.as_ref() == Some(&p.id))
+        let taken = budget
+            .record
+            .projects
+            .iter()
+            .any(|r| r.proposal_id.as_ref() == Some(&p.id))
             || inspraak_db::budgets::project_of_proposal(&state.db.conn, &p.id)
                 .await?
                 .is_some();
@@ -247,7 +281,17 @@ async fn manage(
             ("description", p.body_markdown.clone()),
         ]);
     }
-    render(&manage_view(&state, &session, &id, form, ValidationErrors::new(), q.notice.as_deref()).await?)
+    render(
+        &manage_view(
+            &state,
+            &session,
+            &id,
+            form,
+            ValidationErrors::new(),
+            q.notice.as_deref(),
+        )
+        .await?,
+    )
 }
 
 async fn add_project(
@@ -325,7 +369,11 @@ async fn import_view(
 ) -> Result<ImportPage, WebError> {
     let c = consultations::find(&state.db.conn, id).await?;
     Ok(ImportPage {
-        page: Page::new(state, session, &format!("/admin/consultations/{id}/budgets/import")),
+        page: Page::new(
+            state,
+            session,
+            &format!("/admin/consultations/{id}/budgets/import"),
+        ),
         consultation: (c.id, c.title),
         problem,
     })
