@@ -443,6 +443,11 @@ async fn staff_set_up_a_district_budget_and_residents_vote_in_their_own_district
             .as_deref(),
         Some(format!("/proposals/{proposal}").as_str())
     );
+    let proposal_page = visitor.get(&format!("/proposals/{proposal}")).await;
+    assert_eq!(
+        proposal_page.element("became-project").expect_data("project"),
+        promoted
+    );
 }
 
 /// Letter codes printed for one area.

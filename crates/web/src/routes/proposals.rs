@@ -237,6 +237,8 @@ struct DetailPage {
     errors: ValidationErrors,
     show_text: bool,
     stances: Vec<(&'static str, String)>,
+    /// The budget project made from this proposal: its id and title.
+    project: Option<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -307,7 +309,11 @@ async fn detail_page(
     );
     let show_text = view.hidden_reason.is_none() || session.caller().is_staff();
     let stances = comments::stance_choices(&page);
+    let project = inspraak_db::budgets::project_of_proposal(&state.db.conn, id)
+        .await?
+        .map(|project| (project.id, project.title));
     Ok(DetailPage {
+        project,
         stances,
         consultation_title: c.title.clone(),
         consultation_slug: c.slug.clone(),
