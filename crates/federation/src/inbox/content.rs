@@ -167,6 +167,14 @@ async fn apply(
         tracing::info!(object = %object_id, consultation = %copy.ap_id, "budget project or outcome of a followed consultation not kept");
         return Ok(());
     }
+    if let Some(in_reply_to) = object.in_reply_to()
+        && parent.is_none()
+    {
+        // A reply to something we do not keep (a budget project, say): out of its thread it
+        // would read as a comment on the consultation itself.
+        tracing::info!(object = %object_id, %in_reply_to, "reply to an item we do not keep ignored");
+        return Ok(());
+    }
     let author_user = author_row(txn, &author).await?;
     match object {
         AnyObject::Page(page) => store_proposal(txn, &copy, author_user.id, page).await,
