@@ -25,7 +25,7 @@ fn day(offset: i64) -> String {
 
 /// A published consultation whose budgeting phase is over (so its outcome can be published)
 /// and whose evaluation phase runs today (so residents may comment); returns (id, slug).
-async fn budget_consultation(admin: &mut Browser) -> (String, String) {
+pub(super) async fn budget_consultation(admin: &mut Browser) -> (String, String) {
     let (vote_from, vote_to, now_from, now_to) = (day(-10), day(-6), day(-5), day(5));
     let page = admin
         .submit(
@@ -62,15 +62,16 @@ async fn budget_consultation(admin: &mut Browser) -> (String, String) {
 }
 
 /// A budget as set up on A.
-struct Budget {
-    id: String,
+pub(super) struct Budget {
+    /// Its id.
+    pub(super) id: String,
     /// Its projects as (title, id, ActivityPub id).
-    projects: Vec<(String, String, String)>,
+    pub(super) projects: Vec<(String, String, String)>,
 }
 
 impl Budget {
     /// The (id, ActivityPub id) of the project with this title.
-    fn project(&self, title: &str) -> (&str, &str) {
+    pub(super) fn project(&self, title: &str) -> (&str, &str) {
         self.projects
             .iter()
             .find(|(t, _, _)| t == title)
@@ -81,7 +82,7 @@ impl Budget {
 
 /// A's admin sets up a budget with two areas and four projects through the use cases (the
 /// admin pages and the API are merged separately); the first project has a picture.
-async fn set_up_budget(a: &TestInstance, consultation_id: &str) -> Budget {
+pub(super) async fn set_up_budget(a: &TestInstance, consultation_id: &str) -> Budget {
     let app = a.app();
     let admin = inspraak_db::users::find_local_by_username(app.conn(), "beheer")
         .await
@@ -212,7 +213,7 @@ fn fresh(base: &str, kind: &str) -> String {
 }
 
 /// Comments on a project, from A's database.
-async fn project_comments(a: &TestInstance, project: &str) -> Vec<String> {
+pub(super) async fn project_comments(a: &TestInstance, project: &str) -> Vec<String> {
     let db = a.database().await;
     inspraak_db::comments::project_thread(&db.conn, project)
         .await
