@@ -2,6 +2,8 @@
 //! codes may carry; a consultation's `budgets`, each with its areas' money (`budget_areas`),
 //! `budget_projects`, and ballots (`budget_ballots`, one per resident per budget, with their
 //! `budget_ballot_choices`). Project images are files in the media folder, like covers.
+//! Comments may be about a project (`comments.budget_project_id`): residents' own, and
+//! replies from the fediverse to the project's `Page`.
 
 use sea_orm_migration::prelude::*;
 
@@ -101,6 +103,12 @@ enum BudgetBallotChoices {
     BallotId,
     ProjectId,
     Points,
+}
+
+#[derive(DeriveIden)]
+enum Comments {
+    Table,
+    BudgetProjectId,
 }
 
 #[derive(DeriveIden)]
@@ -351,6 +359,23 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // No foreign key: SQLite cannot add one to an existing table (as for `users.area_id`).
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Comments::Table)
+                    .add_column(optional_id(Comments::BudgetProjectId))
+                    .to_owned(),
+            )
+            .await?;
+        index(
+            manager,
+            "comments_budget_project",
+            Comments::Table,
+            &[Comments::BudgetProjectId.into_iden()],
+            false,
+        )
+        .await?;
         Ok(())
     }
 }

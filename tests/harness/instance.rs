@@ -116,6 +116,7 @@ impl InstanceBuilder {
             data_dir: dir.path().to_owned(),
             builder: self,
             running: Running::Nothing,
+            app: None,
             dir: Some(dir),
         };
         instance.run(listener).await;
@@ -150,6 +151,8 @@ pub struct TestInstance {
     pub data_dir: std::path::PathBuf,
     builder: InstanceBuilder,
     running: Running,
+    /// The use cases of an instance running in this process.
+    app: Option<inspraak_app::App>,
     dir: Option<tempfile::TempDir>,
 }
 
@@ -207,6 +210,7 @@ impl TestInstance {
                 let instance = Instance::build_on(&settings, listener)
                     .await
                     .expect("instance starts");
+                self.app = Some(instance.app().clone());
                 let (stop, stopped) = oneshot::channel::<()>();
                 let server = tokio::spawn(async move {
                     let _ = instance
@@ -218,6 +222,7 @@ impl TestInstance {
                 self.running = Running::Task { stop, server };
             }
             Mode::Process => {
+                self.app = None;
                 drop(listener);
                 self.spawn_child(&config_file);
                 self.wait_until_healthy().await;
@@ -334,6 +339,14 @@ impl TestInstance {
         inspraak_db::Database::connect(&self.database_url, &self.data_dir, 2)
             .await
             .expect("open test database")
+    }
+
+    /// The running instance's use cases, for set-up that has no HTTP route in a test's branch
+    /// (they federate as the routes' calls would). Only for instances in this process.
+    pub fn app(&self) -> &inspraak_app::App {
+        self.app
+            .as_ref()
+            .expect("only an instance running in this process has its use cases at hand")
     }
 
     /// Creates an admin the way `inspraak admin create` does.

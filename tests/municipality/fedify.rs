@@ -1,6 +1,7 @@
 //! Interoperability with a real third-party ActivityPub implementation: a small peer built on
 //! Fedify (tests/fedify-peer, installed from npm with a lock file) follows a consultation,
-//! receives the announced proposal, replies, votes in a poll and likes a proposal.
+//! receives the announced proposal, replies, votes in a poll and likes a proposal; it reads a
+//! budget project's `Page` and replies to it.
 
 use super::federation::eventually;
 use super::{consultation, instance_with_admin, propose, resident};
@@ -382,4 +383,72 @@ async fn a_fedify_peer_follows_a_province_deal_and_receives_its_announcements() 
     })
     .await;
     assert_eq!(announce["actor"], deal.as_str());
+}
+
+#[tokio::test]
+async fn a_fedify_peer_reads_a_budget_project_replies_to_it_and_cannot_vote() {
+    use super::budgets_federation::{budget_consultation, project_comments, set_up_budget};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let peer = Peer::start().await;
+    let (instance, mut admin) = instance_with_admin().await;
+    let (id, slug) = budget_consultation(&mut admin).await;
+    let group = format!("{}/consultations/{slug}", instance.base);
+    peer.control("follow", Some(json!({"target": group}))).await;
+    eventually("the peer's follow is accepted", || async {
+        let following = peer.control("following", None).await;
+        following
+            .as_array()?
+            .iter()
+            .any(|f| f["target"] == group.as_str() && f["accepted"] == true)
+            .then_some(())
+    })
+    .await;
+
+    // Staff add the projects; the group announces each as a Page with its cost and area.
+    let budget = set_up_budget(&instance, &id).await;
+    let (project, project_ap) = budget.project("Speeltuin Noord");
+    let announce = eventually("the peer receives the announced project", || async {
+        peer.received()
+            .await
+            .into_iter()
+            .find(|r| r["type"] == "Announce" && r["body"]["object"]["object"]["id"] == project_ap)
+    })
+    .await;
+    assert_eq!(announce["actor"], group.as_str());
+    let page = &announce["body"]["object"]["object"];
+    assert_eq!(page["type"], "Page");
+    assert_eq!(page["cost"], 20_000);
+    assert_eq!(page["area"], "Noord");
+
+    // Fedify fetches the Page by its id (content negotiation), finds its author (the Group)
+    // and replies: a comment on the project.
+    peer.control(
+        "reply",
+        Some(json!({"inReplyTo": project_ap, "content": "<p>Groeten uit de fediverse</p>"})),
+    )
+    .await;
+    let comments = eventually("the reply is a comment on the project", || async {
+        let comments = project_comments(&instance, project).await;
+        (!comments.is_empty()).then_some(comments)
+    })
+    .await;
+    assert!(
+        comments[0].contains("Groeten uit de fediverse"),
+        "{comments:?}"
+    );
+
+    // A like of a project is no ballot: accepted, and nothing is counted.
+    let (_, other_ap) = budget.project("Fietsenrek");
+    peer.control("like", Some(json!({"object": other_ap})))
+        .await;
+    let db = instance.database().await;
+    let ballots = inspraak_db::budgets::ballots(&db.conn, &budget.id)
+        .await
+        .expect("ballots");
+    assert!(ballots.is_empty(), "no ballot from the fediverse");
+    let likes = inspraak_db::entity::fediverse_like::Entity::find()
+        .count(&db.conn)
+        .await
+        .expect("likes");
+    assert_eq!(likes, 0, "no like counted");
 }

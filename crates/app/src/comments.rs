@@ -1,10 +1,11 @@
-//! Comments: writing, replying, editing within the window, and deleting one's own.
+//! Comments: writing (on a consultation, a proposal or a budget project), replying, editing
+//! within the window, and deleting one's own.
 
 use crate::participation::{ConsultationContext, comment_visible};
 use crate::{App, AppError, Caller, Change};
 use chrono::Utc;
 use inspraak_db::entity::comment;
-use inspraak_db::{comments, new_id, proposals};
+use inspraak_db::{budgets, comments, new_id, proposals};
 use inspraak_domain::comment::{CommentState, reply_depth, validate_comment, within_edit_window};
 use inspraak_domain::ids::{CommentId, ProposalId};
 use inspraak_domain::moderation::ContentKind;
@@ -20,6 +21,8 @@ pub enum CommentOn<'a> {
     Consultation(&'a str),
     /// A proposal.
     Proposal(&'a ProposalId),
+    /// A budget project (by id).
+    Project(&'a str),
     /// Another comment: a reply.
     Reply(&'a CommentId),
 }
@@ -50,8 +53,8 @@ pub async fn answerable(
     Ok((parent, ctx))
 }
 
-/// Writes a comment, a comment on a proposal, or a reply. Threads nest three levels; a reply to
-/// the deepest level joins it as a sibling.
+/// Writes a comment, a comment on a proposal or a budget project, or a reply. Threads nest
+/// three levels; a reply to the deepest level joins it as a sibling.
 pub async fn post(
     app: &App,
     caller: Caller<'_>,
@@ -59,16 +62,23 @@ pub async fn post(
     body: &str,
     stance: &str,
 ) -> Result<comment::Model, AppError> {
-    let (ctx, proposal_id, parent_id, depth) = match on {
+    let (ctx, proposal_id, project_id, parent_id, depth) = match on {
         CommentOn::Consultation(slug) => (
             ConsultationContext::load(app, caller, slug).await?,
+            None,
             None,
             None,
             0,
         ),
         CommentOn::Proposal(id) => {
             let (p, ctx) = crate::proposals::for_action(app, caller, id, Action::Comment).await?;
-            (ctx, Some(p.id), None, 0)
+            (ctx, Some(p.id), None, None, 0)
+        }
+        CommentOn::Project(id) => {
+            let project = budgets::find_project(app.conn(), id).await?;
+            let budget = budgets::find(app.conn(), &project.budget_id).await?.budget;
+            let ctx = ConsultationContext::load(app, caller, &budget.consultation_id).await?;
+            (ctx, None, Some(project.id), None, 0)
         }
         CommentOn::Reply(id) => {
             let (parent, ctx) = answerable(app, caller, id).await?;
@@ -82,7 +92,13 @@ pub async fn post(
                     parent.depth,
                 ),
             };
-            (ctx, parent.proposal_id.clone(), Some(parent_id), depth)
+            (
+                ctx,
+                parent.proposal_id.clone(),
+                parent.budget_project_id.clone(),
+                Some(parent_id),
+                depth,
+            )
         }
     };
     ctx.check(caller, Action::Comment)?;
@@ -94,6 +110,7 @@ pub async fn post(
         id,
         consultation_id: ctx.id().to_owned(),
         proposal_id,
+        budget_project_id: project_id,
         parent_id,
         depth,
         author_id: author.id.clone(),

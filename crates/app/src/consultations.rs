@@ -337,6 +337,7 @@ pub async fn set_published(
     if publish {
         publish::consultation_published_to(&txn, &app.federation, &after, extra_inboxes).await?;
         announce_prepared_items(app, &txn, &after.id).await?;
+        publish::consultation_projects_published(&txn, &app.federation, &after).await?;
         record_reuse(app, &txn, &after, now).await?;
     }
     let action = if publish {

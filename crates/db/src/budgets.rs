@@ -160,6 +160,17 @@ pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<BudgetRecord, D
     complete(db, budget).await
 }
 
+/// The budget whose page (ActivityPub id) this is, without its areas and projects.
+pub async fn find_by_ap_id(
+    db: &impl ConnectionTrait,
+    ap_id: &str,
+) -> Result<Option<Model>, DbError> {
+    Ok(Entity::find()
+        .filter(Column::ApId.eq(ap_id))
+        .one(db)
+        .await?)
+}
+
 /// A consultation's budgets, oldest first.
 pub async fn list_for_consultation(
     db: &impl ConnectionTrait,

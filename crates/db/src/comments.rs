@@ -1,4 +1,4 @@
-//! Comments on consultations and proposals.
+//! Comments on consultations, proposals and budget projects.
 
 use crate::DbError;
 use crate::entity::comment::{ActiveModel, Column, Entity, Model};
@@ -26,6 +26,8 @@ pub struct NewComment {
     pub consultation_id: String,
     /// The proposal, if it is about one.
     pub proposal_id: Option<String>,
+    /// The budget project, if it is about one.
+    pub budget_project_id: Option<String>,
     /// The comment it answers.
     pub parent_id: Option<String>,
     /// Nesting depth.
@@ -52,6 +54,7 @@ pub async fn create(
         id: Set(new.id),
         consultation_id: Set(new.consultation_id),
         proposal_id: Set(new.proposal_id),
+        budget_project_id: Set(new.budget_project_id),
         parent_id: Set(new.parent_id),
         author_id: Set(new.author_id),
         body_markdown: Set(new.body),
@@ -84,8 +87,8 @@ pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Model, DbError>
         .ok_or(DbError::NotFound("comment"))
 }
 
-/// Every comment of one thread, oldest first: the consultation's own (`proposal_id` `None`)
-/// or one proposal's.
+/// Every comment of one thread, oldest first: the consultation's own (`proposal_id` `None`,
+/// without those on budget projects) or one proposal's.
 pub async fn thread(
     db: &impl ConnectionTrait,
     consultation_id: &str,
@@ -94,8 +97,23 @@ pub async fn thread(
     let mut select = Entity::find().filter(Column::ConsultationId.eq(consultation_id));
     select = match proposal_id {
         Some(id) => select.filter(Column::ProposalId.eq(id)),
-        None => select.filter(Column::ProposalId.is_null()),
+        None => select
+            .filter(Column::ProposalId.is_null())
+            .filter(Column::BudgetProjectId.is_null()),
     };
+    Ok(select
+        .order_by_asc(Column::CreatedAt)
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Every comment on one budget project (its thread, replies included), oldest first.
+pub async fn project_thread(
+    db: &impl ConnectionTrait,
+    project_id: &str,
+) -> Result<Vec<Model>, DbError> {
+    let select = Entity::find().filter(Column::BudgetProjectId.eq(project_id));
     Ok(select
         .order_by_asc(Column::CreatedAt)
         .order_by_asc(Column::Id)

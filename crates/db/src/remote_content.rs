@@ -2,7 +2,9 @@
 //! kept in the same tables as ours so pages list both. Each upsert is keyed by `ap_id`, so
 //! receiving the same object twice, or an `Update` of it, leaves one current row.
 
-use crate::entity::{comment, consultation, poll, poll_option, proposal, proposal_answer};
+use crate::entity::{
+    budget_project, comment, consultation, poll, poll_option, proposal, proposal_answer,
+};
 use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::comment::CommentState;
@@ -218,6 +220,8 @@ pub struct RemoteComment {
     pub consultation_id: String,
     /// The proposal it is about.
     pub proposal_id: Option<String>,
+    /// The budget project it is about (ours: replies from the fediverse).
+    pub budget_project_id: Option<String>,
     /// The comment it answers.
     pub parent_id: Option<String>,
     /// Nesting depth.
@@ -254,6 +258,7 @@ pub async fn upsert_comment(
             id: Set(new_id()),
             consultation_id: Set(remote.consultation_id),
             proposal_id: Set(remote.proposal_id),
+            budget_project_id: Set(remote.budget_project_id),
             parent_id: Set(remote.parent_id),
             author_id: Set(remote.author_id),
             body_markdown: Set(String::new()),
@@ -404,9 +409,11 @@ pub enum Found {
     Comment(comment::Model),
     /// A poll.
     Poll(poll::Model),
+    /// One of our budget projects.
+    Project(budget_project::Model),
 }
 
-/// Finds a consultation, proposal, comment or poll by its ActivityPub id.
+/// Finds a consultation, proposal, comment, poll or budget project by its ActivityPub id.
 pub async fn find_by_ap_id(
     db: &impl ConnectionTrait,
     ap_id: &str,
@@ -431,6 +438,13 @@ pub async fn find_by_ap_id(
         .await?
     {
         return Ok(Some(Found::Poll(p)));
+    }
+    if let Some(p) = budget_project::Entity::find()
+        .filter(budget_project::Column::ApId.eq(ap_id))
+        .one(db)
+        .await?
+    {
+        return Ok(Some(Found::Project(p)));
     }
     Ok(find_consultation(db, ap_id).await?.map(Found::Consultation))
 }

@@ -7,6 +7,7 @@
 //! docs/FEDERATION.md.
 
 pub mod actors;
+pub mod budgets;
 pub mod context;
 pub mod deals;
 pub mod delivery;

@@ -38,7 +38,7 @@ impl Audience {
 
     /// What every object of ours in this consultation has: public in the group, by `author`,
     /// linking to its own id, with its text as HTML.
-    fn common(
+    pub(crate) fn common(
         &self,
         id: &Url,
         author: &str,

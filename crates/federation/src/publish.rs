@@ -16,9 +16,11 @@ use crate::protocol::kind::{DeleteType, Kind, UpdateType};
 use crate::protocol::objects::{ActorDocument, AnyObject, Question};
 use crate::protocol::values::{Addressing, IdOr, Ref};
 use crate::render;
-use inspraak_db::entity::{comment, consultation, guide, poll, proposal, remote_actor};
+use inspraak_db::entity::{
+    budget, budget_project, comment, consultation, guide, poll, proposal, remote_actor,
+};
 use inspraak_db::outbox::Target;
-use inspraak_db::{consultations, remote_actors, users};
+use inspraak_db::{budgets, consultations, remote_actors, users};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use serde_json::Value;
@@ -76,6 +78,68 @@ pub async fn proposal_changed(
     let outbox = Outbox::new(db, data);
     let activity = outbox.item_change(change, &actor, page)?;
     outbox.announce_ours(&group, activity, Vec::new()).await
+}
+
+/// A budget project was added (or changed, or removed): staff make projects, so the group
+/// itself creates its `Page` and announces the `Create` to its followers and the
+/// organization's, as it does for its polls. Nothing federates while the consultation is a
+/// draft ([`consultation_projects_published`] catches up when it is published).
+pub async fn project_changed(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    project: &budget_project::Model,
+    change: Change,
+) -> Result<(), FederationError> {
+    let record = budgets::find(db, &project.budget_id).await?;
+    let c = consultations::find(db, &record.budget.consultation_id).await?;
+    let Some(group) = public_group(&c, true)? else {
+        return Ok(());
+    };
+    let page = render::project_of_budget(data, &record, &c, project)?;
+    let outbox = Outbox::new(db, data);
+    let activity = outbox.item_change(change, &group, AnyObject::Project(Box::new(page)))?;
+    outbox.announce_ours(&group, activity, Vec::new()).await
+}
+
+/// Every project of a consultation's budgets, announced as new: for a consultation that is
+/// published after its budgets were set up.
+pub async fn consultation_projects_published(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    c: &consultation::Model,
+) -> Result<(), FederationError> {
+    if public_group(c, true)?.is_none() {
+        return Ok(());
+    }
+    for record in budgets::list_for_consultation(db, &c.id).await? {
+        for project in &record.projects {
+            project_changed(db, data, project, Change::Published).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Staff published a budget's outcome: the group announces it, as an `Article` that lists the
+/// funded projects per area and names them in `fundedProjects`, to its followers and the
+/// organization's. `b` is the budget as stored after the publication; `facts` the outcome.
+pub async fn budget_outcome(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    b: &budget::Model,
+    facts: &crate::budgets::OutcomeFacts,
+) -> Result<(), FederationError> {
+    let Some(group) = public_group_of(db, &b.consultation_id, true).await? else {
+        return Ok(());
+    };
+    let article = render::budget_outcome(db, b, facts).await?;
+    Outbox::new(db, data)
+        .announce_in_group(
+            &group,
+            AnyObject::Outcome(Box::new(article)),
+            Vec::new(),
+            None,
+        )
+        .await
 }
 
 /// A comment was published, edited or removed. Comments by our residents on another

@@ -3,12 +3,14 @@
 //! activities; the `*_page`/`*_note`/`*_question` values serve the web layer.
 
 use crate::FederationError;
+use crate::budgets::{ImageFacts, OutcomeFacts, ProjectFacts};
 use crate::context::FederationData;
 use crate::objects::{self, Audience, NoteFacts, OptionCount, PageFacts, QuestionFacts};
-use crate::protocol::objects::{Article, Note, Page, Question};
+use crate::protocol::objects::{Article, BudgetOutcome, Note, Page, ProjectPage, Question};
 use chrono::Utc;
-use inspraak_db::entity::{comment, consultation, guide, poll, proposal};
-use inspraak_db::{comments, consultations, fediverse, polls, proposals, users};
+use inspraak_db::budgets::BudgetRecord;
+use inspraak_db::entity::{budget, budget_project, comment, consultation, guide, poll, proposal};
+use inspraak_db::{budgets, comments, consultations, fediverse, polls, proposals, users};
 use inspraak_domain::poll::{ResultsVisibility, is_open, results_visible};
 use inspraak_domain::proposal::AnswerStatus;
 use sea_orm::ConnectionTrait;
@@ -95,6 +97,13 @@ async fn reply_target(
         let other = (parent.author_id != c.author_id && users::appears_by_name(&author))
             .then_some(author.ap_id);
         return Ok((Some(parent.ap_id), other));
+    }
+    if let Some(project_id) = &c.budget_project_id {
+        // Projects are the group's own: nobody else to answer.
+        return Ok((
+            Some(budgets::find_project(db, project_id).await?.ap_id),
+            None,
+        ));
     }
     if let Some(proposal_id) = &c.proposal_id {
         let p = proposals::find(db, proposal_id).await?;
@@ -247,4 +256,87 @@ pub async fn statement(
     let mut q = objects::question(&Audience::of_group(&consultation.ap_id)?, &facts)?;
     q.context = Some(url::Url::parse(&conversation.ap_id)?);
     Ok(q)
+}
+
+/// A budget project as a `Page` by its consultation's group, from its budget as loaded.
+pub fn project_of_budget(
+    data: &FederationData,
+    record: &BudgetRecord,
+    c: &consultation::Model,
+    project: &budget_project::Model,
+) -> Result<ProjectPage, FederationError> {
+    let area = record
+        .areas
+        .iter()
+        .find(|a| a.id == project.budget_area_id)
+        .map_or(c.title.as_str(), |a| a.name.as_str());
+    let categories = BudgetRecord::categories_of(project);
+    let image = match &project.image {
+        Some(file) => Some(ImageFacts {
+            url: url::Url::parse(&format!(
+                "{}/media/{file}",
+                data.base.as_str().trim_end_matches('/')
+            ))?,
+            alt: &project.image_alt,
+        }),
+        None => None,
+    };
+    let description_html = inspraak_domain::text::markdown_to_safe_html(&project.description);
+    let facts = ProjectFacts {
+        id: &project.ap_id,
+        budget: &record.budget.ap_id,
+        title: &project.title,
+        description_html: &description_html,
+        feasible: project.feasible,
+        feasibility_note: &project.feasibility_note,
+        cost: u64::try_from(project.cost).unwrap_or(0),
+        area,
+        categories: &categories,
+        image,
+        published: project.created_at,
+        updated: (project.updated_at > project.created_at).then_some(project.updated_at),
+    };
+    crate::budgets::project_page(&Audience::of_group(&c.ap_id)?, &facts)
+}
+
+/// A budget project as a `Page` by its consultation's group.
+pub async fn project_page(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    project: &budget_project::Model,
+) -> Result<ProjectPage, FederationError> {
+    let record = budgets::find(db, &project.budget_id).await?;
+    let c = consultations::find(db, &record.budget.consultation_id).await?;
+    project_of_budget(data, &record, &c, project)
+}
+
+/// A budget project as a `Page`, as JSON.
+pub async fn project_page_json(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    project: &budget_project::Model,
+) -> Result<Value, FederationError> {
+    Ok(serde_json::to_value(
+        project_page(db, data, project).await?,
+    )?)
+}
+
+/// A budget's published outcome as an `Article` by its consultation's group. The outcome is
+/// computed by the caller (the rules live in the application), which passes it as `facts`.
+pub async fn budget_outcome(
+    db: &impl ConnectionTrait,
+    b: &budget::Model,
+    facts: &OutcomeFacts,
+) -> Result<BudgetOutcome, FederationError> {
+    let c = consultations::find(db, &b.consultation_id).await?;
+    crate::budgets::outcome_article(&Audience::of_group(&c.ap_id)?, facts)
+}
+
+/// A budget's published outcome as an `Article`, as JSON.
+pub async fn budget_outcome_json(
+    db: &impl ConnectionTrait,
+    b: &budget::Model,
+    facts: &OutcomeFacts,
+) -> Result<Value, FederationError> {
+    Ok(serde_json::to_value(budget_outcome(db, b, facts).await?)?)
 }

@@ -609,3 +609,123 @@ mod erased {
         }
     }
 }
+
+fn project() -> inspraak_federation::protocol::objects::ProjectPage {
+    use inspraak_federation::budgets::{ImageFacts, ProjectFacts, project_page};
+    let categories = vec![String::from("groen")];
+    project_page(
+        &audience(),
+        &ProjectFacts {
+            id: "https://inspraak.gemeente.example/projects/p1",
+            budget: "https://inspraak.gemeente.example/budgets/b1",
+            title: "Speeltuin Noord",
+            description_html: "<p>Nieuwe toestellen.</p>",
+            feasible: true,
+            feasibility_note: "Kan in 2027.",
+            cost: 25_000,
+            area: "Noord",
+            categories: &categories,
+            image: Some(ImageFacts {
+                url: url("https://inspraak.gemeente.example/media/p1.png"),
+                alt: "Een klimrek",
+            }),
+            published: when(),
+            updated: None,
+        },
+    )
+    .expect("project")
+}
+
+fn budget_outcome() -> inspraak_federation::protocol::objects::BudgetOutcome {
+    use inspraak_federation::budgets::{
+        AreaOutcomeFacts, FundedProject, OutcomeFacts, outcome_article,
+    };
+    outcome_article(
+        &audience(),
+        &OutcomeFacts {
+            budget: "https://inspraak.gemeente.example/budgets/b1".into(),
+            title: "Buurtbudget".into(),
+            areas: vec![AreaOutcomeFacts {
+                name: "Noord".into(),
+                amount: 50_000,
+                voters: 3,
+                funded: vec![FundedProject {
+                    id: "https://inspraak.gemeente.example/projects/p1".into(),
+                    title: "Speeltuin Noord".into(),
+                    cost: 25_000,
+                }],
+            }],
+            published: when(),
+        },
+    )
+    .expect("outcome")
+}
+
+#[test]
+fn a_budget_project_and_outcome_round_trip_and_read_as_themselves() {
+    let page = project();
+    let wire = round_trip(&page);
+    assert_eq!(wire["type"], "Page");
+    assert_eq!(wire["attributedTo"], GROUP);
+    assert_eq!(wire["cost"], 25_000);
+    assert_eq!(wire["currency"], "EUR");
+    assert_eq!(wire["area"], "Noord");
+    assert_eq!(
+        wire["budget"],
+        "https://inspraak.gemeente.example/budgets/b1"
+    );
+    assert_eq!(wire["image"]["type"], "Image");
+    assert_eq!(wire["image"]["mediaType"], "image/png");
+    let read = AnyObject::from_value(wire);
+    assert_eq!(read, AnyObject::Project(Box::new(page.clone())));
+    assert_eq!(read.kind(), "Page");
+    assert_eq!(read.attributed_to(), Some(url(GROUP)));
+
+    let outcome = budget_outcome();
+    let wire = round_trip(&outcome);
+    assert_eq!(wire["type"], "Article");
+    assert_eq!(
+        wire["fundedProjects"],
+        serde_json::json!(["https://inspraak.gemeente.example/projects/p1"])
+    );
+    let read = AnyObject::from_value(wire);
+    assert_eq!(read, AnyObject::Outcome(Box::new(outcome.clone())));
+    assert_eq!(read.kind(), "Article");
+
+    // The group creates the project and announces it, and announces the outcome itself.
+    let base = url(BASE);
+    let group = url(GROUP);
+    let envelope = Envelope::new(&base);
+    let create = envelope
+        .item_change(
+            Change::Published,
+            &group,
+            AnyObject::Project(Box::new(page.clone())),
+        )
+        .expect("create");
+    let announce = envelope
+        .announce(&group, create.clone().into())
+        .expect("announce");
+    round_trip(&announce);
+    let InboundActivity::Announce(received) = as_received(&announce) else {
+        panic!("an Announce");
+    };
+    assert_eq!(received.object.subject(), Some(page.id.clone()));
+    let announce = envelope
+        .announce(&group, AnyObject::Outcome(Box::new(outcome.clone())))
+        .expect("announce");
+    round_trip(&announce);
+    let InboundActivity::Announce(received) = as_received(&announce) else {
+        panic!("an Announce");
+    };
+    assert_eq!(
+        received.object.object(),
+        Some(&AnyObject::Outcome(Box::new(outcome)))
+    );
+    // A page without `budget` is still a proposal.
+    let mut plain = serde_json::to_value(&page).expect("serialise");
+    if let Value::Object(map) = &mut plain {
+        map.remove("budget");
+    }
+    assert!(matches!(AnyObject::from_value(plain), AnyObject::Page(_)));
+}

@@ -3,9 +3,11 @@
 //! shown beforehand and explained project by project. Pabulib files go in and out.
 
 mod ballot;
+mod fediverse;
 mod outcome;
 
 pub use ballot::{BallotRequest, VoterArea, cast_ballot, check_ballot, voter_area};
+pub use fediverse::{outcome_facts, published_outcome};
 pub use outcome::{AreaOutcome, Outcome, compute_outcome, outcome, publish_outcome};
 
 use crate::audit::{self, AuditAction};
@@ -292,6 +294,15 @@ pub async fn add_project(
         now,
     )
     .await?;
+    for project in &stored {
+        inspraak_federation::publish::project_changed(
+            &txn,
+            &app.federation,
+            project,
+            crate::Change::Published,
+        )
+        .await?;
+    }
     audit::record(
         &txn,
         Some(&staff.id),

@@ -170,7 +170,9 @@ pub async fn publish_outcome(
     };
     let now = Utc::now();
     let txn = app.begin().await?;
-    budgets::mark_outcome_published(&txn, &state.record.budget.id, now).await?;
+    let published = budgets::mark_outcome_published(&txn, &state.record.budget.id, now).await?;
+    let facts = super::outcome_facts(&state.record, &outcome, now);
+    inspraak_federation::publish::budget_outcome(&txn, &app.federation, &published, &facts).await?;
     audit::record(
         &txn,
         Some(&admin.id),

@@ -1,4 +1,4 @@
-//! A comment on a consultation or a proposal (an ActivityPub `Note`).
+//! A comment on a consultation, a proposal or a budget project (an ActivityPub `Note`).
 
 use sea_orm::entity::prelude::*;
 
@@ -13,6 +13,8 @@ pub struct Model {
     pub consultation_id: String,
     /// The proposal, for comments on one.
     pub proposal_id: Option<String>,
+    /// The budget project, for comments on one.
+    pub budget_project_id: Option<String>,
     /// The comment replied to.
     pub parent_id: Option<String>,
     /// The author.

@@ -24,6 +24,7 @@ async fn comment(
             id: id.clone(),
             consultation_id: consultation_id.into(),
             proposal_id: proposal_id.map(str::to_owned),
+            budget_project_id: None,
             parent_id: parent.map(|(p, _)| p.to_owned()),
             depth: parent.map_or(0, |(_, d)| d + 1),
             author_id: author.into(),

@@ -117,10 +117,24 @@ async fn apply(
     {
         return poll_vote(data, txn, poll, &author, choice, &object_id).await;
     }
+    // Fediverse users cannot vote in a budget: a vote on one of our projects changes nothing.
+    if let Some(Found::Project(project)) = &parent
+        && vote.is_some()
+    {
+        super::budgets::ignored("a vote", &author, &url::Url::parse(&project.ap_id)?);
+        return Ok(());
+    }
     let local_consultation = match &parent {
         Some(Found::Proposal(p)) if p.local => Some(p.consultation_id.clone()),
         Some(Found::Comment(c)) if c.local || group.is_none() => Some(c.consultation_id.clone()),
         Some(Found::Poll(p)) if p.local => Some(p.consultation_id.clone()),
+        // Projects are always ours: a reply to one is a comment on it.
+        Some(Found::Project(p)) => Some(
+            inspraak_db::budgets::find(txn, &p.budget_id)
+                .await?
+                .budget
+                .consultation_id,
+        ),
         _ => None,
     };
     if let Some(consultation_id) = local_consultation {
@@ -148,6 +162,19 @@ async fn apply(
         tracing::debug!(object = %object_id, "object unrelated to anything here ignored");
         return Ok(());
     };
+    if matches!(object, AnyObject::Project(_) | AnyObject::Outcome(_)) {
+        // Budgets are voted on at their home; we keep no copies of their projects or outcome.
+        tracing::info!(object = %object_id, consultation = %copy.ap_id, "budget project or outcome of a followed consultation not kept");
+        return Ok(());
+    }
+    if let Some(in_reply_to) = object.in_reply_to()
+        && parent.is_none()
+    {
+        // A reply to something we do not keep (a budget project, say): out of its thread it
+        // would read as a comment on the consultation itself.
+        tracing::info!(object = %object_id, %in_reply_to, "reply to an item we do not keep ignored");
+        return Ok(());
+    }
     let author_user = author_row(txn, &author).await?;
     match object {
         AnyObject::Page(page) => store_proposal(txn, &copy, author_user.id, page).await,
@@ -191,16 +218,17 @@ async fn reply_on_ours(
             "only its author may change a comment".into(),
         ));
     }
-    let (proposal_id, parent_id, depth) = comment_place(parent.as_ref());
+    let place = comment_place(parent.as_ref());
     let pending = c.premoderation;
     let saved = remote_content::upsert_comment(
         txn,
         RemoteComment {
             ap_id: reply.id.to_string(),
             consultation_id: c.id.clone(),
-            proposal_id,
-            parent_id,
-            depth,
+            proposal_id: place.proposal_id,
+            budget_project_id: place.budget_project_id,
+            parent_id: place.parent_id,
+            depth: place.depth,
             author_id: author_user.id,
             body_html: safe_html(reply.object.content()),
             state: if pending {
@@ -277,6 +305,12 @@ pub async fn announce(
     raw: &Value,
     resolved: &Resolved,
 ) -> Result<(), FederationError> {
+    if let Some(object) = announce.object.id()
+        && super::budgets::ours(txn, data, &object).await?.is_some()
+    {
+        super::budgets::ignored("an Announce", &actor.id, &object);
+        return Ok(());
+    }
     if let Some(group) = &resolved.member_group {
         super::deals::member_consultation(data, txn, actor, group).await?;
     }

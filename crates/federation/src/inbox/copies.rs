@@ -34,16 +34,38 @@ pub(super) fn published_of(published: Option<DateTime<Utc>>) -> DateTime<Utc> {
         .unwrap_or_else(Utc::now)
 }
 
-/// Where a comment sits: its proposal, its parent comment and its depth.
-pub(super) fn comment_place(parent: Option<&Found>) -> (Option<String>, Option<String>, i32) {
+/// Where a comment sits in its consultation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Place {
+    /// The proposal it is about.
+    pub proposal_id: Option<String>,
+    /// The budget project it is about.
+    pub budget_project_id: Option<String>,
+    /// The comment it answers.
+    pub parent_id: Option<String>,
+    /// Its nesting depth.
+    pub depth: i32,
+}
+
+/// Where a comment answering `parent` sits: under the same proposal or project as its parent
+/// comment, one level deeper, or at the top of a proposal's or project's thread.
+pub(super) fn comment_place(parent: Option<&Found>) -> Place {
     match parent {
-        Some(Found::Comment(c)) => (
-            c.proposal_id.clone(),
-            Some(c.id.clone()),
-            reply_depth(c.depth).unwrap_or(c.depth),
-        ),
-        Some(Found::Proposal(p)) => (Some(p.id.clone()), None, 0),
-        _ => (None, None, 0),
+        Some(Found::Comment(c)) => Place {
+            proposal_id: c.proposal_id.clone(),
+            budget_project_id: c.budget_project_id.clone(),
+            parent_id: Some(c.id.clone()),
+            depth: reply_depth(c.depth).unwrap_or(c.depth),
+        },
+        Some(Found::Proposal(p)) => Place {
+            proposal_id: Some(p.id.clone()),
+            ..Place::default()
+        },
+        Some(Found::Project(p)) => Place {
+            budget_project_id: Some(p.id.clone()),
+            ..Place::default()
+        },
+        _ => Place::default(),
     }
 }
 
@@ -92,15 +114,16 @@ pub(super) async fn store_comment(
     note: &Note,
     parent: Option<&Found>,
 ) -> Result<(), FederationError> {
-    let (proposal_id, parent_id, depth) = comment_place(parent);
+    let place = comment_place(parent);
     remote_content::upsert_comment(
         txn,
         RemoteComment {
             ap_id: note.id.to_string(),
             consultation_id: copy.id.clone(),
-            proposal_id,
-            parent_id,
-            depth,
+            proposal_id: place.proposal_id,
+            budget_project_id: place.budget_project_id,
+            parent_id: place.parent_id,
+            depth: place.depth,
             author_id,
             body_html: safe_html(note.common.content.as_deref()),
             state: CommentState::Published,

@@ -8,6 +8,7 @@
 //! activity in one transaction with any activities it causes (an `Accept`, an `Update` of a
 //! poll, a group's `Announce`).
 
+mod budgets;
 mod content;
 mod copies;
 mod deals;

@@ -148,6 +148,15 @@ pub async fn resolve(
             resolve_change(data, &mut resolved, &sender.id, &a.object).await?;
         }
         InboundActivity::Announce(announce) => {
+            // Our own budget projects and outcomes need no fetching: such an announce is
+            // ignored (see `content::announce`).
+            if let Some(object) = announce.object.id()
+                && super::budgets::ours(&data.db, data, &object)
+                    .await?
+                    .is_some()
+            {
+                return Ok(resolved);
+            }
             let organization = actors::organization_id(&data.base)?;
             let followed =
                 follows::follows_host(&data.db, organization.as_str(), &sender.row.host).await?;

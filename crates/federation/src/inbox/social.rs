@@ -134,18 +134,22 @@ pub async fn reject(
     Ok(())
 }
 
-/// A like of one of our proposals: a signal shown apart, never a support.
+/// A like of one of our proposals: a signal shown apart, never a support. A like of a budget
+/// project is accepted and ignored.
 pub async fn like(
     txn: &DatabaseTransaction,
     actor: &RemoteActor,
     like: &Like,
 ) -> Result<(), FederationError> {
     let object = &like.object.0;
-    if let Some(Found::Proposal(p)) = remote_content::find_by_ap_id(txn, object.as_str()).await?
-        && p.local
-    {
-        let activity = like.id.to_string();
-        fediverse::add_like(txn, &p.id, &actor.row.ap_id, &activity, Utc::now()).await?;
+    match remote_content::find_by_ap_id(txn, object.as_str()).await? {
+        Some(Found::Proposal(p)) if p.local => {
+            let activity = like.id.to_string();
+            fediverse::add_like(txn, &p.id, &actor.row.ap_id, &activity, Utc::now()).await?;
+        }
+        // A like is no ballot: fediverse users cannot vote in a budget.
+        Some(Found::Project(_)) => super::budgets::ignored("a Like", &actor.id, object),
+        _ => {}
     }
     Ok(())
 }

@@ -30,8 +30,9 @@ const ACTOR_TERMS: [(&str, Term); 13] = [
     ("endDate", Term::Iri("inspraak:endDate")),
 ];
 
-/// The extension terms of objects and activities.
-const OBJECT_TERMS: [(&str, Term); 13] = [
+/// The extension terms of objects and activities, with a budget project's cost, area,
+/// categories and budget, and the funded projects of a budget's outcome.
+const OBJECT_TERMS: [(&str, Term); 20] = [
     ("toot", Term::Iri("http://joinmastodon.org/ns#")),
     ("votersCount", Term::Iri("toot:votersCount")),
     ("discoverable", Term::Iri("toot:discoverable")),
@@ -48,14 +49,23 @@ const OBJECT_TERMS: [(&str, Term); 13] = [
     ("figures", Term::Json("inspraak:figures")),
     ("ProcessTemplate", Term::Iri("inspraak:ProcessTemplate")),
     ("template", Term::Json("inspraak:template")),
+    ("cost", Term::Iri("inspraak:cost")),
+    ("currency", Term::Iri("inspraak:currency")),
+    ("area", Term::Iri("inspraak:area")),
+    ("categories", Term::Iri("inspraak:categories")),
+    ("feasible", Term::Iri("inspraak:feasible")),
+    ("budget", Term::Id("inspraak:budget")),
+    ("fundedProjects", Term::Id("inspraak:fundedProjects")),
 ];
 
-/// What a term stands for: an IRI, or an IRI whose value is kept as plain JSON (`@json`),
-/// for our figures, which no JSON-LD processor should take apart.
+/// What a term stands for: an IRI; an IRI whose value is kept as plain JSON (`@json`), for
+/// our figures, which no JSON-LD processor should take apart; or an IRI whose values are
+/// themselves ids (`@id`), for links such as a project's budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Term {
     Iri(&'static str),
     Json(&'static str),
+    Id(&'static str),
 }
 
 impl Term {
@@ -65,6 +75,10 @@ impl Term {
             Term::Json(iri) => Value::Object(Map::from_iter([
                 ("@id".to_owned(), Value::from(iri)),
                 ("@type".to_owned(), Value::from("@json")),
+            ])),
+            Term::Id(iri) => Value::Object(Map::from_iter([
+                ("@id".to_owned(), Value::from(iri)),
+                ("@type".to_owned(), Value::from("@id")),
             ])),
         }
     }

@@ -44,6 +44,8 @@ single_kinds! {
     ProcessTemplateType => ProcessTemplate,
     NoteType => Note,
     ArticleType => Article,
+    PageType => Page,
+    ImageType => Image,
     PhaseType => Phase,
     QuestionType => Question,
     TombstoneType => Tombstone,

@@ -91,6 +91,7 @@ impl Seeder<'_> {
             id: id.clone(),
             consultation_id: consultation.to_owned(),
             proposal_id: proposal.map(str::to_owned),
+            budget_project_id: None,
             parent_id: parent.map(|(p, _)| p.to_owned()),
             depth: parent.map(|(_, d)| d + 1).unwrap_or(0),
             author_id: author.to_owned(),

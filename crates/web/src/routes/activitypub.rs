@@ -13,8 +13,9 @@ use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use inspraak_app::participation::{Publicity, comment_publicity, proposal_publicity};
+use inspraak_db::entity::budget_project;
 use inspraak_db::remote_content::{self, Found};
-use inspraak_db::{comments, consultations, domain_blocks, follows, outbox, users};
+use inspraak_db::{budgets, comments, consultations, domain_blocks, follows, outbox, users};
 use inspraak_federation::objects::{tombstone, with_context};
 use inspraak_federation::protocol::objects::CollectionSummary;
 use inspraak_federation::{ACTIVITY_JSON, actors, inbox, keys, render};
@@ -175,7 +176,8 @@ fn gone(id: &str, former_type: &str) -> Response {
     response
 }
 
-/// A proposal, comment or poll of ours as ActivityStreams, or `None` when it is not public.
+/// A proposal, comment, poll or budget project of ours as ActivityStreams, or `None` when it
+/// is not public.
 pub async fn object_response(state: &AppState, found: Found) -> Result<Response, WebError> {
     let db = &state.db.conn;
     let consultation_id = match &found {
@@ -183,6 +185,7 @@ pub async fn object_response(state: &AppState, found: Found) -> Result<Response,
         Found::Comment(c) => &c.consultation_id,
         Found::Poll(p) => &p.consultation_id,
         Found::Consultation(c) => &c.id,
+        Found::Project(p) => return project_response(state, p).await,
     };
     let c = consultations::find(db, consultation_id).await?;
     if c.published_at.is_none() {
@@ -206,7 +209,7 @@ pub async fn object_response(state: &AppState, found: Found) -> Result<Response,
         Found::Comment(cm) => Ok(object_json(render::comment_note(db, &cm).await?)),
         Found::Poll(p) if !p.local => Ok(Redirect::to(&p.ap_id).into_response()),
         Found::Poll(p) => Ok(object_json(render::poll_question(db, &p).await?)),
-        Found::Consultation(_) => Err(WebError::NotFound("page")),
+        Found::Consultation(_) | Found::Project(_) => Err(WebError::NotFound("page")),
     }
 }
 
@@ -219,9 +222,10 @@ async fn comment(
     if accepts_activity_json(&headers) {
         return object_response(&state, Found::Comment(c)).await;
     }
-    let target = match &c.proposal_id {
-        Some(p) => format!("/proposals/{p}#comment-{}", c.id),
-        None => {
+    let target = match (&c.proposal_id, &c.budget_project_id) {
+        (Some(p), _) => format!("/proposals/{p}#comment-{}", c.id),
+        (None, Some(p)) => format!("/projects/{p}#comment-{}", c.id),
+        (None, None) => {
             let consultation = consultations::find(&state.db.conn, &c.consultation_id).await?;
             format!("/consultations/{}#comment-{}", consultation.slug, c.id)
         }
@@ -334,12 +338,35 @@ async fn empty_outbox(State(state): State<AppState>, uri: Uri) -> Result<Respons
     collection(&state.config.url(uri.path()), 0)
 }
 
-/// A budget project as ActivityStreams; until projects federate, only the HTML page exists.
-pub async fn project_page(_state: &AppState, _id: &str) -> Result<Response, WebError> {
-    Err(WebError::NotFound("project"))
+/// A budget project as its group's `Page`, when its consultation is ours and published.
+async fn project_response(
+    state: &AppState,
+    project: &budget_project::Model,
+) -> Result<Response, WebError> {
+    let db = &state.db.conn;
+    let record = budgets::find(db, &project.budget_id).await?;
+    let c = consultations::find(db, &record.budget.consultation_id).await?;
+    if !render::is_public_local(&c) {
+        return Err(WebError::NotFound("project"));
+    }
+    let page = render::project_of_budget(&state.federation, &record, &c, project)?;
+    let page = serde_json::to_value(page).map_err(inspraak_federation::FederationError::from)?;
+    Ok(object_json(page))
 }
 
-/// A budget's outcome as ActivityStreams; until outcomes federate, only the HTML page exists.
-pub async fn budget_outcome(_state: &AppState, _id: &str) -> Result<Response, WebError> {
-    Err(WebError::NotFound("outcome"))
+/// A budget project as ActivityStreams (a `Page` by the consultation's group), for servers
+/// asking at `/projects/{id}`.
+pub async fn project_page(state: &AppState, id: &str) -> Result<Response, WebError> {
+    let project = budgets::find_project(&state.db.conn, id).await?;
+    project_response(state, &project).await
+}
+
+/// A budget's outcome as ActivityStreams (an `Article` by the consultation's group), for
+/// servers asking at `/budgets/{id}/outcome`; 404 until staff published it.
+pub async fn budget_outcome(state: &AppState, id: &str) -> Result<Response, WebError> {
+    let (budget, facts) = inspraak_app::budgets::published_outcome(&state.app, id)
+        .await?
+        .ok_or(WebError::NotFound("outcome"))?;
+    let article = render::budget_outcome_json(&state.db.conn, &budget, &facts).await?;
+    Ok(object_json(article))
 }

@@ -1,5 +1,5 @@
-//! Comments and replies on consultations and proposals: writing, editing within the window,
-//! deleting, and the thread as pages show it.
+//! Comments and replies on consultations, proposals and budget projects: writing, editing
+//! within the window, deleting, and the thread as pages show it.
 
 use super::proposals::hidden_text;
 use crate::csrf::CsrfForm;
@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
             post(comment_on_consultation),
         )
         .route("/proposals/{id}/comments", post(comment_on_proposal))
+        .route("/projects/{id}/comments", post(comment_on_project))
         .route("/comments/{id}/reply", get(reply_form).post(reply))
         .route("/comments/{id}/edit", get(edit_form).post(edit))
         .route("/comments/{id}/delete", post(delete))
@@ -83,6 +84,33 @@ pub async fn thread_views(
     proposal_id: Option<&str>,
 ) -> Result<Vec<CommentView>, WebError> {
     let rows = comments::thread(&state.db.conn, ctx.id(), proposal_id).await?;
+    views_of(state, session, page, ctx, rows).await
+}
+
+/// The thread of a budget project, in reading order: each comment followed by its replies.
+#[allow(
+    dead_code,
+    reason = "for the project page of budgets.rs, merged separately"
+)]
+pub async fn project_thread_views(
+    state: &AppState,
+    session: &Session,
+    page: &Page,
+    ctx: &ConsultationContext,
+    project_id: &str,
+) -> Result<Vec<CommentView>, WebError> {
+    let rows = comments::project_thread(&state.db.conn, project_id).await?;
+    views_of(state, session, page, ctx, rows).await
+}
+
+/// One thread's comments as the visitor may see them, in reading order.
+async fn views_of(
+    state: &AppState,
+    session: &Session,
+    page: &Page,
+    ctx: &ConsultationContext,
+    rows: Vec<comment::Model>,
+) -> Result<Vec<CommentView>, WebError> {
     let rows: Vec<comment::Model> = rows
         .into_iter()
         .filter(|c| inspraak_app::participation::comment_visible(c, session.caller()))
@@ -218,11 +246,12 @@ fn form_page(
     }
 }
 
-/// Where a comment is read: its proposal's page or its consultation's, at its anchor.
+/// Where a comment is read: its proposal's, project's or consultation's page, at its anchor.
 pub(crate) async fn thread_url(state: &AppState, c: &comment::Model) -> Result<String, WebError> {
-    Ok(match &c.proposal_id {
-        Some(p) => format!("/proposals/{p}#comment-{}", c.id),
-        None => {
+    Ok(match (&c.proposal_id, &c.budget_project_id) {
+        (Some(p), _) => format!("/proposals/{p}#comment-{}", c.id),
+        (None, Some(p)) => format!("/projects/{p}#comment-{}", c.id),
+        (None, None) => {
             let consultation =
                 inspraak_db::consultations::find(&state.db.conn, &c.consultation_id).await?;
             format!("/consultations/{}#comment-{}", consultation.slug, c.id)
@@ -271,6 +300,11 @@ async fn comment_on_consultation(
     Path(slug): Path<String>,
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
+    // A project page's form may post here with the project named.
+    let project = form.get("project").trim().to_owned();
+    if !project.is_empty() {
+        return project_comment(&state, &session, &project, form).await;
+    }
     let ctx = ConsultationContext::load(&state.app, session.caller(), &slug).await?;
     let c = &ctx.item.consultation;
     let fc = FormContext {
@@ -300,6 +334,32 @@ async fn comment_on_proposal(
         back: format!("/proposals/{id}"),
     };
     post_and_answer(&state, &session, CommentOn::Proposal(&id), form, fc).await
+}
+
+async fn comment_on_project(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    project_comment(&state, &session, &id, form).await
+}
+
+/// A comment on a budget project, from its page's form.
+async fn project_comment(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    form: FormData,
+) -> Result<Response, WebError> {
+    let project = inspraak_db::budgets::find_project(&state.db.conn, id).await?;
+    let fc = FormContext {
+        mode: Mode::New {
+            title: project.title.clone(),
+        },
+        action: format!("/projects/{}/comments", project.id),
+        back: format!("/projects/{}", project.id),
+    };
+    post_and_answer(state, session, CommentOn::Project(&project.id), form, fc).await
 }
 
 async fn reply_mode(state: &AppState, parent: &comment::Model) -> Result<Mode, WebError> {

@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod article;
+pub mod budget;
 pub mod collection;
 pub mod common;
 pub mod figures;
@@ -15,6 +16,7 @@ pub mod tombstone;
 
 pub use actor::{ActorDocument, Endpoints, VerifiableActor};
 pub use article::Article;
+pub use budget::{BudgetOutcome, Image, ProjectPage};
 pub use collection::CollectionSummary;
 pub use common::Common;
 pub use figures::FiguresReport;
@@ -45,6 +47,10 @@ pub enum AnyObject {
     Page(Page),
     /// A guide of the national helpdesk, or an article from elsewhere.
     Article(Article),
+    /// A budget project (a `Page` that names its `budget`).
+    Project(Box<ProjectPage>),
+    /// A budget's outcome (an `Article` that names its `budget`).
+    Outcome(Box<BudgetOutcome>),
     /// A comment, reply or vote.
     Note(Note),
     /// A poll or statement.
@@ -79,9 +85,13 @@ fn read<T: for<'a> Deserialize<'a>>(
 }
 
 impl AnyObject {
-    /// Reads a JSON document by its `type`.
+    /// Reads a JSON document by its `type`; a `Page` or `Article` that names a `budget` is a
+    /// budget project or outcome.
     pub fn from_value(value: Value) -> Self {
+        let of_budget = value.get("budget").is_some();
         let parsed = match compat::kind_of(&value) {
+            Some("Page") if of_budget => read(&value, |p| AnyObject::Project(Box::new(p))),
+            Some("Article") if of_budget => read(&value, |o| AnyObject::Outcome(Box::new(o))),
             Some("Page") => read(&value, AnyObject::Page),
             Some("Article") => read(&value, AnyObject::Article),
             Some("Note") => read(&value, AnyObject::Note),
@@ -110,6 +120,8 @@ impl AnyObject {
         match self {
             AnyObject::Page(o) => Some(o.id.clone()),
             AnyObject::Article(o) => Some(o.id.clone()),
+            AnyObject::Project(o) => Some(o.id.clone()),
+            AnyObject::Outcome(o) => Some(o.id.clone()),
             AnyObject::Note(o) => Some(o.id.clone()),
             AnyObject::Question(o) => Some(o.id.clone()),
             AnyObject::Tombstone(o) => Some(o.id.clone()),
@@ -132,7 +144,8 @@ impl AnyObject {
                 super::kind::PageKind::Page => "Page",
                 super::kind::PageKind::Article => "Article",
             },
-            AnyObject::Article(_) => "Article",
+            AnyObject::Article(_) | AnyObject::Outcome(_) => "Article",
+            AnyObject::Project(_) => "Page",
             AnyObject::Note(_) => "Note",
             AnyObject::Question(_) => "Question",
             AnyObject::Tombstone(_) => "Tombstone",
@@ -162,11 +175,14 @@ impl AnyObject {
         }
     }
 
-    /// For a `Page`, `Article`, `Note` or `Question`: what they share.
+    /// For a `Page`, `Article`, `Note` or `Question` (budget projects and outcomes too): what
+    /// they share.
     pub fn common(&self) -> Option<&Common> {
         match self {
             AnyObject::Page(o) => Some(&o.common),
             AnyObject::Article(o) => Some(&o.common),
+            AnyObject::Project(o) => Some(&o.common),
+            AnyObject::Outcome(o) => Some(&o.common),
             AnyObject::Note(o) => Some(&o.common),
             AnyObject::Question(o) => Some(&o.common),
             _ => None,
