@@ -386,6 +386,18 @@ async fn staff_set_up_a_district_budget_and_residents_vote_in_their_own_district
     early.expect(200);
     assert!(early.has_id("outcome-later"));
 
+    // Residents discuss a project on its page.
+    let commented = anna
+        .submit(
+            &format!("/projects/{tuin}"),
+            &format!("/projects/{tuin}/comments"),
+            &[("body", "Mooi plan voor de buurt."), ("stance", "for")],
+        )
+        .await;
+    assert_eq!(commented.status, 303, "{}", commented.body);
+    let discussed = visitor.get(&format!("/projects/{tuin}")).await;
+    assert!(discussed.body.contains("Mooi plan voor de buurt."));
+
     // Voting ends: the outcome explains every project.
     let mut dewi = resident(&instance, &mut admin, "dewi", true).await;
     set_phase(&mut admin, &cid, "budgeting", -1, 5).await;
@@ -445,7 +457,9 @@ async fn staff_set_up_a_district_budget_and_residents_vote_in_their_own_district
     );
     let proposal_page = visitor.get(&format!("/proposals/{proposal}")).await;
     assert_eq!(
-        proposal_page.element("became-project").expect_data("project"),
+        proposal_page
+            .element("became-project")
+            .expect_data("project"),
         promoted
     );
 }

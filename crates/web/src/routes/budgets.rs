@@ -4,6 +4,7 @@
 //! broken rule; `budget.js` only updates the totals while ticking.
 
 use super::budget_views::{self, AreaView, BudgetHead, OutcomeAreaView, ProjectView};
+use super::comments::{self, CommentView};
 use crate::csrf::CsrfForm;
 use crate::form::FormData;
 use crate::page::{Page, render, render_status};
@@ -91,6 +92,10 @@ struct Project {
     b: BudgetHead,
     p: ProjectView,
     funded: Option<bool>,
+    comments: Vec<CommentView>,
+    can_comment: bool,
+    comment_refusal: Option<String>,
+    stances: Vec<(&'static str, String)>,
 }
 
 /// The choices a form sent: ticked `project` boxes, or for points ballots `points.{id}`.
@@ -295,10 +300,20 @@ async fn project(
         .filter(|_| budget.status == BudgetStatus::Closed)
         .map(|o| o.funded_ids().contains(&row.id));
     let p = budget_views::project(&page, &budget, &row, &[], None);
+    let comments =
+        comments::project_thread_views(&state, &session, &page, &budget.ctx, &row.id).await?;
+    let comment_refusal = budget
+        .ctx
+        .refusal(session.caller(), Action::Comment)
+        .map(|r| page.t(&format!("refusal.{}", r.code())).to_owned());
     render(&Project {
         b: budget_views::head(&page, &budget),
         p,
         funded,
+        comments,
+        can_comment: comment_refusal.is_none(),
+        comment_refusal,
+        stances: comments::stance_choices(&page),
         page,
     })
 }

@@ -88,10 +88,6 @@ pub async fn thread_views(
 }
 
 /// The thread of a budget project, in reading order: each comment followed by its replies.
-#[allow(
-    dead_code,
-    reason = "for the project page of budgets.rs, merged separately"
-)]
 pub async fn project_thread_views(
     state: &AppState,
     session: &Session,
