@@ -178,3 +178,89 @@ fn greedy_orders_points_ballots_by_points() {
     assert_eq!(e.votes(), vec![3, 5]);
     assert_eq!(outcome(&e, Rule::Greedy), vec![1]);
 }
+
+#[test]
+fn equal_shares_respects_category_caps_and_stops_raising() {
+    // p0 and p1 together break the cap; with them both out of reach, the raises would never
+    // overspend the budget, so they stop once only capped projects are left.
+    let ballots: &[&[usize]] = &[&[0, 1, 2, 3], &[0, 1, 2], &[0, 1], &[0]];
+    let mut e = election(100, &[40, 30, 20, 10], ballots);
+    e.caps.push(Cap {
+        category: "groen".into(),
+        limit: 50,
+        projects: vec![0, 1],
+    });
+    let chosen = outcome(&e, Rule::EqualShares);
+    assert_eq!(sorted(chosen.clone()), vec![0, 2, 3]);
+    assert!(e.broken_cap(&chosen, 1).is_some());
+    assert_eq!(equal_shares_run(&e), reference::equal_shares_run(&e));
+}
+
+/// A small generator for the random elections below.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+fn random_election(rng: &mut Rng) -> Election {
+    let projects = 1 + rng.below(10) as usize;
+    // Few distinct costs and small electorates make ties in votes and in price common.
+    let costs: Vec<u64> = (0..projects)
+        .map(|_| match rng.below(8) {
+            0 => 0,
+            1 => 100,
+            _ => 10 * (1 + rng.below(12)),
+        })
+        .collect();
+    let voters = rng.below(25) as usize;
+    let ballots: Vec<Vec<usize>> = (0..voters)
+        .map(|_| {
+            let mut ballot: Vec<usize> = (0..projects).filter(|_| rng.below(3) == 0).collect();
+            if rng.below(4) == 0 {
+                ballot.reverse();
+            }
+            ballot
+        })
+        .collect();
+    let mut e = Election {
+        budget: 20 * (1 + rng.below(10)),
+        projects: costs
+            .iter()
+            .enumerate()
+            .map(|(i, &cost)| Project {
+                id: format!("p{i}"),
+                cost,
+            })
+            .collect(),
+        ballots,
+        min_votes: rng.below(3),
+        ..Election::default()
+    };
+    if rng.below(3) == 0 {
+        e.caps.push(Cap {
+            category: "c".into(),
+            limit: 10 * rng.below(8),
+            projects: (0..projects).filter(|_| rng.below(2) == 0).collect(),
+        });
+    }
+    e
+}
+
+#[test]
+fn fast_equal_shares_chooses_exactly_what_the_plain_method_chooses() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let mut funded = 0;
+    for _ in 0..3_000 {
+        let e = random_election(&mut rng);
+        let fast = equal_shares_run(&e);
+        assert_eq!(fast, reference::equal_shares_run(&e), "{e:?}");
+        funded += fast.chosen.len();
+    }
+    assert!(funded > 1_000, "the elections fund something: {funded}");
+}
