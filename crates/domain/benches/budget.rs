@@ -3,8 +3,9 @@
 //! Python's pabutools on the same election when `INSPRAAK_PABUTOOLS` names a Python that has
 //! it (`INSPRAAK_PABUTOOLS=/tmp/pbvenv/bin/python cargo bench -j 1 -p inspraak-domain`).
 //!
-//! Give sizes as `VOTERSxPROJECTS` (default `100000x200`), and `--pabutools-voters N` to give
-//! pabutools only the first N ballots (as its own election) when the whole is too slow for it.
+//! Give sizes as `VOTERSxPROJECTS` (default `100000x200`), and `--pabutools-voters N` to also
+//! compare on the first N ballots with the budget scaled to match (the same share per voter),
+//! for when the whole election is too slow for pabutools.
 //! `INSPRAAK_PABUTOOLS_TIMEOUT` (seconds, default 900) bounds each pabutools run.
 //!
 //! The election: fixed seed; costs spread evenly on a log scale from 10,000 to 1,000,000;
@@ -326,16 +327,20 @@ fn main() {
     };
     compare(&python, &election, &size);
     if let Some(n) = subset.filter(|&n| n < voters) {
+        // The same projects; the budget scaled with the electorate, so each voter's share (and
+        // with it the number of "add1" raises) stays about the same.
         let mut small = election.clone();
         small.ballots.truncate(n);
+        small.budget = (u128::from(election.budget) * n as u128 / voters as u128) as u64;
         let t = Instant::now();
         let greedy = outcome(&small, Rule::Greedy);
         let greedy_time = t.elapsed();
         let t = Instant::now();
         let shares = outcome(&small, Rule::EqualShares);
         println!(
-            "first {n} ballots, same projects and budget: ours greedy {:.2} ms ({} projects), \
+            "first {n} ballots, budget {}: ours greedy {:.2} ms ({} projects), \
              equal shares {:.2} ms ({} projects)",
+            small.budget,
             greedy_time.as_secs_f64() * 1e3,
             greedy.len(),
             t.elapsed().as_secs_f64() * 1e3,

@@ -199,6 +199,13 @@ impl Shares<'_> {
     }
 }
 
+/// An integer that orders like `f64::total_cmp`: sorting by it is cheaper than comparing
+/// floats, and equal amounts (the only ones whose order could matter) have equal keys.
+fn order_key(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
 /// The most any supporter pays when supporters with `budgets` (in supporter order) pay `cost`
 /// as equally as their money allows; `None` when together they cannot pay it. The result is
 /// the plain method's: sort the money, and let the poorest pay all they have until the rest
@@ -236,7 +243,7 @@ fn price(budgets: &mut [f64], cost: f64) -> Option<f64> {
     }
     if stable {
         // The plain method's steps over the poor, poorest first, then the first who can pay.
-        budgets[..poor].sort_unstable_by(f64::total_cmp);
+        budgets[..poor].sort_unstable_by_key(|&b| order_key(b));
         let least_rich = budgets[poor..]
             .iter()
             .copied()
@@ -255,7 +262,7 @@ fn price(budgets: &mut [f64], cost: f64) -> Option<f64> {
         }
     }
     // Rounding put someone on the other side, or the passes ran out: sort everyone.
-    budgets.sort_unstable_by(f64::total_cmp);
+    budgets.sort_unstable_by_key(|&b| order_key(b));
     let mut paid = 0.0;
     for (i, &b) in budgets.iter().enumerate() {
         let share = (cost - paid) / (m - i) as f64;
@@ -317,6 +324,25 @@ mod tests {
                 plain(&budgets, cost),
                 "{budgets:?} {cost}"
             );
+        }
+    }
+
+    #[test]
+    fn the_order_key_orders_like_total_cmp() {
+        let xs = [
+            -3.5,
+            -0.0,
+            0.0,
+            1e-300,
+            0.25,
+            7.0,
+            f64::INFINITY,
+            -f64::INFINITY,
+        ];
+        for a in xs {
+            for b in xs {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
         }
     }
 
