@@ -6,7 +6,8 @@
 //! Give sizes as `VOTERSxPROJECTS` (default `100000x200`), and `--pabutools-voters N` to also
 //! compare on the first N ballots with the budget scaled to match (the same share per voter),
 //! for when the whole election is too slow for pabutools.
-//! `INSPRAAK_PABUTOOLS_TIMEOUT` (seconds, default 900) bounds each pabutools run.
+//! `INSPRAAK_PABUTOOLS_TIMEOUT` (seconds, default 900) bounds each pabutools run, and
+//! `INSPRAAK_PABUTOOLS_MEMORY_GB` (default 8) its memory.
 //!
 //! The election: fixed seed; costs spread evenly on a log scale from 10,000 to 1,000,000;
 //! ballots of 1 to 10 projects, drawn with Zipf-like popularity (the k-th most popular project
@@ -206,6 +207,9 @@ fn pabutools(
     }
     let value: serde_json::Value =
         serde_json::from_str(out.trim()).map_err(|e| format!("bad output {out:?}: {e}"))?;
+    if let Some(error) = value.get("error").and_then(|e| e.as_str()) {
+        return Err(error.to_owned());
+    }
     let number = |k: &str| value.get(k).and_then(|v| v.as_f64()).unwrap_or(f64::NAN);
     let mut selected: Vec<String> = value
         .get("selected")
@@ -259,6 +263,55 @@ fn compare(python: &str, election: &Election, label: &str) {
     }
 }
 
+/// Each real Pabulib file in the shared data folder: reading it, and its own rule.
+fn real_files() {
+    let shared = std::env::var_os("INSPRAAK_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    let Ok(entries) = std::fs::read_dir(shared.join("data/pabulib")) else {
+        println!("real files: skipped (no ../shared/data/pabulib; set INSPRAAK_SHARED_DIR)");
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("pb"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_owned();
+        let Ok(bytes) = std::fs::read(&path) else {
+            println!("{name}: cannot read");
+            continue;
+        };
+        let (file, read, _) = time(10, Duration::from_secs(2), || pabulib::parse_bytes(&bytes));
+        let file = match file {
+            Ok(file) => file,
+            Err(e) => {
+                println!("{name}: {e}");
+                continue;
+            }
+        };
+        let rule_name = file.rule.clone().unwrap_or_default();
+        let Some(rule) = Rule::parse(&rule_name) else {
+            println!("{name}: unknown rule {rule_name:?}");
+            continue;
+        };
+        let (chosen, best, _) = time(10, Duration::from_secs(5), || outcome(&file.election, rule));
+        let official = chosen.iter().all(|&p| file.selected[p])
+            && chosen.len() == file.selected.iter().filter(|s| **s).count();
+        println!(
+            "{name}: read {:.2} ms, {rule_name} {:.2} ms, official outcome: {}",
+            read.as_secs_f64() * 1e3,
+            best.as_secs_f64() * 1e3,
+            if official { "yes" } else { "NO" }
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -282,6 +335,7 @@ fn main() {
         std::process::exit(2);
     };
 
+    real_files();
     let made = Instant::now();
     let election = synthetic(voters, projects);
     let entries: usize = election.ballots.iter().map(Vec::len).sum();
@@ -332,18 +386,18 @@ fn main() {
         let mut small = election.clone();
         small.ballots.truncate(n);
         small.budget = (u128::from(election.budget) * n as u128 / voters as u128) as u64;
-        let t = Instant::now();
-        let greedy = outcome(&small, Rule::Greedy);
-        let greedy_time = t.elapsed();
-        let t = Instant::now();
-        let shares = outcome(&small, Rule::EqualShares);
+        let (greedy, greedy_time, _) =
+            time(20, Duration::from_secs(5), || outcome(&small, Rule::Greedy));
+        let (shares, shares_time, _) = time(5, Duration::from_secs(20), || {
+            outcome(&small, Rule::EqualShares)
+        });
         println!(
             "first {n} ballots, budget {}: ours greedy {:.2} ms ({} projects), \
              equal shares {:.2} ms ({} projects)",
             small.budget,
             greedy_time.as_secs_f64() * 1e3,
             greedy.len(),
-            t.elapsed().as_secs_f64() * 1e3,
+            shares_time.as_secs_f64() * 1e3,
             shares.len()
         );
         compare(&python, &small, &format!("{n}x{projects}"));
