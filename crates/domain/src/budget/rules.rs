@@ -1,8 +1,19 @@
 //! The outcome rules: greedy, greedy that stops at the first project that does not fit, the
 //! Method of Equal Shares with cost utilities and "add1" completion, and Wieliczka's
 //! comparison of equal shares with greedy.
+//!
+//! Ties: greedy orders projects by votes, and equal votes by their place in the list (for a
+//! Pabulib file, the order of its PROJECTS section). Equal shares funds the lowest price per
+//! unit of satisfaction; prices within 1e-12 of each other are a tie, which goes to the
+//! project with more votes, then to the one listed first.
 
 use super::Election;
+use shares::Shares;
+
+mod shares;
+
+#[cfg(test)]
+mod reference;
 
 /// How a budget's outcome is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,13 +109,27 @@ fn greedy(election: &Election, skip: bool) -> Vec<usize> {
 
 /// How many voters approve of more projects in `a` than in `b`.
 pub fn prefer(election: &Election, a: &[usize], b: &[usize]) -> usize {
+    // Membership by lookup, not by searching the sets once per ballot entry.
+    let mask = |set: &[usize]| {
+        let mut mask = vec![false; election.projects.len()];
+        for &p in set {
+            if let Some(m) = mask.get_mut(p) {
+                *m = true;
+            }
+        }
+        mask
+    };
+    let (in_a, in_b) = (mask(a), mask(b));
+    let count = |ballot: &[usize], set: &[bool]| {
+        ballot
+            .iter()
+            .filter(|&&p| set.get(p).copied().unwrap_or(false))
+            .count()
+    };
     election
         .ballots
         .iter()
-        .filter(|ballot| {
-            let count = |set: &[usize]| ballot.iter().filter(|p| set.contains(p)).count();
-            count(a) > count(b)
-        })
+        .filter(|ballot| count(ballot, &in_a) > count(ballot, &in_b))
         .count()
 }
 
@@ -120,7 +145,14 @@ pub struct EqualSharesRun {
 }
 
 /// Equal shares, then "add1": the per-voter budget is raised by one unit as long as the
-/// outcome still fits the real budget; the last outcome that fits is kept.
+/// outcome still fits the real budget; the last outcome that fits is kept. The raises stop
+/// early once every project is funded or would break a category cap (no raise can fund more).
+///
+/// Each run is the Method of Equal Shares with cost utilities: every voter gets an equal share
+/// of the money; round by round the project whose supporters can pay for it with the smallest
+/// largest payment per unit of satisfaction (`rho`) is funded, its cost split as equally as
+/// their money allows. Ties in `rho` (within 1e-12, floating-point noise) go to the project
+/// with more votes, then to the one listed first. See `shares` for how a run is kept cheap.
 pub fn equal_shares_run(election: &Election) -> EqualSharesRun {
     let voters = election.ballots.len() as u64;
     if voters == 0 {
@@ -130,140 +162,27 @@ pub fn equal_shares_run(election: &Election) -> EqualSharesRun {
             money_left: Vec::new(),
         };
     }
+    let shares = Shares::new(election);
     let mut total = election.budget;
-    let mut best = equal_shares(election, total as f64);
+    let mut best = shares.run(total as f64);
     loop {
-        total += voters;
-        let next = equal_shares(election, total as f64);
+        total = total.saturating_add(voters);
+        let next = shares.run(total as f64);
         if election.cost_of(&next.chosen) > election.budget {
-            return best;
+            break;
         }
-        let everything = next.chosen.len() == election.by_votes().len();
+        let complete = next.complete;
         best = next;
-        if everything {
-            return best;
+        if complete {
+            break;
         }
     }
-}
-
-/// The Method of Equal Shares with cost utilities: each voter gets an equal share of `total`;
-/// repeatedly the project whose supporters can pay for it with the smallest largest payment
-/// per unit of their satisfaction is funded, its cost split as equally as their money allows.
-fn equal_shares(election: &Election, total: f64) -> EqualSharesRun {
-    let n = election.ballots.len();
-    let per_voter = total / n as f64;
-    let mut money = vec![per_voter; n];
-    let votes = election.votes();
-    let mut supporters: Vec<Vec<usize>> = vec![Vec::new(); election.projects.len()];
-    for (voter, ballot) in election.ballots.iter().enumerate() {
-        for &p in ballot {
-            supporters[p].push(voter);
-        }
-    }
-    let mut open: Vec<usize> = election.by_votes();
-    let mut chosen = Vec::new();
-    loop {
-        // For each open project: the smallest per-supporter cap `alpha` such that supporters
-        // paying min(money, alpha) cover the cost; fund the smallest alpha / cost.
-        let mut best: Option<(usize, f64, f64)> = None;
-        open.retain(|&p| {
-            if election.broken_cap(&chosen, p).is_some() {
-                return false;
-            }
-            let cost = election.projects[p].cost as f64;
-            let mut budgets: Vec<f64> = supporters[p].iter().map(|&v| money[v]).collect();
-            let available: f64 = budgets.iter().sum();
-            if available + 1e-9 < cost {
-                return false;
-            }
-            budgets.sort_by(f64::total_cmp);
-            let mut paid = 0.0;
-            let mut alpha = 0.0;
-            for (i, b) in budgets.iter().enumerate() {
-                let rest = (budgets.len() - i) as f64;
-                let share = (cost - paid) / rest;
-                if *b >= share {
-                    alpha = share;
-                    break;
-                }
-                paid += b;
-            }
-            let rho = alpha / cost.max(1.0);
-            let better = match best {
-                None => true,
-                Some((q, best_rho, _)) => {
-                    rho < best_rho - 1e-12
-                        || ((rho - best_rho).abs() <= 1e-12
-                            && (votes[p] > votes[q] || (votes[p] == votes[q] && p < q)))
-                }
-            };
-            if better {
-                best = Some((p, rho, alpha));
-            }
-            true
-        });
-        let Some((p, _, alpha)) = best else {
-            return EqualSharesRun {
-                chosen,
-                per_voter,
-                money_left: money,
-            };
-        };
-        for &v in &supporters[p] {
-            money[v] -= money[v].min(alpha);
-        }
-        chosen.push(p);
-        open.retain(|&q| q != p);
+    EqualSharesRun {
+        chosen: best.chosen,
+        per_voter: best.per_voter,
+        money_left: best.money_left,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::budget::Project;
-
-    fn election(budget: u64, costs: &[u64], ballots: &[&[usize]]) -> Election {
-        Election {
-            budget,
-            projects: costs
-                .iter()
-                .enumerate()
-                .map(|(i, &cost)| Project {
-                    id: format!("p{i}"),
-                    cost,
-                })
-                .collect(),
-            ballots: ballots.iter().map(|b| b.to_vec()).collect(),
-            ..Election::default()
-        }
-    }
-
-    #[test]
-    fn greedy_skips_what_does_not_fit_and_no_skip_stops_there() {
-        // Votes: p0 3, p1 2, p2 1. p1 does not fit after p0.
-        let e = election(10, &[6, 6, 4], &[&[0, 1], &[0, 1], &[0, 2]]);
-        assert_eq!(outcome(&e, Rule::Greedy), vec![0, 2]);
-        assert_eq!(outcome(&e, Rule::GreedyNoSkip), vec![0]);
-    }
-
-    #[test]
-    fn equal_shares_gives_a_minority_its_share() {
-        // Two voters want the expensive p0, one voter wants p1 and p2; greedy funds only p0.
-        let e = election(30, &[20, 10, 10], &[&[0], &[0], &[1, 2]]);
-        assert_eq!(outcome(&e, Rule::Greedy), vec![0, 1]);
-        let shares = outcome(&e, Rule::EqualShares);
-        assert!(shares.contains(&0) && shares.contains(&1), "{shares:?}");
-        assert!(e.cost_of(&shares) <= e.budget);
-    }
-
-    #[test]
-    fn rules_are_read_from_pabulib_names() {
-        assert_eq!(Rule::parse("equalshares/add1"), Some(Rule::EqualShares));
-        assert_eq!(
-            Rule::parse("equalshares/add1-comparison"),
-            Some(Rule::EqualSharesComparison)
-        );
-        assert_eq!(Rule::parse("greedy-no-skip"), Some(Rule::GreedyNoSkip));
-        assert_eq!(Rule::parse("borda"), None);
-    }
-}
+mod tests;
