@@ -305,9 +305,19 @@ async fn create_admin(
 /// The outcome of a Pabulib file's budget under `rule` (or the file's own), as text or JSON.
 fn budget_outcome(file: &std::path::Path, rule: Option<&str>, json: bool) -> Result<String> {
     use inspraak_domain::budget::{Rule, outcome, pabulib};
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let pb = pabulib::parse(&text).with_context(|| format!("{}", file.display()))?;
+    // A hostile file is refused by its size before it is read into memory.
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("reading {}", file.display()))?
+        .len();
+    if size > pabulib::MAX_BYTES as u64 {
+        bail!(
+            "{}: line 1: the file has {size} bytes; at most {} are read",
+            file.display(),
+            pabulib::MAX_BYTES
+        );
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let pb = pabulib::parse_bytes(&bytes).with_context(|| format!("{}", file.display()))?;
     let name = rule
         .map(str::to_owned)
         .or(pb.rule.clone())
