@@ -3,7 +3,8 @@
 //! funded (the file's `selected` column). Data: Stolicki, Szufa, Talmon, "Pabulib: A
 //! Participatory Budgeting Library", arXiv:2012.06539 (2020).
 
-use inspraak_domain::budget::{Rule, outcome, pabulib};
+use inspraak_domain::budget::pabulib::{self, PbDocument};
+use inspraak_domain::budget::{Rule, outcome};
 use std::path::PathBuf;
 
 fn data_dir() -> PathBuf {
@@ -18,15 +19,24 @@ fn data_dir() -> PathBuf {
     dir
 }
 
+/// The `.pb` files in the data folder with their text.
+fn pb_files() -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(data_dir()).expect("data dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) == Some("pb") {
+            let text = std::fs::read_to_string(&path).expect("read");
+            files.push((path, text));
+        }
+    }
+    files.sort();
+    files
+}
+
 #[test]
 fn every_city_rule_selects_the_official_outcome() {
     let mut checked = 0;
-    for entry in std::fs::read_dir(data_dir()).expect("data dir") {
-        let path = entry.expect("entry").path();
-        if path.extension().and_then(|e| e.to_str()) != Some("pb") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).expect("read");
+    for (path, text) in pb_files() {
         let file = pabulib::parse(&text).expect("parse");
         let rule = Rule::parse(file.rule.as_deref().unwrap_or("")).expect("a known rule");
         let mut got: Vec<&str> = outcome(&file.election, rule)
@@ -59,4 +69,29 @@ fn a_bad_file_names_its_line() {
     )
     .expect_err("unknown project");
     assert!(err.message.contains("c9"));
+}
+
+#[test]
+fn every_city_file_written_back_reads_the_same_and_gives_the_same_outcome() {
+    let mut checked = 0;
+    for (path, text) in pb_files() {
+        let file = pabulib::parse(&text).expect("parse");
+        let written = pabulib::write(&PbDocument::from(&file));
+        let again = pabulib::parse(&written).expect("parse the written file");
+        assert_eq!(again.election, file.election, "{}", path.display());
+        assert_eq!(again.names, file.names, "{}", path.display());
+        assert_eq!(again.categories, file.categories, "{}", path.display());
+        assert_eq!(again.selected, file.selected, "{}", path.display());
+        assert_eq!(again.meta, file.meta, "{}", path.display());
+        assert_eq!(again.voter_ids, file.voter_ids, "{}", path.display());
+        let rule = Rule::parse(file.rule.as_deref().unwrap_or("")).expect("a known rule");
+        assert_eq!(
+            outcome(&again.election, rule),
+            outcome(&file.election, rule),
+            "{}",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 6, "all six files were written back");
 }
