@@ -1,8 +1,7 @@
 //! Participatory budgets. The municipality's `areas` (districts), which accounts and letter
 //! codes may carry; a consultation's `budgets`, each with its areas' money (`budget_areas`),
 //! `budget_projects`, and ballots (`budget_ballots`, one per resident per budget, with their
-//! `budget_ballot_choices`). Project images are stored in `media`, so every process behind a
-//! load balancer serves the same bytes.
+//! `budget_ballot_choices`). Project images are files in the media folder, like covers.
 
 use sea_orm_migration::prelude::*;
 
@@ -76,7 +75,7 @@ enum BudgetProjects {
     Categories,
     Feasible,
     FeasibilityNote,
-    ImageId,
+    Image,
     ImageAlt,
     ProposalId,
     Position,
@@ -102,16 +101,6 @@ enum BudgetBallotChoices {
     BallotId,
     ProjectId,
     Points,
-}
-
-#[derive(DeriveIden)]
-enum Media {
-    Table,
-    Id,
-    ContentType,
-    Bytes,
-    CreatedBy,
-    CreatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -210,18 +199,6 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
-                    .table(Media::Table)
-                    .col(id(Media::Id).primary_key())
-                    .col(text(Media::ContentType, 100))
-                    .col(ColumnDef::new(Media::Bytes).blob().not_null())
-                    .col(optional_id(Media::CreatedBy))
-                    .col(time(Media::CreatedAt))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_table(
-                Table::create()
                     .table(Budgets::Table)
                     .col(id(Budgets::Id).primary_key())
                     .col(id(Budgets::ConsultationId))
@@ -293,7 +270,7 @@ impl MigrationTrait for Migration {
                             .not_null(),
                     )
                     .col(long_text(BudgetProjects::FeasibilityNote))
-                    .col(optional_id(BudgetProjects::ImageId))
+                    .col(ColumnDef::new(BudgetProjects::Image).string_len(100).null())
                     .col(text(BudgetProjects::ImageAlt, 300))
                     .col(optional_id(BudgetProjects::ProposalId))
                     .col(

@@ -438,7 +438,7 @@ pub struct CoverChange {
 }
 
 /// Recognises the image formats we serve by their first bytes, never by the client's claim.
-fn image_extension(bytes: &[u8]) -> Option<&'static str> {
+pub(crate) fn image_extension(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some("png")
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -452,7 +452,7 @@ fn image_extension(bytes: &[u8]) -> Option<&'static str> {
 
 /// Deletes a replaced or removed upload, so it stops being downloadable. A failure only costs
 /// disk space, so it is logged and not returned.
-async fn remove_media(app: &App, file: Option<&str>) {
+pub(crate) async fn remove_media(app: &App, file: Option<&str>) {
     if let Some(file) = file
         && let Err(err) = tokio::fs::remove_file(app.settings.media_dir.join(file)).await
     {

@@ -210,8 +210,8 @@ pub struct NewProject {
     pub feasible: bool,
     /// Why (not).
     pub feasibility_note: String,
-    /// The image.
-    pub image_id: Option<String>,
+    /// The image's file name in the media folder.
+    pub image: Option<String>,
     /// The image's text alternative.
     pub image_alt: String,
     /// The proposal it came from.
@@ -246,7 +246,7 @@ pub async fn add_projects(
             categories: Set(serde_json::to_string(&p.categories).unwrap_or_else(|_| "[]".into())),
             feasible: Set(p.feasible),
             feasibility_note: Set(p.feasibility_note),
-            image_id: Set(p.image_id),
+            image: Set(p.image),
             image_alt: Set(p.image_alt),
             proposal_id: Set(p.proposal_id),
             position: Set(at),

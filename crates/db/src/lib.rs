@@ -17,7 +17,6 @@ mod error;
 pub mod fediverse;
 pub mod follows;
 pub mod guides;
-pub mod media;
 pub mod memberships;
 pub mod moderation;
 pub mod outbox;

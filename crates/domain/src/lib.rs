@@ -12,7 +12,6 @@ pub mod csv;
 pub mod deal;
 pub mod guide;
 pub mod ids;
-pub mod image;
 pub mod moderation;
 pub mod participation;
 pub mod phase;

@@ -14,10 +14,9 @@ use crate::{App, AppError, Caller};
 use chrono::Utc;
 use inspraak_db::budgets::{self, BudgetRecord, NewBudget, NewProject};
 use inspraak_db::entity::{area, budget_project};
-use inspraak_db::{areas, consultations, media, new_id, proposals};
+use inspraak_db::{areas, consultations, new_id, proposals};
 use inspraak_domain::budget::setup::{BudgetInput, ProjectInput};
 use inspraak_domain::budget::{Rule, method::VotingMethod};
-use inspraak_domain::image::{IMAGE_MAX_BYTES, content_type};
 use inspraak_domain::{Problem, ValidationErrors, validate_slug};
 
 /// Where a budget stands today.
@@ -197,23 +196,27 @@ pub struct Upload {
     pub alt: String,
 }
 
-/// Checks an upload: a PNG, JPEG, GIF or WebP of at most 2 MiB, with a text alternative.
+/// Checks an upload: a PNG, JPEG or WebP (told by its bytes, as covers are) with a text
+/// alternative; returns the file extension.
 fn check_image(upload: &Upload, errors: &mut ValidationErrors) -> Option<&'static str> {
-    if upload.bytes.len() > IMAGE_MAX_BYTES {
-        errors.add(
-            "image",
-            Problem::TooLong {
-                max: IMAGE_MAX_BYTES,
-            },
-        );
-        return None;
-    }
-    let kind = content_type(&upload.bytes);
-    if kind.is_none() {
-        errors.add("image", Problem::Unreadable);
+    let extension = crate::consultations::image_extension(&upload.bytes);
+    if extension.is_none() {
+        errors.add("image", Problem::UnknownChoice);
     }
     errors.text("image_alt", &upload.alt, 3, 300);
-    kind
+    extension
+}
+
+/// Saves an image in the media folder under a new name.
+async fn save_image(app: &App, bytes: &[u8], extension: &str) -> Result<String, AppError> {
+    let name = format!("{}.{extension}", new_id());
+    tokio::fs::create_dir_all(&app.settings.media_dir)
+        .await
+        .map_err(|e| AppError::internal("making the media folder", e))?;
+    tokio::fs::write(app.settings.media_dir.join(&name), bytes)
+        .await
+        .map_err(|e| AppError::internal("saving a project image", e))?;
+    Ok(name)
 }
 
 /// Staff add a project, optionally promoted from an accepted proposal (the link is kept).
@@ -260,14 +263,14 @@ pub async fn add_project(
     };
     let now = Utc::now();
     let project_id = new_id();
-    let txn = app.begin().await?;
-    let (image_id, image_alt) = match (image, kind) {
-        (Some(upload), Some(kind)) => (
-            Some(media::store(&txn, kind, upload.bytes, Some(&staff.id), now).await?),
+    let (image_file, image_alt) = match (image, kind) {
+        (Some(upload), Some(extension)) => (
+            Some(save_image(app, &upload.bytes, extension).await?),
             upload.alt.trim().to_owned(),
         ),
         _ => (None, String::new()),
     };
+    let txn = app.begin().await?;
     let stored = budgets::add_projects(
         &txn,
         budget_id,
@@ -282,7 +285,7 @@ pub async fn add_project(
             categories: valid.categories,
             feasible: valid.feasible,
             feasibility_note: valid.feasibility_note,
-            image_id,
+            image: image_file,
             image_alt,
             proposal_id: proposal_id.map(str::to_owned),
         }],

@@ -29,8 +29,8 @@ pub struct Model {
     pub feasible: bool,
     /// Why (not).
     pub feasibility_note: String,
-    /// The image in `media`.
-    pub image_id: Option<String>,
+    /// The image's file name in the media folder (served at `/media/{name}`).
+    pub image: Option<String>,
     /// The image's text alternative.
     pub image_alt: String,
     /// The accepted proposal it was promoted from.

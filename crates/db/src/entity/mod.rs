@@ -27,7 +27,6 @@ pub mod fediverse_vote;
 pub mod follow;
 pub mod guide;
 pub mod imported_vote;
-pub mod media;
 pub mod membership;
 pub mod outbox_activity;
 pub mod phase;
