@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod budgets;
 mod concurrency;
 mod consultations;
 mod conversations;

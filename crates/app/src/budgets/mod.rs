@@ -4,9 +4,11 @@
 
 mod ballot;
 mod outcome;
+mod pabulib;
 
 pub use ballot::{BallotRequest, VoterArea, cast_ballot, check_ballot, voter_area};
 pub use outcome::{AreaOutcome, Outcome, compute_outcome, outcome, publish_outcome};
+pub use pabulib::{export_pb, import_pb};
 
 use crate::audit::{self, AuditAction};
 use crate::participation::ConsultationContext;
