@@ -434,6 +434,52 @@ async fn staff_set_up_a_district_budget_and_residents_vote_in_their_own_district
         "1"
     );
 
+    // Each district's ballots download as a Pabulib file, which staff can import through the
+    // form as a closed budget with the same outcome.
+    let exports = extract_all(
+        &outcome.body,
+        "<a href=\"/api/v1/budgets/",
+        "\" class=\"pabulib-export\"",
+    );
+    assert_eq!(exports.len(), 2, "one file per district");
+    let file = visitor
+        .get(&format!("/api/v1/budgets/{}", exports[0]))
+        .await;
+    file.expect(200);
+    assert!(file.body.starts_with("META"), "{}", file.body);
+    let import_form = format!("/admin/consultations/{cid}/budgets/import");
+    let token = admin.get(&import_form).await.csrf();
+    let upload = reqwest::multipart::Form::new()
+        .text("csrf_token", token.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(file.body.clone().into_bytes()).file_name("noord.pb"),
+        );
+    let imported = admin.post_multipart(&import_form, upload).await;
+    assert_eq!(imported.status, 303, "{}", imported.body);
+    let copy = admin.get(imported.location.as_deref().unwrap_or("")).await;
+    assert_eq!(copy.element("outcome").expect_data("status"), "closed");
+    let funded = |page: &Page| page.body.matches("data-funded=\"true\"").count();
+    let original = outcome
+        .body
+        .split("outcome-area-2")
+        .next()
+        .unwrap_or("")
+        .matches("data-funded=\"true\"")
+        .count();
+    assert_eq!(funded(&copy), original);
+    let broken = reqwest::multipart::Form::new().text("csrf_token", token).part(
+        "file",
+        reqwest::multipart::Part::bytes(b"META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost\n1;-5\nVOTES\nvoter_id;vote\n1;1\n".to_vec()).file_name("kapot.pb"),
+    );
+    let refused = admin.post_multipart(&import_form, broken).await;
+    refused.expect(422);
+    assert!(
+        refused.element("import-problem").contains("line 6"),
+        "{}",
+        refused.body
+    );
+
     // The project page keeps the image and the link to the proposal.
     let project_page = visitor.get(&format!("/projects/{tuin}")).await;
     let image = extract_between(&project_page.body, "src=\"/media/", "\"").expect("image");

@@ -5,6 +5,7 @@
 mod accounts;
 mod api;
 mod budget_pages;
+mod budgets;
 mod budgets_federation;
 mod concurrency;
 mod consultations;

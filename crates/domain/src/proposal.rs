@@ -151,6 +151,9 @@ pub enum ItemRefusal {
     /// Deleted by its author.
     #[error("the item was deleted")]
     Deleted,
+    /// Voting still runs: a budget's outcome and ballots are public once it has ended.
+    #[error("voting has not ended yet")]
+    VotingOpen,
 }
 
 impl ItemRefusal {
@@ -162,6 +165,7 @@ impl ItemRefusal {
             ItemRefusal::Pending => "pending",
             ItemRefusal::Closed => "closed",
             ItemRefusal::Deleted => "deleted",
+            ItemRefusal::VotingOpen => "voting_open",
         }
     }
 }

@@ -3,7 +3,7 @@
 use crate::open_data::{self, Audience, OpenComment, OpenPoll, OpenPollOption, OpenProposal};
 use crate::page::today;
 use crate::{AppState, WebError};
-use crate::{api_network, api_write};
+use crate::{api_budgets, api_network, api_write};
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Json;
@@ -27,7 +27,11 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_network::list_deals, api_network::get_deal, api_network::create_deal,
         api_network::accept_member, api_network::reject_member, api_network::remove_member,
         api_network::list_memberships, api_network::apply, api_network::leave,
-        crate::api_catalogue::catalogue
+        crate::api_catalogue::catalogue,
+        api_budgets::list_areas, api_budgets::create_area, api_budgets::list_budgets, api_budgets::create_budget,
+        api_budgets::get_budget, api_budgets::add_project, api_budgets::get_ballot, api_budgets::put_ballot,
+        api_budgets::check_ballot, api_budgets::get_outcome, api_budgets::publish_outcome,
+        api_budgets::export_pabulib, api_budgets::import_budget, crate::routes::exports::budget_projects
     ),
     modifiers(&BearerToken),
     components(schemas(
@@ -39,7 +43,12 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_network::DealList, api_network::NewDeal, api_network::Made, api_network::Membership, api_network::Application,
         crate::api_catalogue::CatalogueDto, crate::api_catalogue::CatalogueConsultation,
         crate::api_catalogue::CataloguePhase, crate::api_catalogue::CatalogueTemplate,
-        crate::api_catalogue::CatalogueReuse
+        crate::api_catalogue::CatalogueReuse,
+        api_budgets::AreaDto, api_budgets::NewArea, api_budgets::MethodDto, api_budgets::CapDto,
+        api_budgets::BudgetAreaDto, api_budgets::ProposalLink, api_budgets::ProjectDto, api_budgets::BudgetDto,
+        api_budgets::NewBudgetArea, api_budgets::NewBudget, api_budgets::NewProject, api_budgets::ChoiceDto,
+        api_budgets::BallotInput, api_budgets::BallotCheckDto, api_budgets::OwnBallotDto, api_budgets::VerdictDto,
+        api_budgets::AreaOutcomeDto, api_budgets::OutcomeDto
     )),
     tags(
         (name = "consultations", description = "Participation processes and their phases"),
@@ -47,6 +56,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         (name = "open data", description = "Each consultation's public record as JSON and CSV, without personal data"),
         (name = "network", description = "Province deals: members, their own figures added up, and membership actions (Join, Accept, Reject, Leave, Remove) for admins with an API token"),
         (name = "helpdesk", description = "The national helpdesk's catalogue of open consultations and reusable processes (on a helpdesk instance only)"),
+        (name = "budgets", description = "Participatory budgets: areas, budgets with their projects, the resident's ballot (read, checked and cast with a personal token), outcomes explained project by project, and Pabulib `.pb` files out and in"),
         (name = "taking part", description = "Proposing, supporting, commenting, voting and reporting with a personal API token (made on the account page), under the same rules as the web forms")
     )
 )]
@@ -75,6 +85,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(api_write::routes())
         .merge(api_network::routes())
+        .merge(api_budgets::routes())
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))
         .route("/statistics", get(statistics))

@@ -2,6 +2,7 @@
 //! CSRF protection and static assets. Everything a browser or API client touches enters here.
 
 mod api;
+mod api_budgets;
 mod api_catalogue;
 mod api_network;
 mod api_write;

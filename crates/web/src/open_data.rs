@@ -360,3 +360,86 @@ pub async fn open_poll(
             .collect(),
     })
 }
+
+/// One project of a participatory budget, as open data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OpenBudgetProject {
+    /// The budget's id.
+    pub budget_id: String,
+    /// The budget's title.
+    pub budget: String,
+    /// The consultation's slug.
+    pub consultation: String,
+    /// The budget area's name.
+    pub area: String,
+    /// The project's id.
+    pub project_id: String,
+    /// Its number in the budget (the Pabulib `project_id`).
+    pub number: String,
+    /// Its title.
+    pub title: String,
+    /// What it costs, in whole euros.
+    pub cost: u64,
+    /// Its categories.
+    pub categories: Vec<String>,
+    /// Whether it could be chosen.
+    pub feasible: bool,
+    /// Votes (points on points ballots); only once voting is over.
+    pub votes: Option<u64>,
+    /// Whether the outcome funds it; only once voting is over.
+    pub funded: Option<bool>,
+}
+
+/// The projects of these budgets as `caller` may see them, with votes and the outcome only
+/// once a budget's voting is over (never a preview, whoever asks). Budgets the caller may not
+/// see are left out.
+pub async fn budget_projects_of(
+    state: &AppState,
+    caller: inspraak_app::Caller<'_>,
+    budget_ids: &[String],
+) -> Result<Vec<OpenBudgetProject>, WebError> {
+    use inspraak_app::AppError;
+    use inspraak_app::budgets::{self, BudgetStatus};
+    let mut rows = Vec::new();
+    for id in budget_ids {
+        let (budget, outcome) = match budgets::outcome(&state.app, caller, id).await {
+            Ok(found) => found,
+            Err(AppError::NotFound(_)) => continue,
+            Err(other) => return Err(other.into()),
+        };
+        let closed = budget.status == BudgetStatus::Closed;
+        let mut counted: HashMap<String, (u64, bool)> = HashMap::new();
+        for area in outcome.iter().flat_map(|o| &o.areas).filter(|_| closed) {
+            for verdict in &area.explanation.verdicts {
+                if let Some(p) = area.projects.get(verdict.project) {
+                    counted.insert(p.id.clone(), (verdict.votes, verdict.funded.is_some()));
+                }
+            }
+        }
+        let record = &budget.record;
+        for p in &record.projects {
+            let area = record
+                .areas
+                .iter()
+                .find(|a| a.id == p.budget_area_id)
+                .map(|a| a.name.clone())
+                .unwrap_or_default();
+            let result = closed.then(|| counted.get(&p.id).copied().unwrap_or((0, false)));
+            rows.push(OpenBudgetProject {
+                budget_id: record.budget.id.clone(),
+                budget: record.budget.title.clone(),
+                consultation: budget.ctx.item.consultation.slug.clone(),
+                area,
+                project_id: p.id.clone(),
+                number: p.number.clone(),
+                title: p.title.clone(),
+                cost: u64::try_from(p.cost).unwrap_or(0),
+                categories: inspraak_db::budgets::BudgetRecord::categories_of(p),
+                feasible: p.feasible,
+                votes: result.map(|(votes, _)| votes),
+                funded: result.map(|(_, funded)| funded),
+            });
+        }
+    }
+    Ok(rows)
+}

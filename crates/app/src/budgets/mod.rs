@@ -5,10 +5,12 @@
 mod ballot;
 mod fediverse;
 mod outcome;
+mod pabulib;
 
 pub use ballot::{BallotRequest, VoterArea, cast_ballot, check_ballot, voter_area};
 pub use fediverse::{outcome_facts, published_outcome};
 pub use outcome::{AreaOutcome, Outcome, compute_outcome, outcome, publish_outcome};
+pub use pabulib::{export_pb, import_pb};
 
 use crate::audit::{self, AuditAction};
 use crate::participation::ConsultationContext;

@@ -136,6 +136,8 @@ pub struct OutcomeRow {
 
 /// One area's outcome.
 pub struct OutcomeAreaView {
+    /// The budget area's id.
+    pub id: String,
     /// Area name.
     pub name: String,
     /// Its money, formatted.
@@ -366,6 +368,7 @@ pub fn outcome_areas(
             let titles: Vec<String> = area.projects.iter().map(|p| p.title.clone()).collect();
             let money = |v: f64| page.money(&(v.max(0.0).floor() as u64));
             OutcomeAreaView {
+                id: area.area.id.clone(),
                 name: area.area.name.clone(),
                 amount: page.money(&amount(area.area.amount)),
                 voters: area.voters,

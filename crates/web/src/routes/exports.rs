@@ -17,6 +17,7 @@ pub fn routes() -> Router<AppState> {
         .route("/consultations/{slug}/export.json", get(json))
         .route("/consultations/{slug}/export/{file}", get(csv))
         .route("/admin/consultations/{id}/export.json", get(full))
+        .route("/export/budget-projects.csv", get(budget_projects))
 }
 
 #[utoipa::path(
@@ -60,7 +61,7 @@ fn date(at: &chrono::DateTime<chrono::Utc>) -> String {
     tag = "open data",
     params(
         ("slug" = String, Path, description = "The consultation's slug or id"),
-        ("file" = String, Path, description = "`proposals.csv`, `comments.csv` or `polls.csv`")
+        ("file" = String, Path, description = "`proposals.csv`, `comments.csv`, `polls.csv` or `budget-projects.csv`")
     ),
     responses(
         (status = 200, description = "CSV with a byte-order mark, RFC 4180 quoting and formula-safe cells (columns in docs/open-data.md)", content_type = "text/csv"),
@@ -166,6 +167,17 @@ pub(crate) async fn csv(
             }
             csv.finish()
         }
+        "budget-projects.csv" => {
+            let ids: Vec<String> =
+                inspraak_db::budgets::list_for_consultation(&state.db.conn, ctx.id())
+                    .await?
+                    .into_iter()
+                    .map(|b| b.budget.id)
+                    .collect();
+            budget_projects_csv(
+                open_data::budget_projects_of(&state, session.caller(), &ids).await?,
+            )
+        }
         _ => return Err(WebError::NotFound("file")),
     };
     let disposition = format!(
@@ -185,6 +197,74 @@ pub(crate) async fn csv(
             ),
         ],
         text,
+    )
+        .into_response())
+}
+
+/// The budget projects table (columns in docs/open-data.md).
+fn budget_projects_csv(rows: Vec<open_data::OpenBudgetProject>) -> String {
+    let mut csv = Csv::new(&[
+        "budget_id",
+        "budget",
+        "consultation",
+        "area",
+        "project_id",
+        "number",
+        "title",
+        "cost",
+        "categories",
+        "feasible",
+        "votes",
+        "funded",
+    ]);
+    for p in rows {
+        csv.row([
+            p.budget_id,
+            p.budget,
+            p.consultation,
+            p.area,
+            p.project_id,
+            p.number,
+            p.title,
+            p.cost.to_string(),
+            p.categories.join(";"),
+            p.feasible.to_string(),
+            p.votes.map(|v| v.to_string()).unwrap_or_default(),
+            p.funded.map(|f| f.to_string()).unwrap_or_default(),
+        ]);
+    }
+    csv.finish()
+}
+
+#[utoipa::path(
+    get,
+    path = "/export/budget-projects.csv",
+    tag = "open data",
+    responses(
+        (status = 200, description = "Every project of the budgets of every published consultation, with votes and whether it is funded once a budget's voting is over (empty before); CSV as the other files (columns in docs/open-data.md)", content_type = "text/csv")
+    )
+)]
+pub(crate) async fn budget_projects(State(state): State<AppState>) -> Result<Response, WebError> {
+    let ids: Vec<String> = inspraak_db::budgets::list_all(&state.db.conn)
+        .await?
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    // Anonymous: only published consultations, and the same file for whoever asks.
+    let rows =
+        open_data::budget_projects_of(&state, inspraak_app::Caller::anonymous(), &ids).await?;
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"budget-projects.csv\""),
+            ),
+        ],
+        budget_projects_csv(rows),
     )
         .into_response())
 }

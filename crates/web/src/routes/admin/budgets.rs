@@ -34,7 +34,9 @@ pub fn routes() -> Router<AppState> {
         .route("/consultations/{id}/budgets", post(create_budget))
         .route(
             "/consultations/{id}/budgets/import",
-            get(import_page).layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES + 64 * 1024)),
+            get(import_page)
+                .post(import)
+                .layer(DefaultBodyLimit::max(IMPORT_MAX_BYTES + 64 * 1024)),
         )
         .route("/budgets/{id}", get(manage))
         .route(
@@ -388,7 +390,6 @@ async fn import_page(
     render(&import_view(&state, &session, &id, None).await?)
 }
 
-/* MERGE: import handler waits for app::budgets::import_pb
 async fn import(
     State(state): State<AppState>,
     session: Session,
@@ -421,4 +422,3 @@ async fn import(
         Err(other) => Err(other.into()),
     }
 }
-*/
