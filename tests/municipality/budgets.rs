@@ -570,6 +570,24 @@ async fn ballots_that_break_a_rule_are_refused_and_change_nothing() {
     }
 }
 
+/// The rows of an open-data CSV file as (title, votes, funded).
+async fn budget_rows(browser: &mut Browser, path: &str) -> Vec<(String, String, String)> {
+    let file = browser.get(path).await;
+    file.expect(200);
+    let mut reader = csv::Reader::from_reader(file.body.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    let column = |name: &str| header.iter().position(|h| h == name).expect("a column");
+    let (title, votes, funded) = (column("title"), column("votes"), column("funded"));
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a row");
+            let cell = |i: usize| r.get(i).unwrap_or_default().to_owned();
+            (cell(title), cell(votes), cell(funded))
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn a_vote_after_closing_is_refused_and_changes_nothing() {
     let (instance, mut admin) = instance_with_admin().await;
@@ -614,7 +632,37 @@ async fn a_vote_after_closing_is_refused_and_changes_nothing() {
     )
     .await;
 
+    let mut visitor = instance.browser();
+    let csv_path = format!("/consultations/{slug}/export/budget-projects.csv");
+    let hidden = [
+        ("Moestuin".to_owned(), String::new(), String::new()),
+        ("Picknicktafel".to_owned(), String::new(), String::new()),
+    ];
+    assert_eq!(
+        budget_rows(&mut visitor, &csv_path).await,
+        hidden,
+        "no votes while voting runs"
+    );
+    assert_eq!(
+        budget_rows(&mut admin, &csv_path).await,
+        hidden,
+        "not for staff either"
+    );
+
     close_voting(&mut admin, &id).await;
+    let counted = [
+        ("Moestuin".to_owned(), "1".to_owned(), "true".to_owned()),
+        (
+            "Picknicktafel".to_owned(),
+            "0".to_owned(),
+            "false".to_owned(),
+        ),
+    ];
+    assert_eq!(budget_rows(&mut visitor, &csv_path).await, counted);
+    assert_eq!(
+        budget_rows(&mut visitor, "/export/budget-projects.csv").await,
+        counted
+    );
     let closed = call(
         &mut app,
         Method::GET,
