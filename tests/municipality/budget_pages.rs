@@ -281,6 +281,21 @@ async fn staff_set_up_a_district_budget_and_residents_vote_in_their_own_district
         .await
         .expect(303);
 
+    // A resident checked in person gets her district recorded by the admin.
+    let mut eva = instance.browser();
+    eva.register("eva", crate::RESIDENT_PASSWORD)
+        .await
+        .expect(303);
+    let eva_id = crate::account_id(&mut admin, "eva").await;
+    let token = admin.get("/admin/accounts").await.csrf();
+    admin
+        .post(
+            &format!("/admin/accounts/{eva_id}/verify"),
+            &[("csrf_token", &token), ("area", &zuid)],
+        )
+        .await
+        .expect(303);
+
     // Voting opens.
     set_phase(&mut admin, &cid, "budgeting", -1, 5).await;
     let page = bram.get(&format!("/budgets/{budget}")).await;
@@ -321,6 +336,17 @@ async fn staff_set_up_a_district_budget_and_residents_vote_in_their_own_district
         })
         .map(|(id, _)| id.clone())
         .expect("speeltuin");
+
+    let eva_page = eva.get(&format!("/budgets/{budget}")).await;
+    assert!(
+        !eva_page.body.contains(&format!("id=\"choose-{tuin}\"")),
+        "Noord is not Eva's district"
+    );
+    assert!(
+        eva_page
+            .body
+            .contains(&format!("id=\"choose-{zuid_project}\""))
+    );
 
     // Recalculating shows the totals and every broken rule, and stores nothing.
     let over = ballot(

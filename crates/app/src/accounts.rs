@@ -222,6 +222,39 @@ pub async fn verify_manually(app: &App, caller: Caller<'_>, id: &UserId) -> Resu
     Ok(())
 }
 
+/// An admin records the area (district) a resident lives in, by the area's id or slug (empty
+/// forgets it): for residents verified by hand, whose district no letter code says.
+pub async fn set_area(
+    app: &App,
+    caller: Caller<'_>,
+    id: &UserId,
+    area: &str,
+) -> Result<(), AppError> {
+    let admin = caller.require_admin()?;
+    let area = match area.trim() {
+        "" => None,
+        typed => Some(
+            inspraak_db::areas::find(app.conn(), typed)
+                .await
+                .map_err(|_| AppError::field("area", Problem::UnknownChoice))?,
+        ),
+    };
+    let now = Utc::now();
+    let txn = app.begin().await?;
+    users::set_area(&txn, id, area.as_ref().map(|a| a.id.as_str())).await?;
+    audit::record(
+        &txn,
+        Some(&admin.id),
+        AuditAction::AccountArea,
+        ("user", id.as_str()),
+        area.map(|a| a.name).unwrap_or_default(),
+        now,
+    )
+    .await?;
+    app.commit(txn).await?;
+    Ok(())
+}
+
 /// An admin withdraws a resident's verification.
 pub async fn unverify(app: &App, caller: Caller<'_>, id: &UserId) -> Result<(), AppError> {
     let admin = caller.require_admin()?;

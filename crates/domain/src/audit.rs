@@ -52,6 +52,8 @@ pub enum AuditAction {
     PollCreate,
     /// An area (district) was added.
     AreaCreate,
+    /// An admin recorded the area (district) a resident lives in.
+    AccountArea,
     /// A participatory budget was made.
     BudgetCreate,
     /// A Pabulib file was imported as a closed budget.
@@ -139,6 +141,7 @@ impl AuditAction {
             StatementHide => "statement.hide",
             PollCreate => "poll.create",
             AreaCreate => "area.create",
+            AccountArea => "account.area",
             BudgetCreate => "budget.create",
             BudgetImport => "budget.import",
             BudgetProjectCreate => "budget.project_create",

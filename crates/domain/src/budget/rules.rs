@@ -144,9 +144,14 @@ pub struct EqualSharesRun {
     pub money_left: Vec<f64>,
 }
 
+/// Most "add1" raises: real budgets need a few thousand at most; a hostile file (one voter, a
+/// budget of 1, a project costing 10^15) would otherwise raise practically forever.
+pub const MAX_RAISES: u64 = 100_000;
+
 /// Equal shares, then "add1": the per-voter budget is raised by one unit as long as the
 /// outcome still fits the real budget; the last outcome that fits is kept. The raises stop
-/// early once every project is funded or would break a category cap (no raise can fund more).
+/// early once every project is funded or would break a category cap (no raise can fund more),
+/// and after [`MAX_RAISES`] raises.
 ///
 /// Each run is the Method of Equal Shares with cost utilities: every voter gets an equal share
 /// of the money; round by round the project whose supporters can pay for it with the smallest
@@ -165,7 +170,7 @@ pub fn equal_shares_run(election: &Election) -> EqualSharesRun {
     let shares = Shares::new(election);
     let mut total = election.budget;
     let mut best = shares.run(total as f64);
-    loop {
+    for _ in 0..MAX_RAISES {
         total = total.saturating_add(voters);
         let next = shares.run(total as f64);
         if election.cost_of(&next.chosen) > election.budget {
@@ -186,3 +191,25 @@ pub fn equal_shares_run(election: &Election) -> EqualSharesRun {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+    use crate::budget::Project;
+
+    #[test]
+    fn the_completion_of_a_hostile_election_ends() {
+        // One voter with a budget of 1 and a project costing 10^15: add1 would need 10^15
+        // raises to fund it; the cap ends the completion with nothing funded.
+        let e = Election {
+            budget: 1,
+            projects: vec![Project {
+                id: "p".into(),
+                cost: 1_000_000_000_000_000,
+            }],
+            ballots: vec![vec![0]],
+            ..Election::default()
+        };
+        assert!(equal_shares_run(&e).chosen.is_empty());
+    }
+}

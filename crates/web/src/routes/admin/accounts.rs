@@ -46,6 +46,8 @@ struct AccountsPage {
     accounts: Vec<AccountRow>,
     query: String,
     roles: Vec<(&'static str, String)>,
+    /// The municipality's areas, to record a resident's district when verifying by hand.
+    areas: Vec<inspraak_db::entity::area::Model>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +93,7 @@ async fn list(
         })
         .collect();
     render(&AccountsPage {
+        areas: inspraak_db::areas::list(&state.db.conn).await?,
         page,
         accounts,
         query,
@@ -110,8 +113,13 @@ async fn set_role(
 async fn verify(
     State(state): State<AppState>,
     Path(id): Path<UserId>,
-    CsrfForm { session, .. }: CsrfForm,
+    CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
+    // Checked in person, the resident's district can be recorded at the same time (first, so
+    // an unknown area refuses the whole step).
+    if !form.get("area").is_empty() {
+        accounts::set_area(&state.app, session.caller(), &id, form.get("area")).await?;
+    }
     accounts::verify_manually(&state.app, session.caller(), &id).await?;
     Ok(Redirect::to("/admin/accounts?notice=verified_by_admin").into_response())
 }
