@@ -9,7 +9,8 @@ mes-add1: method_of_equal_shares with Cost_Sat and voter_budget_increment=1, pab
           reading of Pabulib's "equalshares/add1".
 
 Prints one JSON line: {"rule", "parse_s", "rule_s", "selected": [project ids]}, or
-{"rule", "error"} when pabutools runs out of memory. Its memory is capped at
+{"rule", "error"} when pabutools runs out of memory in Python (gmpy2 aborts the whole process
+instead when it cannot get memory: then nothing is printed). Its memory is capped at
 INSPRAAK_PABUTOOLS_MEMORY_GB (default 8) GiB of address space, so that a large election cannot
 take the machine's memory: pabutools' equal shares on 100,000 ballots grew past 11 GiB.
 Needs pabutools (pip install pabutools); tested with pabutools 1.2.3.

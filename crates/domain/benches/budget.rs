@@ -201,9 +201,16 @@ fn pabutools(
             Err(e) => return Err(e.to_string()),
         }
     }
+    let spent = started.elapsed().as_secs_f64();
     let mut out = String::new();
     if let Some(mut stdout) = child.stdout.take() {
         stdout.read_to_string(&mut out).map_err(|e| e.to_string())?;
+    }
+    if out.trim().is_empty() {
+        // gmpy2 aborts the process when it cannot get memory: no MemoryError, no output.
+        return Err(format!(
+            "died after {spent:.0} s without an answer (see its message above)"
+        ));
     }
     let value: serde_json::Value =
         serde_json::from_str(out.trim()).map_err(|e| format!("bad output {out:?}: {e}"))?;
@@ -360,7 +367,7 @@ fn main() {
     let (run, best, median) = time(5, Duration::from_secs(20), || equal_shares_run(&election));
     let start = election.budget as f64 / voters as f64;
     println!(
-        "equal shares: {:>9.2} ms (median {:.2} ms), {} projects, cost {}; per voter {:.2} raised to {:.2} ({} runs)",
+        "equal shares: {:>9.2} ms (median {:.2} ms), {} projects, cost {}; per voter {:.2} raised to {:.2} (about {} runs)",
         best.as_secs_f64() * 1e3,
         median.as_secs_f64() * 1e3,
         run.chosen.len(),
