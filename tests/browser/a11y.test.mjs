@@ -202,6 +202,7 @@ test('staff pages', async () => {
     ['/admin/federation', 'federation: following, queue, blocks'],
     ['/admin/templates/import', 'reuse a process: template upload'],
     ['/admin/deals', 'province deals: our memberships and the apply form'],
+    ['/admin/joint-votes', 'joint votes: an invitation with take-part and decline'],
     ['/admin/helpdesk', 'registration with the national helpdesk'],
     ['/guides', 'guides received from the helpdesk'],
     ['/consultations/herinrichting-stationsplein', 'consultation with the reuse form'],
@@ -223,10 +224,13 @@ test('the province: deals and their dashboard', async () => {
   ]) {
     await scan(context, path, label, province);
   }
+  const votes = await (await fetch(`${province}/api/v1/deals/${deal.id}/joint-votes`)).json();
+  assert.ok(votes.items.length > 0, 'the demo deal has a joint vote');
+  await scan(context, `/joint-votes/${votes.items[0].id}`, 'joint vote: per member and total', province);
   await logIn(context, 'beheerder', province);
   for (const [path, label] of [
     ['/admin/deals', 'province admin: deals and the new-deal form'],
-    [`/admin/deals/${deal.id}`, 'province admin: members with accept, reject and remove'],
+    [`/admin/deals/${deal.id}`, 'province admin: members, joint votes and the joint-vote form'],
   ]) {
     await scan(context, path, label, province);
   }

@@ -17,6 +17,7 @@ pub mod federation;
 mod fedify;
 mod helpdesk;
 mod inbox_security;
+mod joint_votes;
 mod moderation;
 mod network;
 mod open_data;

@@ -16,6 +16,7 @@ pub mod error;
 pub mod federation_admin;
 pub mod guides;
 pub mod helpdesk;
+pub mod joint_votes;
 pub mod memberships;
 pub mod moderation;
 pub mod participation;

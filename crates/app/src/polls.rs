@@ -30,7 +30,7 @@ pub struct PollForm {
 }
 
 /// Reads `YYYY-MM-DDTHH:MM` (a `datetime-local` input) as Amsterdam time.
-fn parse_local(typed: &str, errors: &mut ValidationErrors) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_local(typed: &str, errors: &mut ValidationErrors) -> Option<DateTime<Utc>> {
     let typed = typed.trim();
     if typed.is_empty() {
         return None;

@@ -4,6 +4,7 @@
 pub mod actor_keys;
 pub mod api_tokens;
 pub mod areas;
+pub mod assertion_keys;
 pub mod audit;
 pub mod budgets;
 pub mod comments;
@@ -17,6 +18,7 @@ mod error;
 pub mod fediverse;
 pub mod follows;
 pub mod guides;
+pub mod joint_votes;
 pub mod memberships;
 pub mod moderation;
 pub mod outbox;

@@ -110,6 +110,22 @@ pub enum AuditAction {
     GuideUpdate,
     /// Helpdesk staff removed a guide.
     GuideDelete,
+    /// Organizer staff opened a joint vote for a deal's members (`Invite`).
+    JointVoteCreate,
+    /// A deal invited us to a joint vote.
+    JointVoteInvited,
+    /// Our admin took part in a joint vote (`Accept` of the `Invite`).
+    JointVoteTakePart,
+    /// Our admin declined a joint vote (`Reject` of the `Invite`).
+    JointVoteDecline,
+    /// A member answered our joint vote's invitation.
+    JointVoteAnswerReceived,
+    /// We published our signed tally of a joint vote.
+    TallyPublish,
+    /// A member's tally arrived and was counted.
+    TallyReceived,
+    /// A member's tally arrived and was refused (proof, figures, repeat or late).
+    TallyRefused,
 }
 
 impl AuditAction {
@@ -170,6 +186,14 @@ impl AuditAction {
             GuideCreate => "guide.create",
             GuideUpdate => "guide.update",
             GuideDelete => "guide.delete",
+            JointVoteCreate => "joint_vote.create",
+            JointVoteInvited => "joint_vote.invited",
+            JointVoteTakePart => "joint_vote.take_part",
+            JointVoteDecline => "joint_vote.decline",
+            JointVoteAnswerReceived => "joint_vote.answer_received",
+            TallyPublish => "tally.publish",
+            TallyReceived => "tally.received",
+            TallyRefused => "tally.refused",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod conversation;
 pub mod csv;
 pub mod deal;
 pub mod guide;
+pub mod joint_vote;
 pub mod ids;
 pub mod moderation;
 pub mod participation;

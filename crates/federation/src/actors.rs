@@ -59,6 +59,7 @@ fn document(
         province: None,
         tag: Default::default(),
         phases: Default::default(),
+        assertion_method: Default::default(),
     })
 }
 

@@ -27,6 +27,9 @@ pub enum FederationError {
     /// The sender may not do this (origin checks, blocked domains).
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// It contradicts what the sender said before (a second, different tally).
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// JSON could not be made or read.
     #[error(transparent)]
     Json(#[from] serde_json::Error),
@@ -64,6 +67,7 @@ impl FederationError {
                 StatusCode::BAD_REQUEST
             }
             FederationError::Forbidden(_) => StatusCode::FORBIDDEN,
+            FederationError::Conflict(_) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

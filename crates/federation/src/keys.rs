@@ -47,3 +47,62 @@ pub async fn for_local_actor(
         private_pem: row.private_key_pem,
     })
 }
+
+/// An Ed25519 key an actor hosted here signs objects with (FEP-8b32).
+#[derive(Debug, Clone)]
+pub struct AssertionKey {
+    /// Its id (`{actor}#ed25519-key`), named by proofs as their `verificationMethod`.
+    pub key_id: String,
+    /// The actor.
+    pub controller: String,
+    /// The public key as a Multikey.
+    pub public_key_multibase: String,
+    /// The private key, multibase (`z3u2…`).
+    pub private_seed: String,
+}
+
+/// The Ed25519 key of a hosted actor, made and stored the first time it is asked for.
+pub async fn assertion_key(
+    db: &impl sea_orm::ConnectionTrait,
+    actor: &url::Url,
+) -> Result<AssertionKey, FederationError> {
+    use inspraak_db::assertion_keys;
+    let row = match assertion_keys::of_controller(db, actor.as_str()).await? {
+        Some(row) => row,
+        None => {
+            let (seed, public) = crate::tally_proof::generate()?;
+            let key_id = format!("{actor}#ed25519-key");
+            let row = assertion_keys::store_once(
+                db,
+                &key_id,
+                actor.as_str(),
+                public,
+                Some(seed),
+                Utc::now(),
+            )
+            .await?;
+            tracing::info!(actor = %actor, "Ed25519 assertion key generated");
+            row
+        }
+    };
+    Ok(AssertionKey {
+        key_id: row.key_id,
+        controller: row.controller,
+        public_key_multibase: row.public_key_multibase,
+        private_seed: row
+            .private_seed
+            .ok_or_else(|| FederationError::Key("the assertion key has no private half".into()))?,
+    })
+}
+
+impl AssertionKey {
+    /// The key as the actor publishes it (FEP-521a).
+    pub fn multikey(&self) -> Result<crate::protocol::objects::Multikey, FederationError> {
+        Ok(crate::protocol::objects::Multikey {
+            id: url::Url::parse(&self.key_id)?,
+            kind: Default::default(),
+            controller: url::Url::parse(&self.controller)?,
+            public_key_multibase: self.public_key_multibase.clone(),
+        })
+    }
+}

@@ -17,6 +17,7 @@ mod error;
 pub mod follow;
 pub mod helpdesk;
 pub mod inbox;
+pub mod joint_votes;
 pub mod keys;
 pub mod objects;
 pub mod protocol;
@@ -24,6 +25,7 @@ pub mod publish;
 pub mod render;
 pub mod reuse;
 pub mod signer;
+pub mod tally_proof;
 
 pub use context::{Fed, FederationData, FederationSettings};
 pub use error::FederationError;

@@ -155,6 +155,10 @@ impl Instance {
             self.state.app.clone(),
             self.state.federation.settings.statistics_interval,
         ));
+        let tallies = tokio::spawn(inspraak_app::joint_votes::run_tally_worker(
+            self.state.app.clone(),
+            self.state.federation.settings.statistics_interval,
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -165,6 +169,7 @@ impl Instance {
         delivery.abort();
         analysis.abort();
         figures.abort();
+        tallies.abort();
         Ok(result?)
     }
 }

@@ -3,7 +3,7 @@
 use crate::open_data::{self, Audience, OpenComment, OpenPoll, OpenPollOption, OpenProposal};
 use crate::page::today;
 use crate::{AppState, WebError};
-use crate::{api_budgets, api_network, api_write};
+use crate::{api_budgets, api_joint_votes, api_network, api_write};
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Json;
@@ -27,6 +27,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_network::list_deals, api_network::get_deal, api_network::create_deal,
         api_network::accept_member, api_network::reject_member, api_network::remove_member,
         api_network::list_memberships, api_network::apply, api_network::leave,
+        api_joint_votes::create, api_joint_votes::of_deal, api_joint_votes::results, api_joint_votes::invites,
+        api_joint_votes::take_part, api_joint_votes::decline,
         crate::api_catalogue::catalogue,
         api_budgets::list_areas, api_budgets::create_area, api_budgets::list_budgets, api_budgets::create_budget,
         api_budgets::get_budget, api_budgets::add_project, api_budgets::get_ballot, api_budgets::put_ballot,
@@ -41,6 +43,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
         api_write::TemplateImport, api_write::ReusePlacement,
         api_network::DealList, api_network::NewDeal, api_network::Made, api_network::Membership, api_network::Application,
+        api_joint_votes::NewJointVote, api_joint_votes::Opened, api_joint_votes::JointVoteList, api_joint_votes::Invitation, api_joint_votes::InvitationList,
+        api_joint_votes::TakePart, api_joint_votes::Taken,
         crate::api_catalogue::CatalogueDto, crate::api_catalogue::CatalogueConsultation,
         crate::api_catalogue::CataloguePhase, crate::api_catalogue::CatalogueTemplate,
         crate::api_catalogue::CatalogueReuse,
@@ -85,6 +89,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(api_write::routes())
         .merge(api_network::routes())
+        .merge(api_joint_votes::routes())
         .merge(api_budgets::routes())
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))

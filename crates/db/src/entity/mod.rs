@@ -2,6 +2,7 @@
 
 pub mod actor_key;
 pub mod api_token;
+pub mod assertion_key;
 pub mod area;
 pub mod audit_log;
 pub mod ballot;
@@ -27,6 +28,9 @@ pub mod fediverse_vote;
 pub mod follow;
 pub mod guide;
 pub mod imported_vote;
+pub mod joint_vote;
+pub mod joint_vote_invite;
+pub mod joint_vote_member;
 pub mod membership;
 pub mod outbox_activity;
 pub mod phase;

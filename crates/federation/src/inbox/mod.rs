@@ -12,6 +12,7 @@ mod budgets;
 mod content;
 mod copies;
 mod deals;
+mod joint_votes;
 mod resolve;
 mod social;
 mod votes;
@@ -137,6 +138,7 @@ impl Activity for Inbound {
         match self.activity()? {
             InboundActivity::Create(a) => check_embedded(&a.object, &self.actor),
             InboundActivity::Update(a) => check_embedded(&a.object, &self.actor),
+            InboundActivity::Invite(a) => check_embedded(&a.object, &self.actor),
             _ => Ok(()),
         }
     }
@@ -153,6 +155,14 @@ impl Activity for Inbound {
         // Network work first; then one short transaction applies the activity and records
         // its id (a concurrent duplicate loses the race on the unique id and changes nothing).
         let resolved = resolve::resolve(data, &actor, activity).await?;
+        // A tally is applied in transactions of its own: a refused one is still noted.
+        if let InboundActivity::Create(create) = activity
+            && let Some(tally) = joint_votes::tally_of(create.object.object())
+        {
+            let raw = self.raw.get("object");
+            let signer = resolved.signer.as_ref();
+            return joint_votes::receive_tally(data, &actor, &self.id, tally, raw, signer).await;
+        }
         let txn = inspraak_db::begin_write(&data.db).await?;
         if !received::first_arrival(&txn, self.id.as_str(), Utc::now()).await? {
             tracing::debug!(activity = %self.id, "replayed activity ignored");
@@ -192,6 +202,7 @@ async fn dispatch(
         InboundActivity::Join(join) => deals::join(data, txn, actor, join).await,
         InboundActivity::Leave(leave) => deals::leave(txn, actor, leave).await,
         InboundActivity::Remove(remove) => deals::removed(data, txn, actor, remove).await,
+        InboundActivity::Invite(invite) => joint_votes::invite(txn, actor, invite).await,
         InboundActivity::Update(a) if matches!(a.object.object(), Some(AnyObject::Figures(_))) => {
             match a.object.object() {
                 Some(AnyObject::Figures(report)) => deals::figures(txn, actor, report).await,

@@ -28,6 +28,8 @@ pub struct Resolved {
     pub(super) reuse_notice: Option<ActorDocument>,
     /// A new consultation's `Group`, announced by a member of one of our deals.
     pub(super) member_group: Option<ActorDocument>,
+    /// The sender's actor document as fetched now, for the keys a signed tally verifies with.
+    pub(super) signer: Option<ActorDocument>,
 }
 
 impl Resolved {
@@ -141,6 +143,14 @@ pub async fn resolve(
 ) -> Result<Resolved, FederationError> {
     let mut resolved = Resolved::default();
     match activity {
+        InboundActivity::Create(a) if super::joint_votes::tally_of(a.object.object()).is_some() => {
+            // Fetched afresh: a member that rotated its key is checked against the new one.
+            let fetched = fetch_object_http::<_, ActorDocument>(&sender.id, data).await;
+            resolved.signer = fetched
+                .inspect_err(|err| tracing::info!(actor = %sender.id, %err, "signer not fetched"))
+                .ok()
+                .map(|f| f.object);
+        }
         InboundActivity::Create(a) => {
             resolve_change(data, &mut resolved, &sender.id, &a.object).await?;
         }

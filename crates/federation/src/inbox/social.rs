@@ -112,6 +112,9 @@ pub async fn accept(
     accept: &Accept,
 ) -> Result<(), FederationError> {
     let answered = answered_id(&accept.object)?;
+    if super::joint_votes::answered(txn, actor, &answered, true).await? {
+        return Ok(());
+    }
     if super::deals::answered(txn, actor, &answered, true).await? {
         return Ok(());
     }
@@ -127,6 +130,9 @@ pub async fn reject(
     reject: &Reject,
 ) -> Result<(), FederationError> {
     let answered = answered_id(&reject.object)?;
+    if super::joint_votes::answered(txn, actor, &answered, false).await? {
+        return Ok(());
+    }
     if super::deals::answered(txn, actor, &answered, false).await? {
         return Ok(());
     }

@@ -11,7 +11,7 @@ const SECURITY: &str = "https://w3id.org/security/v1";
 /// The extension terms of actor documents: the directory terms, a reused process's origin, a
 /// province deal's mark, and what the helpdesk's catalogue reads (themes as `Hashtag`s,
 /// phases, province).
-const ACTOR_TERMS: [(&str, Term); 13] = [
+const ACTOR_TERMS: [(&str, Term); 17] = [
     ("toot", Term::Iri("http://joinmastodon.org/ns#")),
     ("discoverable", Term::Iri("toot:discoverable")),
     (
@@ -28,11 +28,19 @@ const ACTOR_TERMS: [(&str, Term); 13] = [
     ("phaseKind", Term::Iri("inspraak:phaseKind")),
     ("startDate", Term::Iri("inspraak:startDate")),
     ("endDate", Term::Iri("inspraak:endDate")),
+    // FEP-521a: the Ed25519 keys an organization signs tallies with (security vocabulary).
+    ("assertionMethod", Term::Id("https://w3id.org/security#assertionMethod")),
+    ("Multikey", Term::Iri("https://w3id.org/security#Multikey")),
+    ("controller", Term::Id("https://w3id.org/security#controller")),
+    (
+        "publicKeyMultibase",
+        Term::Iri("https://w3id.org/security#publicKeyMultibase"),
+    ),
 ];
 
 /// The extension terms of objects and activities, with a budget project's cost, area,
 /// categories and budget, and the funded projects of a budget's outcome.
-const OBJECT_TERMS: [(&str, Term); 20] = [
+const OBJECT_TERMS: [(&str, Term); 27] = [
     ("toot", Term::Iri("http://joinmastodon.org/ns#")),
     ("votersCount", Term::Iri("toot:votersCount")),
     ("discoverable", Term::Iri("toot:discoverable")),
@@ -56,6 +64,13 @@ const OBJECT_TERMS: [(&str, Term); 20] = [
     ("feasible", Term::Iri("inspraak:feasible")),
     ("budget", Term::Id("inspraak:budget")),
     ("fundedProjects", Term::Id("inspraak:fundedProjects")),
+    ("JointVote", Term::Iri("inspraak:JointVote")),
+    ("options", Term::Json("inspraak:options")),
+    ("multiple", Term::Iri("inspraak:multiple")),
+    ("Tally", Term::Iri("inspraak:Tally")),
+    ("jointVote", Term::Id("inspraak:jointVote")),
+    ("voters", Term::Iri("inspraak:voters")),
+    ("counts", Term::Json("inspraak:counts")),
 ];
 
 /// What a term stands for: an IRI; an IRI whose value is kept as plain JSON (`@json`), for

@@ -225,6 +225,45 @@ async fn connect(
             .await
             .map_err(demo_error("figures"))?;
     }
+    joint_vote(apps, admins, &deal.id).await
+}
+
+/// A joint vote of the deal, open for a week: B takes part in the consultation with a poll,
+/// A's invitation waits for its admin.
+async fn joint_vote(apps: &[App], admins: &[user::Model; 4], deal_id: &str) -> Result<(), ServerError> {
+    let caller = |i: usize| Caller::new(Some(&admins[i]));
+    let (b, p) = (&apps[1], &apps[2]);
+    let form = inspraak_app::joint_votes::JointVoteForm {
+        question: "Komt er één regionale OV-pas voor jongeren?".into(),
+        options: "Ja\nNee\nWeet ik niet".into(),
+        multiple: false,
+        closes_at: (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339(),
+    };
+    inspraak_app::joint_votes::create(p, caller(2), deal_id, form)
+        .await
+        .map_err(demo_error("joint vote"))?;
+    until("both members are invited", || async {
+        let mut invited = 0;
+        for app in &apps[..2] {
+            invited += inspraak_db::joint_votes::invites(app.conn())
+                .await
+                .map_or(0, |i| i.len());
+        }
+        invited == 2
+    })
+    .await?;
+    let invite = inspraak_db::joint_votes::invites(b.conn()).await?;
+    let consultation = inspraak_db::consultations::find_with_phases(
+        b.conn(),
+        "begroting-2027-waar-gaat-het-geld-heen",
+    )
+    .await?;
+    if let Some(invite) = invite.first() {
+        let id = inspraak_domain::ids::ConsultationId::from(consultation.consultation.id);
+        inspraak_app::joint_votes::take_part(b, caller(1), &invite.id, &id)
+            .await
+            .map_err(demo_error("take part"))?;
+    }
     Ok(())
 }
 

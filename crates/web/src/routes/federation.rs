@@ -36,7 +36,7 @@ pub fn activity_json(doc: &impl serde::Serialize) -> Response {
     response
 }
 
-fn federation_error(err: inspraak_federation::FederationError) -> WebError {
+pub(crate) fn federation_error(err: inspraak_federation::FederationError) -> WebError {
     WebError::internal(err.to_string())
 }
 
@@ -75,6 +75,11 @@ async fn organization_document(state: &AppState) -> Result<ActorDocument, WebErr
     )
     .map_err(federation_error)?;
     document.province = state.federation.province.clone();
+    // FEP-521a: the Ed25519 key our tallies are signed with (FEP-8b32).
+    let assertion = keys::assertion_key(&state.db.conn, &id)
+        .await
+        .map_err(federation_error)?;
+    document.assertion_method = vec![assertion.multikey().map_err(federation_error)?].into();
     Ok(document)
 }
 

@@ -10,6 +10,7 @@ mod conversation_files;
 mod conversation_report;
 mod conversations;
 mod deals;
+mod joint_votes;
 pub(crate) mod exports;
 mod federation;
 pub(crate) mod helpdesk;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(polls::routes())
         .merge(budgets::routes())
         .merge(deals::routes())
+        .merge(joint_votes::routes())
         .merge(moderation::routes())
         .merge(exports::routes())
         .merge(federation::routes())

@@ -70,6 +70,8 @@ pub struct PollView {
     pub fediverse: Vec<(String, u64)>,
     /// Another instance's poll: the caption and counts as its origin reports them.
     pub remote: Option<(String, Vec<(String, u64)>)>,
+    /// Part of a joint vote: the organizer's name and the joint vote's page.
+    pub joint: Option<(String, String)>,
 }
 
 /// The counts of another instance's poll, from what its origin last sent.
@@ -129,9 +131,13 @@ pub async fn views(
             Vec::new()
         };
         let remote = remote_tally(page, &item.poll);
+        let joint = inspraak_db::joint_votes::invite_of_poll(&state.db.conn, &item.poll.id)
+            .await?
+            .map(|i| (i.organizer_name, i.joint_vote_ap_id));
         out.push(PollView {
             fediverse,
             remote,
+            joint,
             id: item.poll.id.clone(),
             question: item.poll.question.clone(),
             multiple: item.poll.multiple,

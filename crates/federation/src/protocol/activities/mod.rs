@@ -8,8 +8,8 @@ pub use inbound::{ActivityHead, InboundActivity};
 
 use super::compat;
 use super::kind::{
-    AcceptType, AnnounceType, CreateType, DeleteType, FollowType, JoinType, Kind, LeaveType,
-    LikeType, RejectType, RemoveType, UndoType, UpdateType,
+    AcceptType, AnnounceType, CreateType, DeleteType, FollowType, InviteType, JoinType, Kind,
+    LeaveType, LikeType, RejectType, RemoveType, UndoType, UpdateType,
 };
 use super::objects::AnyObject;
 use super::values::{Addressing, IdOr, Ref};
@@ -60,6 +60,8 @@ pub type Accept = ObjectActivity<AcceptType, IdOr<AnyObject>>;
 pub type Reject = ObjectActivity<RejectType, IdOr<AnyObject>>;
 /// An organization applies to a province deal (Mobilizon's membership request).
 pub type Join = ObjectActivity<JoinType, Ref>;
+/// A deal invites its members to a joint vote (the `JointVote`, embedded).
+pub type Invite = ObjectActivity<InviteType, IdOr<AnyObject>>;
 /// An organization leaves a province deal.
 pub type Leave = ObjectActivity<LeaveType, Ref>;
 /// A follow or like taken back.

@@ -5,7 +5,7 @@ use super::phase::PhaseDocument;
 use super::tag::Tag;
 use crate::protocol::compat;
 use crate::protocol::context::Context;
-use crate::protocol::kind::ActorKind;
+use crate::protocol::kind::{ActorKind, MultikeyType};
 use crate::protocol::values::OneOrMany;
 use activitypub_federation::protocol::public_key::PublicKey;
 use chrono::{DateTime, Utc};
@@ -139,6 +139,26 @@ pub struct ActorDocument {
     /// are dropped.
     #[serde(default, skip_serializing_if = "<[PhaseDocument]>::is_empty")]
     pub phases: OneOrMany<PhaseDocument>,
+    /// For an `Organization`: the Ed25519 keys its signed objects verify with (FEP-521a);
+    /// unreadable entries are dropped.
+    #[serde(default, skip_serializing_if = "<[Multikey]>::is_empty")]
+    pub assertion_method: OneOrMany<Multikey>,
+}
+
+/// A public key as FEP-521a publishes it: an Ed25519 key as a Multikey (`z6Mk…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Multikey {
+    /// Its id, which proofs name as their `verificationMethod`.
+    pub id: Url,
+    /// `Multikey`.
+    #[serde(rename = "type")]
+    pub kind: MultikeyType,
+    /// The actor it belongs to.
+    #[serde(deserialize_with = "compat::required_reference")]
+    pub controller: Url,
+    /// The key, multibase-encoded.
+    pub public_key_multibase: String,
 }
 
 /// An actor that can sign what it sends: an actor document with an inbox and a key. A

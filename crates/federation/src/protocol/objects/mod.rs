@@ -6,6 +6,7 @@ pub mod budget;
 pub mod collection;
 pub mod common;
 pub mod figures;
+pub mod joint_vote;
 pub mod note;
 pub mod page;
 pub mod phase;
@@ -14,12 +15,13 @@ pub mod question;
 pub mod tag;
 pub mod tombstone;
 
-pub use actor::{ActorDocument, Endpoints, VerifiableActor};
+pub use actor::{ActorDocument, Endpoints, Multikey, VerifiableActor};
 pub use article::Article;
 pub use budget::{BudgetOutcome, Image, ProjectPage};
 pub use collection::CollectionSummary;
 pub use common::Common;
 pub use figures::FiguresReport;
+pub use joint_vote::{JointVoteDocument, SignedObject, TallyDocument};
 pub use note::Note;
 pub use page::Page;
 pub use phase::PhaseDocument;
@@ -73,6 +75,12 @@ pub enum AnyObject {
     Join(Join),
     /// A member's figures (in `Update`).
     Figures(Box<FiguresReport>),
+    /// A joint vote (in `Invite`).
+    JointVote(Box<JointVoteDocument>),
+    /// A member's tally of a joint vote (in `Create`), as read.
+    Tally(Box<TallyDocument>),
+    /// A signed object we send, exactly as signed.
+    Signed(SignedObject),
     /// Anything else, as sent.
     Other(OtherObject),
 }
@@ -107,6 +115,8 @@ impl AnyObject {
             Some("Like") => read(&value, AnyObject::Like),
             Some("Join") => read(&value, AnyObject::Join),
             Some("Statistics") => read(&value, |f| AnyObject::Figures(Box::new(f))),
+            Some("JointVote") => read(&value, |v| AnyObject::JointVote(Box::new(v))),
+            Some("Tally") => read(&value, |t| AnyObject::Tally(Box::new(t))),
             _ => return AnyObject::Other(OtherObject::verbatim(value)),
         };
         parsed.unwrap_or_else(|err| {
@@ -133,6 +143,9 @@ impl AnyObject {
             AnyObject::Like(a) => Some(a.id.clone()),
             AnyObject::Join(a) => Some(a.id.clone()),
             AnyObject::Figures(f) => Some(f.id.clone()),
+            AnyObject::JointVote(v) => Some(v.id.clone()),
+            AnyObject::Tally(t) => Some(t.id.clone()),
+            AnyObject::Signed(o) => o.id(),
             AnyObject::Other(o) => o.id(),
         }
     }
@@ -157,6 +170,9 @@ impl AnyObject {
             AnyObject::Like(_) => "Like",
             AnyObject::Join(_) => "Join",
             AnyObject::Figures(_) => "Statistics",
+            AnyObject::JointVote(_) => "JointVote",
+            AnyObject::Tally(_) => "Tally",
+            AnyObject::Signed(o) => o.0.get("type").and_then(Value::as_str).unwrap_or_default(),
             AnyObject::Other(o) => o.kind(),
         }
     }
@@ -194,6 +210,9 @@ impl AnyObject {
         match self {
             AnyObject::Actor(o) => o.attributed_to.clone(),
             AnyObject::Figures(f) => Some(f.attributed_to.clone()),
+            AnyObject::JointVote(v) => Some(v.attributed_to.clone()),
+            AnyObject::Tally(t) => Some(t.attributed_to.clone()),
+            AnyObject::Signed(o) => o.0.get("attributedTo").and_then(compat::id_of),
             AnyObject::Other(o) => o.attributed_to(),
             _ => self.common().and_then(|c| c.attributed_to.clone()),
         }

@@ -46,6 +46,7 @@ struct DealsPage {
 struct MembersPage {
     page: Page,
     deal: Dashboard,
+    joint_votes: Vec<inspraak_db::entity::joint_vote::Model>,
 }
 
 fn back(path: &str, notice: &str) -> Response {
@@ -97,7 +98,12 @@ async fn manage(
     let deal = deals::dashboard(&state.app, &id).await?;
     let page =
         Page::new(&state, &session, &format!("/admin/deals/{id}")).with_notice(q.notice.as_deref());
-    render(&MembersPage { page, deal })
+    let joint_votes = inspraak_app::joint_votes::of_deal(&state.app, &deal.id).await?;
+    render(&MembersPage {
+        page,
+        deal,
+        joint_votes,
+    })
 }
 
 async fn decide(

@@ -9,6 +9,7 @@ mod deals;
 mod federation;
 mod guides;
 mod helpdesk;
+mod joint_votes;
 mod phase_rows;
 
 use crate::page::{Page, render};
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(budgets::routes())
         .merge(federation::routes())
         .merge(deals::routes())
+        .merge(joint_votes::routes())
         .merge(helpdesk::routes())
         .merge(guides::routes())
 }
