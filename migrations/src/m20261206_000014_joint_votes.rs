@@ -103,7 +103,10 @@ fn time(col: impl IntoIden) -> ColumnDef {
 }
 
 fn optional_time(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().null().to_owned()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
 }
 
 #[async_trait::async_trait]
@@ -144,7 +147,11 @@ impl MigrationTrait for Migration {
                     .col(text(JointVoteMembers::Participation, 20))
                     .col(text(JointVoteMembers::TallyState, 20))
                     .col(optional_text(JointVoteMembers::Tally))
-                    .col(ColumnDef::new(JointVoteMembers::Voters).big_integer().null())
+                    .col(
+                        ColumnDef::new(JointVoteMembers::Voters)
+                            .big_integer()
+                            .null(),
+                    )
                     .col(optional_text(JointVoteMembers::Counts))
                     .col(optional_text(JointVoteMembers::TallyNote))
                     .col(optional_time(JointVoteMembers::TallyAt))
@@ -181,10 +188,18 @@ impl MigrationTrait for Migration {
                     .col(text(JointVoteInvites::InviteActivityId, 2048))
                     .col(text(JointVoteInvites::Question, 300))
                     .col(long(JointVoteInvites::Options))
-                    .col(ColumnDef::new(JointVoteInvites::Multiple).boolean().not_null())
+                    .col(
+                        ColumnDef::new(JointVoteInvites::Multiple)
+                            .boolean()
+                            .not_null(),
+                    )
                     .col(time(JointVoteInvites::ClosesAt))
                     .col(text(JointVoteInvites::Participation, 20))
-                    .col(ColumnDef::new(JointVoteInvites::PollId).string_len(36).null())
+                    .col(
+                        ColumnDef::new(JointVoteInvites::PollId)
+                            .string_len(36)
+                            .null(),
+                    )
                     .col(optional_text(JointVoteInvites::Tally))
                     .col(optional_time(JointVoteInvites::TallyAt))
                     .col(time(JointVoteInvites::CreatedAt))
@@ -199,7 +214,11 @@ impl MigrationTrait for Migration {
                     .col(text(AssertionKeys::KeyId, 2048).primary_key())
                     .col(text(AssertionKeys::Controller, 2048))
                     .col(text(AssertionKeys::PublicKeyMultibase, 200))
-                    .col(ColumnDef::new(AssertionKeys::PrivateSeed).string_len(200).null())
+                    .col(
+                        ColumnDef::new(AssertionKeys::PrivateSeed)
+                            .string_len(200)
+                            .null(),
+                    )
                     .col(time(AssertionKeys::CreatedAt))
                     .to_owned(),
             )

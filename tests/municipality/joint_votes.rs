@@ -194,16 +194,22 @@ async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() 
         }
     };
     let closes_at = chrono::Utc::now() + chrono::Duration::seconds(45);
-    let refused = opened(json!({"question": "Eén regionale OV-pas?", "options": ["Ja"],
-        "closes_at": closes_at.to_rfc3339()}))
+    let refused = opened(
+        json!({"question": "Eén regionale OV-pas?", "options": ["Ja"],
+        "closes_at": closes_at.to_rfc3339()}),
+    )
     .await;
     refused.expect(422);
     let past = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
-    opened(json!({"question": "Eén regionale OV-pas?", "options": ["Ja", "Nee"], "closes_at": past}))
-        .await
-        .expect(422);
-    let made = opened(json!({"question": "Eén regionale OV-pas?", "options": ["Ja", "Nee"],
-        "closes_at": closes_at.to_rfc3339()}))
+    opened(
+        json!({"question": "Eén regionale OV-pas?", "options": ["Ja", "Nee"], "closes_at": past}),
+    )
+    .await
+    .expect(422);
+    let made = opened(
+        json!({"question": "Eén regionale OV-pas?", "options": ["Ja", "Nee"],
+        "closes_at": closes_at.to_rfc3339()}),
+    )
     .await;
     made.expect(201);
     let vote = made.json()["id"].as_str().unwrap_or_default().to_owned();
@@ -266,8 +272,13 @@ async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() 
     assert_ne!(refused.status, 303, "an unverified resident voted");
 
     // At closing each member signs and sends its tally; the province adds them up.
-    let left = (closes_at - chrono::Utc::now()).to_std().unwrap_or_default();
-    assert!(!left.is_zero(), "the residents voted after closing: raise the closing time");
+    let left = (closes_at - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    assert!(
+        !left.is_zero(),
+        "the residents voted after closing: raise the closing time"
+    );
     tokio::time::sleep(left).await;
     let r = eventually("both tallies are counted", || async {
         let r = results(&p, &vote).await;
@@ -283,18 +294,26 @@ async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() 
     assert_eq!(r["total"]["counts"][1], json!({"name": "Nee", "votes": 3}));
     let page = p.browser().get(&format!("/joint-votes/{vote}")).await;
     page.expect(200);
-    assert_eq!(page.element("total-voters").data("voters").as_deref(), Some("6"));
+    assert_eq!(
+        page.element("total-voters").data("voters").as_deref(),
+        Some("6")
+    );
 
     // The republished tally verifies offline with the key that came with it, and the member
     // serves the same signed object at its id.
-    let member_a = member_row(&r, &a.host)["id"].as_str().unwrap_or_default().to_owned();
+    let member_a = member_row(&r, &a.host)["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let bundle = p
         .browser()
         .get(&format!("/joint-votes/{vote}/tallies/{member_a}.json"))
         .await
         .json();
     let key = inspraak_integrity::keys::VerifyingKey::from_multibase(
-        bundle["key"]["publicKeyMultibase"].as_str().unwrap_or_default(),
+        bundle["key"]["publicKeyMultibase"]
+            .as_str()
+            .unwrap_or_default(),
     )
     .expect("a Multikey");
     inspraak_integrity::proof::verify(&bundle["tally"], &key).expect("the proof verifies");
@@ -334,7 +353,10 @@ async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() 
     assert!(send_tally(&p, &sender_a, bundle["tally"].clone()).await < 300);
 
     let after = results(&p, &vote).await;
-    assert_eq!(after["total"], r["total"], "refused tallies changed the total");
+    assert_eq!(
+        after["total"], r["total"],
+        "refused tallies changed the total"
+    );
     assert_eq!(after["counted"], 2);
     assert_eq!(member_row(&after, &a.host)["tally_state"], "valid");
     assert!(
@@ -379,7 +401,12 @@ async fn only_a_deal_we_belong_to_can_invite_us() {
     assert_eq!(status, 403);
     let list = a
         .browser()
-        .api(Method::GET, "/api/v1/joint-vote-invites", Some(&token_a), None)
+        .api(
+            Method::GET,
+            "/api/v1/joint-vote-invites",
+            Some(&token_a),
+            None,
+        )
         .await
         .json();
     assert_eq!(list["items"].as_array().map(Vec::len), Some(0));

@@ -11,9 +11,7 @@ use inspraak_db::joint_votes::{self, NewJointVote, NewMember};
 use inspraak_db::{consultations, deals, new_id, polls};
 use inspraak_domain::deal::MemberState;
 use inspraak_domain::ids::ConsultationId;
-use inspraak_domain::joint_vote::{
-    OptionCount, Participation, TallyFigures, TallyState, total,
-};
+use inspraak_domain::joint_vote::{OptionCount, Participation, TallyFigures, TallyState, total};
 use inspraak_domain::poll::{PollInput, ResultsVisibility};
 use inspraak_domain::{Problem, ValidationErrors};
 use inspraak_federation::joint_votes as send;
@@ -50,7 +48,7 @@ fn closing_time(typed: &str, errors: &mut ValidationErrors) -> Option<DateTime<U
         return Some(at.with_timezone(&Utc));
     }
     let parsed = crate::polls::parse_local(typed, errors);
-    if parsed.is_none() && !errors.0.iter().any(|(f, _)| f == "closes_at") {
+    if parsed.is_none() && !errors.0.iter().any(|e| e.field == "closes_at") {
         errors.add("closes_at", Problem::Required);
     }
     parsed
@@ -92,8 +90,8 @@ pub async fn create(
     };
     let id = new_id();
     let ap_id = app.url(&format!("/joint-votes/{id}"));
-    let options = serde_json::to_string(&valid.options)
-        .map_err(|e| AppError::internal("options", e))?;
+    let options =
+        serde_json::to_string(&valid.options).map_err(|e| AppError::internal("options", e))?;
     let txn = app.begin().await?;
     let vote = joint_votes::create(
         &txn,
@@ -318,11 +316,25 @@ pub async fn take_part(
     let poll_id = new_id();
     let ap_id = app.url(&format!("/polls/{poll_id}"));
     let txn = app.begin().await?;
-    let poll = polls::create(&txn, poll_id.clone(), ap_id, &consultation.id, valid, &admin.id, now)
-        .await?;
+    let poll = polls::create(
+        &txn,
+        poll_id.clone(),
+        ap_id,
+        &consultation.id,
+        valid,
+        &admin.id,
+        now,
+    )
+    .await?;
     publish::poll_changed(&txn, &app.federation, &poll, crate::Change::Published).await?;
-    joint_votes::answer_invite(&txn, &invite, Participation::TakingPart, Some(&poll.id), now)
-        .await?;
+    joint_votes::answer_invite(
+        &txn,
+        &invite,
+        Participation::TakingPart,
+        Some(&poll.id),
+        now,
+    )
+    .await?;
     let deal = parse_url(&invite.organizer_ap_id)?;
     send::answer_invite(
         &txn,
@@ -423,7 +435,14 @@ pub async fn publish_due_tallies(app: &App) -> Result<usize, AppError> {
             continue;
         }
         let deal = parse_url(&invite.organizer_ap_id)?;
-        send::send_tally(&txn, &app.federation, &deal, &invite.organizer_inbox, &signed).await?;
+        send::send_tally(
+            &txn,
+            &app.federation,
+            &deal,
+            &invite.organizer_inbox,
+            &signed,
+        )
+        .await?;
         audit::record(
             &txn,
             None,

@@ -266,7 +266,10 @@ mod tests {
         );
         let mut short = tally(1, 1, 0);
         short.counts.pop();
-        assert_eq!(short.check(&options(), false), Err(TallyProblem::WrongOptions));
+        assert_eq!(
+            short.check(&options(), false),
+            Err(TallyProblem::WrongOptions)
+        );
         assert_eq!(
             tally(MAX_VOTERS + 1, MAX_VOTERS + 1, 0).check(&options(), false),
             Err(TallyProblem::TooManyVoters(MAX_VOTERS + 1))

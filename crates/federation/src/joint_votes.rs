@@ -99,7 +99,9 @@ fn tally_context() -> Value {
 
 /// Where a member serves its tally of the joint vote it was invited to as `invite_id`.
 pub fn tally_id(data: &FederationData, invite_id: &str) -> Result<Url, FederationError> {
-    Ok(Url::parse(&data.url(&format!("/joint-votes/tallies/{invite_id}")))?)
+    Ok(Url::parse(
+        &data.url(&format!("/joint-votes/tallies/{invite_id}")),
+    )?)
 }
 
 /// Our organization's tally of a joint vote, signed with its Ed25519 key (FEP-8b32,

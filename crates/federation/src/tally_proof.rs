@@ -44,5 +44,8 @@ pub fn verify(document: &Value, controller: &Url, keys: &[Multikey]) -> Result<M
 /// A new Ed25519 key: its secret (multibase, to store) and its public half as a Multikey.
 pub fn generate() -> Result<(String, String), FederationError> {
     let key = SigningKey::generate().map_err(|e| FederationError::Key(e.to_string()))?;
-    Ok((key.to_secret_multibase(), key.verifying_key().to_multibase()))
+    Ok((
+        key.to_secret_multibase(),
+        key.verifying_key().to_multibase(),
+    ))
 }

@@ -2,8 +2,8 @@
 
 pub mod actor_key;
 pub mod api_token;
-pub mod assertion_key;
 pub mod area;
+pub mod assertion_key;
 pub mod audit_log;
 pub mod ballot;
 pub mod ballot_choice;

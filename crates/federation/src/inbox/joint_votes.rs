@@ -59,8 +59,15 @@ pub async fn invite(
         ));
     }
     let question = plain_text(&vote.name, QUESTION_MAX);
-    let options: Vec<String> = vote.options.iter().map(|o| plain_text(o, OPTION_MAX)).collect();
-    let distinct = options.iter().collect::<std::collections::HashSet<_>>().len();
+    let options: Vec<String> = vote
+        .options
+        .iter()
+        .map(|o| plain_text(o, OPTION_MAX))
+        .collect();
+    let distinct = options
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     if question.trim().is_empty()
         || options.len() < 2
         || options.len() > OPTIONS_MAX
@@ -154,7 +161,9 @@ pub async fn receive_tally(
 ) -> Result<(), FederationError> {
     let vote = joint_votes::find_by_ap_id(&data.db, tally.joint_vote.as_str())
         .await?
-        .ok_or_else(|| FederationError::Invalid(format!("{} is not a joint vote here", tally.joint_vote)))?;
+        .ok_or_else(|| {
+            FederationError::Invalid(format!("{} is not a joint vote here", tally.joint_vote))
+        })?;
     if tally.attributed_to != actor.id || !super::same_origin(&tally.id, &actor.id) {
         return Err(FederationError::Forbidden(
             "a tally must be the sender's own".into(),
@@ -171,14 +180,22 @@ pub async fn receive_tally(
     let figures = tally.figures();
     let now = Utc::now();
     let checked = check(tally, raw, signer, &actor.id).and_then(|key| {
-        figures.check(&options, vote.multiple).map_err(|e| e.to_string())?;
+        figures
+            .check(&options, vote.multiple)
+            .map_err(|e| e.to_string())?;
         Ok(key)
     });
     let key = match checked {
         Ok(key) => key,
         Err(reason) => {
-            return refuse(data, &member, TallyState::Invalid, reason, FederationError::Invalid)
-                .await;
+            return refuse(
+                data,
+                &member,
+                TallyState::Invalid,
+                reason,
+                FederationError::Invalid,
+            )
+            .await;
         }
     };
     let counted: Option<TallyFigures> = match (&member.voters, &member.counts) {
@@ -192,11 +209,25 @@ pub async fn receive_tally(
         Arrival::Repeat => Ok(()),
         Arrival::Contradicts => {
             let reason = "a second tally with other figures; the first one stands".to_owned();
-            refuse(data, &member, TallyState::Valid, reason, FederationError::Conflict).await
+            refuse(
+                data,
+                &member,
+                TallyState::Valid,
+                reason,
+                FederationError::Conflict,
+            )
+            .await
         }
         Arrival::TooLate => {
             let reason = "the tally arrived after the grace period".to_owned();
-            refuse(data, &member, TallyState::Late, reason, FederationError::Invalid).await
+            refuse(
+                data,
+                &member,
+                TallyState::Late,
+                reason,
+                FederationError::Invalid,
+            )
+            .await
         }
         Arrival::First => {
             let raw = raw.ok_or_else(|| FederationError::Invalid("no tally".into()))?;
@@ -214,7 +245,13 @@ pub async fn receive_tally(
             };
             joint_votes::count_tally(&txn, &member, counted, now).await?;
             let detail = format!("{} voters from {}", figures.voters, actor.row.ap_id);
-            audited(&txn, AuditAction::TallyReceived, ("joint_vote", &vote.id), &detail).await?;
+            audited(
+                &txn,
+                AuditAction::TallyReceived,
+                ("joint_vote", &vote.id),
+                &detail,
+            )
+            .await?;
             txn.commit().await.map_err(inspraak_db::DbError::from)?;
             tracing::info!(vote = %vote.ap_id, member = %actor.id, voters = figures.voters, "tally counted");
             Ok(())
@@ -251,7 +288,13 @@ async fn refuse(
     let txn = inspraak_db::begin_write(&data.db).await?;
     joint_votes::refuse_tally(&txn, member, state, &reason, Utc::now()).await?;
     let detail = format!("{}: {reason}", member.organization_ap_id);
-    audited(&txn, AuditAction::TallyRefused, ("joint_vote", &member.joint_vote_id), &detail).await?;
+    audited(
+        &txn,
+        AuditAction::TallyRefused,
+        ("joint_vote", &member.joint_vote_id),
+        &detail,
+    )
+    .await?;
     txn.commit().await.map_err(inspraak_db::DbError::from)?;
     Err(error(reason))
 }

@@ -29,9 +29,15 @@ const ACTOR_TERMS: [(&str, Term); 17] = [
     ("startDate", Term::Iri("inspraak:startDate")),
     ("endDate", Term::Iri("inspraak:endDate")),
     // FEP-521a: the Ed25519 keys an organization signs tallies with (security vocabulary).
-    ("assertionMethod", Term::Id("https://w3id.org/security#assertionMethod")),
+    (
+        "assertionMethod",
+        Term::Id("https://w3id.org/security#assertionMethod"),
+    ),
     ("Multikey", Term::Iri("https://w3id.org/security#Multikey")),
-    ("controller", Term::Id("https://w3id.org/security#controller")),
+    (
+        "controller",
+        Term::Id("https://w3id.org/security#controller"),
+    ),
     (
         "publicKeyMultibase",
         Term::Iri("https://w3id.org/security#publicKeyMultibase"),

@@ -230,7 +230,11 @@ async fn connect(
 
 /// A joint vote of the deal, open for a week: B takes part in the consultation with a poll,
 /// A's invitation waits for its admin.
-async fn joint_vote(apps: &[App], admins: &[user::Model; 4], deal_id: &str) -> Result<(), ServerError> {
+async fn joint_vote(
+    apps: &[App],
+    admins: &[user::Model; 4],
+    deal_id: &str,
+) -> Result<(), ServerError> {
     let caller = |i: usize| Caller::new(Some(&admins[i]));
     let (b, p) = (&apps[1], &apps[2]);
     let form = inspraak_app::joint_votes::JointVoteForm {

@@ -1,8 +1,8 @@
 //! Every activity an inbox accepts, read once by its `type`.
 
 use super::{
-    Accept, Announce, Create, Delete, Flag, Follow, Invite, Join, Leave, Like, Reject, Remove, Undo,
-    Update,
+    Accept, Announce, Create, Delete, Flag, Follow, Invite, Join, Leave, Like, Reject, Remove,
+    Undo, Update,
 };
 use crate::protocol::compat;
 use serde::Deserialize;

@@ -74,7 +74,9 @@ async fn take_part(
 ) -> Result<Response, WebError> {
     let consultation = ConsultationId::from(form.get("consultation").to_owned());
     match joint_votes::take_part(&state.app, session.caller(), &id, &consultation).await {
-        Ok(_) => Ok(Redirect::to("/admin/joint-votes?notice=joint_vote_taking_part").into_response()),
+        Ok(_) => {
+            Ok(Redirect::to("/admin/joint-votes?notice=joint_vote_taking_part").into_response())
+        }
         Err(AppError::BadRequest(reason)) => Ok(with_error("/admin/joint-votes", &reason)),
         Err(other) => Err(other.into()),
     }
