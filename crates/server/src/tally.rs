@@ -150,10 +150,12 @@ fn check(
     report: &mut Report,
 ) -> Result<(), String> {
     // The bundle's key is read only when no key was given on the command line.
-    let multikey = match (public_key, bundle_key) {
-        (Some(_), _) => None,
+    let (key, multikey) = match (public_key, bundle_key) {
+        (Some(key), _) => (*key, None),
         (None, Some(key)) => {
-            Some(Multikey::from_json(key).map_err(|e| format!("the bundle's key: {e}"))?)
+            let multikey =
+                Multikey::from_json(key).map_err(|e| format!("the bundle's key: {e}"))?;
+            (multikey.public_key, Some(multikey))
         }
         (None, None) => {
             return Err(
@@ -161,11 +163,6 @@ fn check(
                     .to_owned(),
             );
         }
-    };
-    let key = match (&multikey, public_key) {
-        (Some(multikey), _) => multikey.public_key,
-        (None, Some(key)) => *key,
-        (None, None) => return Err("no key".to_owned()),
     };
     let verified = proof::verify(tally, &key).map_err(|e| format!("proof: {e}"))?;
     if let Some(multikey) = &multikey {
