@@ -4,6 +4,7 @@
 pub mod config;
 pub mod conversation;
 pub mod demo;
+pub mod tally;
 
 use axum::Router;
 use chrono::Utc;

@@ -39,6 +39,11 @@ enum Command {
         #[command(subcommand)]
         command: BudgetCommand,
     },
+    /// Joint-vote tallies.
+    Tally {
+        #[command(subcommand)]
+        command: TallyCommand,
+    },
     /// Bring the database schema up to date and exit.
     Migrate,
     /// Manage administrator accounts.
@@ -64,6 +69,24 @@ enum BudgetCommand {
         #[arg(long)]
         rule: Option<String>,
         /// Print JSON: `{"selected": [...], "cost": N, "budget": N, "rule": "..."}`.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TallyCommand {
+    /// Check a member's signed tally (FEP-8b32, eddsa-jcs-2022) offline. FILE is a tally with a
+    /// `proof`, or an organizer's bundle `{"tally": ..., "key": {Multikey}}`. Exits 0 when
+    /// valid, 1 when not (the reason on standard error), 2 when the file cannot be read.
+    Verify {
+        /// The JSON file.
+        file: PathBuf,
+        /// The member's Ed25519 key, `z6Mk...`; needed for a bare tally, and overrides (skips
+        /// the id and controller checks of) a bundle's key.
+        #[arg(long, value_name = "MULTIBASE")]
+        public_key: Option<String>,
+        /// Print JSON: `{"valid", "reason", "attributedTo", "voters", ...}`.
         #[arg(long)]
         json: bool,
     },
@@ -161,6 +184,17 @@ fn main() -> Result<()> {
             }
         }
     }
+    if let Command::Tally {
+        command:
+            TallyCommand::Verify {
+                file,
+                public_key,
+                json,
+            },
+    } = &cli.command
+    {
+        tally_verify(file, public_key.as_deref(), *json);
+    }
     let settings = match Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()) {
         Ok(settings) => settings,
         Err(err) => {
@@ -195,7 +229,7 @@ fn main() -> Result<()> {
                         email,
                     },
             } => create_admin(&settings, &username, &display_name, email.as_deref()).await,
-            Command::Conversation { .. } | Command::Budget { .. } => Ok(()),
+            Command::Conversation { .. } | Command::Budget { .. } | Command::Tally { .. } => Ok(()),
         }
     })
 }
@@ -300,6 +334,36 @@ async fn create_admin(
     txn.commit().await.context("saving the admin")?;
     println!("admin {username} created");
     Ok(())
+}
+
+/// Checks a tally file, prints the result and exits: 0 valid, 1 invalid, 2 unreadable.
+fn tally_verify(file: &std::path::Path, public_key: Option<&str>, json: bool) -> ! {
+    let report = match inspraak_server::tally::verify_file(file, public_key) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("inspraak: {err}");
+            std::process::exit(2);
+        }
+    };
+    let output = if json {
+        report.to_json().to_string()
+    } else {
+        report.human()
+    };
+    match &report.reason {
+        None => {
+            // A closed pipe (`| head`) is no error worth a panic.
+            let _ = writeln!(std::io::stdout(), "{output}");
+            std::process::exit(0);
+        }
+        Some(reason) => {
+            if json {
+                let _ = writeln!(std::io::stdout(), "{output}");
+            }
+            eprintln!("inspraak: {}: {reason}", file.display());
+            std::process::exit(1);
+        }
+    }
 }
 
 /// The outcome of a Pabulib file's budget under `rule` (or the file's own), as text or JSON.
