@@ -16,6 +16,7 @@ pub mod entity;
 mod error;
 pub mod fediverse;
 pub mod follows;
+pub mod forwards;
 pub mod guides;
 pub mod memberships;
 pub mod moderation;

@@ -80,6 +80,7 @@ fn page() -> Page {
         tags: &tags,
         status: Some("Aangenomen"),
         answer_html: Some("<p>Ja</p>"),
+        supports: Some(4),
         published: when(),
         updated: Some(when()),
     };

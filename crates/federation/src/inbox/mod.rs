@@ -12,6 +12,7 @@ mod budgets;
 mod content;
 mod copies;
 mod deals;
+mod forwarding;
 mod resolve;
 mod social;
 mod votes;
@@ -184,6 +185,11 @@ async fn dispatch(
     received: Received<'_>,
     resolved: &resolve::Resolved,
 ) -> Result<(), FederationError> {
+    if let InboundActivity::Update(update) = received.activity
+        && forwarding::status(txn, actor, update, resolved).await?
+    {
+        return Ok(());
+    }
     match received.activity {
         InboundActivity::Follow(follow) => social::follow(data, txn, actor, follow).await,
         InboundActivity::Undo(undo) => social::undo(txn, actor, undo).await,
@@ -192,6 +198,7 @@ async fn dispatch(
         InboundActivity::Join(join) => deals::join(data, txn, actor, join).await,
         InboundActivity::Leave(leave) => deals::leave(txn, actor, leave).await,
         InboundActivity::Remove(remove) => deals::removed(data, txn, actor, remove).await,
+        InboundActivity::Offer(offer) => forwarding::offer(txn, actor, offer, resolved).await,
         InboundActivity::Update(a) if matches!(a.object.object(), Some(AnyObject::Figures(_))) => {
             match a.object.object() {
                 Some(AnyObject::Figures(report)) => deals::figures(txn, actor, report).await,

@@ -141,6 +141,11 @@ pub async fn resolve(
 ) -> Result<Resolved, FederationError> {
     let mut resolved = Resolved::default();
     match activity {
+        InboundActivity::Offer(offer) => {
+            super::forwarding::check_offer(data, sender, offer)?;
+            let page = IdOr::Id(offer.object.0.clone());
+            resolved.load(data, &sender.id, &page).await?;
+        }
         InboundActivity::Create(a) => {
             resolve_change(data, &mut resolved, &sender.id, &a.object).await?;
         }

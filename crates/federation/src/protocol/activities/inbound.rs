@@ -1,7 +1,8 @@
 //! Every activity an inbox accepts, read once by its `type`.
 
 use super::{
-    Accept, Announce, Create, Delete, Flag, Follow, Join, Leave, Like, Reject, Remove, Undo, Update,
+    Accept, Announce, Create, Delete, Flag, Follow, Join, Leave, Like, Offer, Reject, Remove, Undo,
+    Update,
 };
 use crate::protocol::compat;
 use serde::Deserialize;
@@ -38,6 +39,8 @@ pub enum InboundActivity {
     Leave(Leave),
     /// A deal ending our membership.
     Remove(Remove),
+    /// A proposal forwarded to our organization.
+    Offer(Offer),
     /// Anything else (`Dislike`, `Move`, `Block`, …), by its type name.
     Unknown(String),
 }
@@ -60,6 +63,7 @@ impl InboundActivity {
             "Join" => Self::Join(Join::deserialize(value)?),
             "Leave" => Self::Leave(Leave::deserialize(value)?),
             "Remove" => Self::Remove(Remove::deserialize(value)?),
+            "Offer" => Self::Offer(Offer::deserialize(value)?),
             other => Self::Unknown(other.to_owned()),
         })
     }
@@ -80,6 +84,7 @@ impl InboundActivity {
             Self::Join(_) => "Join",
             Self::Leave(_) => "Leave",
             Self::Remove(_) => "Remove",
+            Self::Offer(_) => "Offer",
             Self::Unknown(kind) => kind,
         }
     }
