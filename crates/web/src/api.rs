@@ -3,7 +3,7 @@
 use crate::open_data::{self, Audience, OpenComment, OpenPoll, OpenPollOption, OpenProposal};
 use crate::page::today;
 use crate::{AppState, WebError};
-use crate::{api_budgets, api_network, api_write};
+use crate::{api_budgets, api_forwards, api_network, api_write};
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Json;
@@ -27,6 +27,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_network::list_deals, api_network::get_deal, api_network::create_deal,
         api_network::accept_member, api_network::reject_member, api_network::remove_member,
         api_network::list_memberships, api_network::apply, api_network::leave,
+        api_forwards::forward_proposal, api_forwards::list_forwards, api_forwards::get_forward,
+        api_forwards::accept_forward, api_forwards::decline_forward,
         crate::api_catalogue::catalogue,
         api_budgets::list_areas, api_budgets::create_area, api_budgets::list_budgets, api_budgets::create_budget,
         api_budgets::get_budget, api_budgets::add_project, api_budgets::get_ballot, api_budgets::put_ballot,
@@ -36,11 +38,13 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     modifiers(&BearerToken),
     components(schemas(
         InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, ReuseDto, PhaseDto, RulesDto, ApiErrorBody, FieldProblem,
-        OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto,
+        OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto, ForwardedFrom,
         api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
         api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
         api_write::TemplateImport, api_write::ReusePlacement,
         api_network::DealList, api_network::NewDeal, api_network::Made, api_network::Membership, api_network::Application,
+        api_forwards::ForwardDto, api_forwards::ForwardEventDto, api_forwards::NewForward, api_forwards::ForwardLists,
+        api_forwards::AcceptForward, api_forwards::Accepted, api_forwards::DeclineForward,
         crate::api_catalogue::CatalogueDto, crate::api_catalogue::CatalogueConsultation,
         crate::api_catalogue::CataloguePhase, crate::api_catalogue::CatalogueTemplate,
         crate::api_catalogue::CatalogueReuse,
@@ -55,6 +59,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         (name = "participation", description = "Proposals, comments and polls: the public record, as in the open-data export"),
         (name = "open data", description = "Each consultation's public record as JSON and CSV, without personal data"),
         (name = "network", description = "Province deals: members, their own figures added up, and membership actions (Join, Accept, Reject, Leave, Remove) for admins with an API token"),
+        (name = "forwarding", description = "Forwarding a proposal to the competent authority (`Offer`), accepting it into a consultation (`Accept` with the new proposal as `result`) or declining it with a reason (`Reject`), for admins with an API token; statuses flow back as `Update`s"),
         (name = "helpdesk", description = "The national helpdesk's catalogue of open consultations and reusable processes (on a helpdesk instance only)"),
         (name = "budgets", description = "Participatory budgets: areas, budgets with their projects, the resident's ballot (read, checked and cast with a personal token), outcomes explained project by project, and Pabulib `.pb` files out and in"),
         (name = "taking part", description = "Proposing, supporting, commenting, voting and reporting with a personal API token (made on the account page), under the same rules as the web forms")
@@ -85,6 +90,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(api_write::routes())
         .merge(api_network::routes())
+        .merge(api_forwards::routes())
         .merge(api_budgets::routes())
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))
@@ -540,6 +546,23 @@ pub struct ProposalDetail {
     pub consultation_id: String,
     /// Every official answer, oldest first.
     pub answers: Vec<AnswerDto>,
+    /// Where we forwarded it, each with its state, latest status and history.
+    pub forwards: Vec<api_forwards::ForwardDto>,
+    /// The organization that forwarded it to us, when it was made from a forward.
+    pub forwarded_from: Option<ForwardedFrom>,
+}
+
+/// The origin of a proposal made from a forward.
+#[derive(Serialize, ToSchema)]
+pub struct ForwardedFrom {
+    /// The organization that forwarded it.
+    pub organization: String,
+    /// Its name.
+    pub organization_name: String,
+    /// The original proposal's web page.
+    pub url: String,
+    /// Its supports on the origin, when declared.
+    pub supports: Option<i64>,
 }
 
 #[utoipa::path(
@@ -575,9 +598,24 @@ async fn get_proposal(
             created_at: a.created_at,
         })
         .collect();
+    let forwards = inspraak_app::forwarding::of_proposal(&state.app, &id)
+        .await?
+        .into_iter()
+        .map(api_forwards::ForwardDto::from)
+        .collect();
+    let forwarded_from = inspraak_app::forwarding::origin_of(&state.app, &id)
+        .await?
+        .map(|f| ForwardedFrom {
+            organization: f.organization_ap_id,
+            organization_name: f.organization_name,
+            url: f.url,
+            supports: f.supports,
+        });
     Ok(Json(ProposalDetail {
         proposal,
         consultation_id: c.id,
         answers,
+        forwards,
+        forwarded_from,
     }))
 }
