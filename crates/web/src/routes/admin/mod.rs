@@ -7,6 +7,7 @@ mod budgets;
 mod consultations;
 mod deals;
 mod federation;
+mod forwards;
 mod guides;
 mod helpdesk;
 mod phase_rows;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(budgets::routes())
         .merge(federation::routes())
         .merge(deals::routes())
+        .merge(forwards::routes())
         .merge(helpdesk::routes())
         .merge(guides::routes())
 }
