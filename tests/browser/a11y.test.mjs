@@ -202,6 +202,7 @@ test('staff pages', async () => {
     ['/admin/federation', 'federation: following, queue, blocks'],
     ['/admin/templates/import', 'reuse a process: template upload'],
     ['/admin/deals', 'province deals: our memberships and the apply form'],
+    ['/admin/forwards', 'forwarded proposals: what we sent'],
     ['/admin/helpdesk', 'registration with the national helpdesk'],
     ['/guides', 'guides received from the helpdesk'],
     ['/consultations/herinrichting-stationsplein', 'consultation with the reuse form'],
@@ -227,6 +228,7 @@ test('the province: deals and their dashboard', async () => {
   for (const [path, label] of [
     ['/admin/deals', 'province admin: deals and the new-deal form'],
     [`/admin/deals/${deal.id}`, 'province admin: members with accept, reject and remove'],
+    ['/admin/forwards', 'province admin: a forwarded proposal in the queue with accept and decline forms'],
   ]) {
     await scan(context, path, label, province);
   }
