@@ -221,12 +221,14 @@ async fn connect(
         accepted == 2
     })
     .await?;
+    // Before the figures: the browser tests start once the deal counts both members.
+    forward_to_province(a, caller(0), p, &members[2]).await?;
     for app in [a, b] {
         memberships::send_changed_figures(app)
             .await
             .map_err(demo_error("figures"))?;
     }
-    forward_to_province(a, caller(0), p, &members[2]).await
+    Ok(())
 }
 
 /// A forwards its most recent published stationsplein proposal to the province, which
