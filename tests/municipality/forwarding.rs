@@ -98,7 +98,8 @@ async fn a_forward_to_the_province_is_accepted_and_every_status_flows_back() {
     let (proposal, mut anna) = supported_proposal(&a, &mut admin_a).await;
     let supports = proposal_json(&a, &proposal).await["supports"].clone();
     assert_eq!(supports, 1, "one resident supports it");
-    let (consultation_p, _) = consultation(&mut admin_p, "Provinciale wegen", "proposals", &[]).await;
+    let (consultation_p, _) =
+        consultation(&mut admin_p, "Provinciale wegen", "proposals", &[]).await;
     let token_p = token(&mut admin_p).await;
 
     // A's staff forward it from the proposal page, by the province's handle.
@@ -107,7 +108,10 @@ async fn a_forward_to_the_province_is_accepted_and_every_status_flows_back() {
         .submit(
             &format!("/proposals/{proposal}"),
             &format!("/admin/proposals/{proposal}/forward"),
-            &[("target", &handle), ("note", "De provincie beheert deze weg.")],
+            &[
+                ("target", &handle),
+                ("note", "De provincie beheert deze weg."),
+            ],
         )
         .await;
     assert_eq!(
@@ -132,7 +136,10 @@ async fn a_forward_to_the_province_is_accepted_and_every_status_flows_back() {
     let queue = admin_p.get("/admin/forwards").await;
     queue.expect(200);
     assert_eq!(
-        queue.element(&format!("forward-{forward_id}")).data("forward-state").as_deref(),
+        queue
+            .element(&format!("forward-{forward_id}"))
+            .data("forward-state")
+            .as_deref(),
         Some("pending")
     );
 
@@ -171,7 +178,10 @@ async fn a_forward_to_the_province_is_accepted_and_every_status_flows_back() {
 
     // Two answers on the province: a status change, then the official answer.
     for (status, text) in [
-        ("under_consideration", "We bekijken het met de wegbeheerder."),
+        (
+            "under_consideration",
+            "We bekijken het met de wegbeheerder.",
+        ),
         ("accepted", "Het fietspad komt er in 2028."),
     ] {
         admin_p
@@ -207,7 +217,11 @@ async fn a_forward_to_the_province_is_accepted_and_every_status_flows_back() {
     let shown = page.element(&format!("forward-{}", forward["id"].as_str().unwrap_or("")));
     assert_eq!(shown.data("forward-state").as_deref(), Some("accepted"));
     assert_eq!(shown.data("forward-status").as_deref(), Some("Aangenomen"));
-    assert!(shown.contains("Provincie") || shown.contains(&p.host), "{}", page.body);
+    assert!(
+        shown.contains("Provincie") || shown.contains(&p.host),
+        "{}",
+        page.body
+    );
     let shown_statuses: Vec<String> = page
         .data_all("event-status")
         .into_iter()
@@ -219,8 +233,14 @@ async fn a_forward_to_the_province_is_accepted_and_every_status_flows_back() {
     let account = anna.get("/account").await;
     account.expect(200);
     let list = account.element("forwarded");
-    assert_eq!(list.data_within("forward-state").as_deref(), Some("accepted"));
-    assert_eq!(list.data_within("forward-status").as_deref(), Some("Aangenomen"));
+    assert_eq!(
+        list.data_within("forward-state").as_deref(),
+        Some("accepted")
+    );
+    assert_eq!(
+        list.data_within("forward-status").as_deref(),
+        Some("Aangenomen")
+    );
 
     // Every step is audited on both sides.
     let log_a = audit(&mut admin_a).await;
@@ -250,7 +270,9 @@ async fn a_forward_declined_by_the_neighbour_shows_the_reason_on_the_origin() {
             Method::POST,
             &format!("/api/v1/proposals/{proposal}/forwards"),
             Some(&token_a),
-            Some(json!({"target": format!("{}/organization", b.base), "note": "Grenst aan jullie."})),
+            Some(
+                json!({"target": format!("{}/organization", b.base), "note": "Grenst aan jullie."}),
+            ),
         )
         .await;
     made.expect(201);
@@ -277,7 +299,11 @@ async fn a_forward_declined_by_the_neighbour_shows_the_reason_on_the_origin() {
     let shown = page.element(&format!("forward-{}", forward["id"].as_str().unwrap_or("")));
     assert_eq!(shown.data("forward-state").as_deref(), Some("declined"));
     assert!(shown.contains("De weg ligt niet in onze gemeente."));
-    assert!(audit(&mut admin_a).await.contains("forward.decline_received"));
+    assert!(
+        audit(&mut admin_a)
+            .await
+            .contains("forward.decline_received")
+    );
     assert!(audit(&mut admin_b).await.contains("forward.decline"));
 }
 
@@ -357,7 +383,8 @@ async fn the_api_forwards_accepts_and_declines_and_refuses_bad_input_without_cha
     let (p, mut admin_p) = province("provincie.test").await;
     let (a, mut admin_a) = named_with_admin("gemeente-a.test").await;
     let (proposal, mut anna) = supported_proposal(&a, &mut admin_a).await;
-    let (consultation_p, _) = consultation(&mut admin_p, "Provinciale wegen", "proposals", &[]).await;
+    let (consultation_p, _) =
+        consultation(&mut admin_p, "Provinciale wegen", "proposals", &[]).await;
     let token_a = token(&mut admin_a).await;
     let token_p = token(&mut admin_p).await;
     let resident_token = token(&mut anna).await;
@@ -368,40 +395,77 @@ async fn the_api_forwards_accepts_and_declines_and_refuses_bad_input_without_cha
     // Bad input: nobody there, not an organization, no target, a resident's token.
     let nobody = format!("@niemand@{}:{}", p.host, p.port);
     api_a
-        .api(Method::POST, &path, Some(&token_a), Some(forward(json!(nobody))))
+        .api(
+            Method::POST,
+            &path,
+            Some(&token_a),
+            Some(forward(json!(nobody))),
+        )
         .await
         .expect(400);
     let person = format!("{}/users/anna", a.base);
     api_a
-        .api(Method::POST, &path, Some(&token_a), Some(forward(json!(person))))
+        .api(
+            Method::POST,
+            &path,
+            Some(&token_a),
+            Some(forward(json!(person))),
+        )
         .await
         .expect(400);
     api_a
-        .api(Method::POST, &path, Some(&token_a), Some(forward(json!(""))))
+        .api(
+            Method::POST,
+            &path,
+            Some(&token_a),
+            Some(forward(json!(""))),
+        )
         .await
         .expect(422);
     let organization_p = format!("{}/organization", p.base);
     api_a
-        .api(Method::POST, &path, Some(&resident_token), Some(forward(json!(organization_p))))
+        .api(
+            Method::POST,
+            &path,
+            Some(&resident_token),
+            Some(forward(json!(organization_p))),
+        )
         .await
         .expect(403);
     api_a
-        .api(Method::POST, &path, None, Some(forward(json!(organization_p))))
+        .api(
+            Method::POST,
+            &path,
+            None,
+            Some(forward(json!(organization_p))),
+        )
         .await
         .expect(401);
     assert_eq!(
-        forwards(&a, &token_a).await["sent"].as_array().map(Vec::len),
+        forwards(&a, &token_a).await["sent"]
+            .as_array()
+            .map(Vec::len),
         Some(0),
         "nothing sent"
     );
 
     // A good one, and the same again is a conflict.
     api_a
-        .api(Method::POST, &path, Some(&token_a), Some(forward(json!(organization_p))))
+        .api(
+            Method::POST,
+            &path,
+            Some(&token_a),
+            Some(forward(json!(organization_p))),
+        )
         .await
         .expect(201);
     api_a
-        .api(Method::POST, &path, Some(&token_a), Some(forward(json!(organization_p))))
+        .api(
+            Method::POST,
+            &path,
+            Some(&token_a),
+            Some(forward(json!(organization_p))),
+        )
         .await
         .expect(409);
     let forward_id = until_received(&p, &token_p).await;
@@ -411,28 +475,59 @@ async fn the_api_forwards_accepts_and_declines_and_refuses_bad_input_without_cha
 
     // Accepting into no consultation, or declining without a reason, changes nothing.
     api_p
-        .api(Method::POST, &accept, Some(&token_p), Some(json!({"consultation": "bestaat-niet"})))
+        .api(
+            Method::POST,
+            &accept,
+            Some(&token_p),
+            Some(json!({"consultation": "bestaat-niet"})),
+        )
         .await
         .expect(422);
     api_p
-        .api(Method::POST, &decline, Some(&token_p), Some(json!({"reason": "  "})))
+        .api(
+            Method::POST,
+            &decline,
+            Some(&token_p),
+            Some(json!({"reason": "  "})),
+        )
         .await
         .expect(422);
-    assert_eq!(forwards(&p, &token_p).await["received"][0]["state"], "pending");
+    assert_eq!(
+        forwards(&p, &token_p).await["received"][0]["state"],
+        "pending"
+    );
 
     // Accepted once; accepting or declining again is refused.
     let accepted = api_p
-        .api(Method::POST, &accept, Some(&token_p), Some(json!({"consultation": consultation_p})))
+        .api(
+            Method::POST,
+            &accept,
+            Some(&token_p),
+            Some(json!({"consultation": consultation_p})),
+        )
         .await;
     accepted.expect(200);
-    let local = accepted.json()["proposal_id"].as_str().unwrap_or("").to_owned();
+    let local = accepted.json()["proposal_id"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
     assert_eq!(accepted.json()["forward"]["state"], "accepted");
     api_p
-        .api(Method::POST, &accept, Some(&token_p), Some(json!({"consultation": consultation_p})))
+        .api(
+            Method::POST,
+            &accept,
+            Some(&token_p),
+            Some(json!({"consultation": consultation_p})),
+        )
         .await
         .expect(400);
     api_p
-        .api(Method::POST, &decline, Some(&token_p), Some(json!({"reason": "Toch niet."})))
+        .api(
+            Method::POST,
+            &decline,
+            Some(&token_p),
+            Some(json!({"reason": "Toch niet."})),
+        )
         .await
         .expect(400);
     let all = forwards(&p, &token_p).await;
@@ -443,7 +538,11 @@ async fn the_api_forwards_accepts_and_declines_and_refuses_bad_input_without_cha
         .get(&format!("/api/v1/consultations/{consultation_p}/proposals"))
         .await
         .json();
-    assert_eq!(proposals.as_array().map(Vec::len), Some(1), "one proposal made: {proposals}");
+    assert_eq!(
+        proposals.as_array().map(Vec::len),
+        Some(1),
+        "one proposal made: {proposals}"
+    );
     until_forward(&a, &proposal, "A hears it was accepted", |f| {
         f["state"] == "accepted"
     })
@@ -456,6 +555,9 @@ async fn the_api_forwards_accepts_and_declines_and_refuses_bad_input_without_cha
         "/api/v1/forwards/{id}/accept",
         "/api/v1/forwards/{id}/decline",
     ] {
-        assert!(doc["paths"][path].is_object(), "{path} in the OpenAPI document");
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} in the OpenAPI document"
+        );
     }
 }

@@ -110,7 +110,11 @@ pub async fn forward(
             proposal_id: Some(&p.id),
             proposal_ap_id: &p.ap_id,
             organization_ap_id: &remote.row.ap_id,
-            organization_name: if name.is_empty() { &remote.row.ap_id } else { &name },
+            organization_name: if name.is_empty() {
+                &remote.row.ap_id
+            } else {
+                &name
+            },
             inbox: &inbox,
             note: &note,
             title: &p.title,
@@ -162,10 +166,7 @@ pub async fn of_proposal(app: &App, proposal_id: &str) -> Result<Vec<ForwardView
 }
 
 /// The received forward a local proposal was made from, if any.
-pub async fn origin_of(
-    app: &App,
-    proposal_id: &str,
-) -> Result<Option<forward::Model>, AppError> {
+pub async fn origin_of(app: &App, proposal_id: &str) -> Result<Option<forward::Model>, AppError> {
     Ok(forwards::find_received_by_proposal(app.conn(), proposal_id).await?)
 }
 

@@ -243,7 +243,15 @@ pub async fn declined(
     row.reason = Set(Some(reason.to_owned()));
     row.updated_at = Set(now);
     row.update(db).await?;
-    event(db, &forward.id, EventKind::Declined, None, Some(reason), now).await
+    event(
+        db,
+        &forward.id,
+        EventKind::Declined,
+        None,
+        Some(reason),
+        now,
+    )
+    .await
 }
 
 /// Records a new status and official answer from the accepting side.

@@ -164,10 +164,18 @@ mod tests {
                 .can_decide(Direction::Received)
                 .is_ok()
         );
-        assert!(ForwardState::Accepted.can_decide(Direction::Received).is_err());
+        assert!(
+            ForwardState::Accepted
+                .can_decide(Direction::Received)
+                .is_err()
+        );
         assert!(ForwardState::Sent.can_decide(Direction::Sent).is_err());
         assert!(ForwardState::Sent.can_take_answer(Direction::Sent).is_ok());
-        assert!(ForwardState::Declined.can_take_answer(Direction::Sent).is_err());
+        assert!(
+            ForwardState::Declined
+                .can_take_answer(Direction::Sent)
+                .is_err()
+        );
         assert!(ForwardState::Accepted.can_carry_status().is_ok());
         assert!(ForwardState::Pending.can_carry_status().is_err());
     }
@@ -175,11 +183,17 @@ mod tests {
     #[test]
     fn a_reason_is_required_and_a_note_is_not() {
         assert!(validate_reason("  ").is_err());
-        assert_eq!(validate_reason(" te klein ").ok().as_deref(), Some("te klein"));
+        assert_eq!(
+            validate_reason(" te klein ").ok().as_deref(),
+            Some("te klein")
+        );
         assert_eq!(validate_note("").ok().as_deref(), Some(""));
         assert!(validate_note(&"x".repeat(NOTE_MAX + 1)).is_err());
         for state in ["sent", "pending", "accepted", "declined"] {
-            assert_eq!(ForwardState::parse(state).map(ForwardState::as_str), Some(state));
+            assert_eq!(
+                ForwardState::parse(state).map(ForwardState::as_str),
+                Some(state)
+            );
         }
     }
 }

@@ -752,18 +752,35 @@ fn a_forward_its_answers_and_a_status_update_read_back_as_sent() {
     assert_eq!(wire["target"], theirs.as_str());
     assert_eq!(as_received(&offer), InboundActivity::Offer(offer.clone()));
     let mut accept: Accept = envelope
-        .activity(&ours, IdOr::Id(offer.id.clone()), Addressing::direct(&theirs))
+        .activity(
+            &ours,
+            IdOr::Id(offer.id.clone()),
+            Addressing::direct(&theirs),
+        )
         .expect("accept");
     accept.result = Some(url("https://inspraak.gemeente.example/proposals/2"));
     let wire = round_trip(&accept);
-    assert_eq!(wire["result"], "https://inspraak.gemeente.example/proposals/2");
-    assert_eq!(as_received(&accept), InboundActivity::Accept(accept.clone()));
+    assert_eq!(
+        wire["result"],
+        "https://inspraak.gemeente.example/proposals/2"
+    );
+    assert_eq!(
+        as_received(&accept),
+        InboundActivity::Accept(accept.clone())
+    );
     let mut reject: Reject = envelope
-        .activity(&ours, IdOr::Id(offer.id.clone()), Addressing::direct(&theirs))
+        .activity(
+            &ours,
+            IdOr::Id(offer.id.clone()),
+            Addressing::direct(&theirs),
+        )
         .expect("reject");
     reject.content = Some("Niet onze weg.".into());
     assert_eq!(round_trip(&reject)["content"], "Niet onze weg.");
-    assert_eq!(as_received(&reject), InboundActivity::Reject(reject.clone()));
+    assert_eq!(
+        as_received(&reject),
+        InboundActivity::Reject(reject.clone())
+    );
     // The status travels in the `Page`, with its supports.
     let update: Update = envelope
         .activity(
@@ -775,5 +792,8 @@ fn a_forward_its_answers_and_a_status_update_read_back_as_sent() {
     let wire = round_trip(&update);
     assert_eq!(wire["object"]["status"], "Aangenomen");
     assert_eq!(wire["object"]["supports"], 4);
-    assert_eq!(as_received(&update), InboundActivity::Update(update.clone()));
+    assert_eq!(
+        as_received(&update),
+        InboundActivity::Update(update.clone())
+    );
 }

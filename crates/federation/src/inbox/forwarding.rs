@@ -106,7 +106,11 @@ pub async fn offer(
             organization_name: &name,
             inbox: &inbox,
             note: &note,
-            title: if title.is_empty() { page.id.as_str() } else { &title },
+            title: if title.is_empty() {
+                page.id.as_str()
+            } else {
+                &title
+            },
             body_html: &body_html,
             url: &url,
             supports: page.supports.and_then(|s| i64::try_from(s).ok()),
@@ -220,7 +224,9 @@ pub async fn status(
         ));
     }
     let AnyObject::Page(page) = resolved.object(&actor.id, &update.object)? else {
-        return Err(FederationError::Invalid("the update is not a proposal".into()));
+        return Err(FederationError::Invalid(
+            "the update is not a proposal".into(),
+        ));
     };
     let status = page
         .status

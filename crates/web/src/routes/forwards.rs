@@ -73,7 +73,11 @@ pub fn item(page: &Page, view: ForwardView) -> ForwardItem {
             EventItem {
                 label: page.t(&format!("forwards.event_{}", e.kind)).to_owned(),
                 status: e.status.unwrap_or_default(),
-                html: if is_answer { text.clone() } else { String::new() },
+                html: if is_answer {
+                    text.clone()
+                } else {
+                    String::new()
+                },
                 text: if is_answer { String::new() } else { text },
                 when: page.moment(e.created_at),
                 kind: e.kind,

@@ -59,7 +59,9 @@ fn refused(state: &AppState, session: &Session, err: AppError) -> Result<Respons
         AppError::BadRequest(reason) => Ok(back_with_error(&reason)),
         AppError::Invalid(errors) => {
             let field = errors.0.first().map(|e| e.field.as_str()).unwrap_or("form");
-            Ok(back_with_error(page.t(&format!("forwards.invalid_{field}"))))
+            Ok(back_with_error(
+                page.t(&format!("forwards.invalid_{field}")),
+            ))
         }
         AppError::Conflict(_) => Ok(back_with_error(page.t("forwards.already_forwarded"))),
         other => Err(other.into()),
@@ -97,7 +99,14 @@ async fn send(
     CsrfForm { session, form }: CsrfForm,
 ) -> Result<Response, WebError> {
     let caller = session.caller();
-    match forwarding::forward(&state.app, caller, &id, form.get("target"), form.get("note")).await
+    match forwarding::forward(
+        &state.app,
+        caller,
+        &id,
+        form.get("target"),
+        form.get("note"),
+    )
+    .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/proposals/{id}?notice=forwarded")).into_response()),
         Err(err) => refused(&state, &session, err),
