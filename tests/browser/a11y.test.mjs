@@ -225,6 +225,10 @@ test('the province: deals and their dashboard', async () => {
     await scan(context, path, label, province);
   }
   await logIn(context, 'beheerder', province);
+  const queue = await context.newPage();
+  await queue.goto(`${province}/admin/forwards`);
+  assert.ok(await queue.locator('[data-forward-state="pending"]').count() > 0, 'the demo network forwarded a proposal to the province');
+  await queue.close();
   for (const [path, label] of [
     ['/admin/deals', 'province admin: deals and the new-deal form'],
     [`/admin/deals/${deal.id}`, 'province admin: members with accept, reject and remove'],

@@ -91,7 +91,10 @@ pub async fn forward(
     let running = forwards::sent_of_proposal(app.conn(), &p.id)
         .await?
         .into_iter()
-        .any(|f| f.organization_ap_id == remote.row.ap_id && f.state != "declined");
+        .any(|f| {
+            f.organization_ap_id == remote.row.ap_id
+                && ForwardState::parse(&f.state) != Some(ForwardState::Declined)
+        });
     if running {
         return Err(AppError::Conflict("forward"));
     }

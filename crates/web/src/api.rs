@@ -38,7 +38,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     modifiers(&BearerToken),
     components(schemas(
         InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, ReuseDto, PhaseDto, RulesDto, ApiErrorBody, FieldProblem,
-        OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto, ForwardedFrom,
+        OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto, api_forwards::ForwardedFrom,
         api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
         api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
         api_write::TemplateImport, api_write::ReusePlacement,
@@ -549,20 +549,7 @@ pub struct ProposalDetail {
     /// Where we forwarded it, each with its state, latest status and history.
     pub forwards: Vec<api_forwards::ForwardDto>,
     /// The organization that forwarded it to us, when it was made from a forward.
-    pub forwarded_from: Option<ForwardedFrom>,
-}
-
-/// The origin of a proposal made from a forward.
-#[derive(Serialize, ToSchema)]
-pub struct ForwardedFrom {
-    /// The organization that forwarded it.
-    pub organization: String,
-    /// Its name.
-    pub organization_name: String,
-    /// The original proposal's web page.
-    pub url: String,
-    /// Its supports on the origin, when declared.
-    pub supports: Option<i64>,
+    pub forwarded_from: Option<api_forwards::ForwardedFrom>,
 }
 
 #[utoipa::path(
@@ -598,19 +585,7 @@ async fn get_proposal(
             created_at: a.created_at,
         })
         .collect();
-    let forwards = inspraak_app::forwarding::of_proposal(&state.app, &id)
-        .await?
-        .into_iter()
-        .map(api_forwards::ForwardDto::from)
-        .collect();
-    let forwarded_from = inspraak_app::forwarding::origin_of(&state.app, &id)
-        .await?
-        .map(|f| ForwardedFrom {
-            organization: f.organization_ap_id,
-            organization_name: f.organization_name,
-            url: f.url,
-            supports: f.supports,
-        });
+    let (forwards, forwarded_from) = api_forwards::of_proposal(&state, &id).await?;
     Ok(Json(ProposalDetail {
         proposal,
         consultation_id: c.id,

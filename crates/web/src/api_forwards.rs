@@ -115,6 +115,40 @@ impl From<ForwardView> for ForwardDto {
     }
 }
 
+/// The origin of a proposal made from a forward.
+#[derive(Serialize, ToSchema)]
+pub struct ForwardedFrom {
+    /// The organization that forwarded it.
+    pub organization: String,
+    /// Its name.
+    pub organization_name: String,
+    /// The original proposal's web page.
+    pub url: String,
+    /// Its supports on the origin, when declared.
+    pub supports: Option<i64>,
+}
+
+/// A proposal's forwards (where we sent it) and its origin (who sent it to us), for its JSON.
+pub(crate) async fn of_proposal(
+    state: &AppState,
+    id: &str,
+) -> Result<(Vec<ForwardDto>, Option<ForwardedFrom>), WebError> {
+    let forwards = forwarding::of_proposal(&state.app, id)
+        .await?
+        .into_iter()
+        .map(ForwardDto::from)
+        .collect();
+    let origin = forwarding::origin_of(&state.app, id)
+        .await?
+        .map(|f| ForwardedFrom {
+            organization: f.organization_ap_id,
+            organization_name: f.organization_name,
+            url: f.url,
+            supports: f.supports,
+        });
+    Ok((forwards, origin))
+}
+
 /// A forward to make.
 #[derive(Deserialize, ToSchema)]
 pub struct NewForward {
