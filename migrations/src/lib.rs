@@ -17,7 +17,8 @@ mod m20261205_000009_derived_from;
 mod m20261205_000010_deals;
 mod m20261205_000011_helpdesk;
 mod m20261205_000012_budgets;
-mod m20261206_000014_joint_votes;
+mod m20261205_000013_forwarding;
+mod m20261205_000014_joint_votes;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -38,7 +39,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_deals::Migration),
             Box::new(m20261205_000011_helpdesk::Migration),
             Box::new(m20261205_000012_budgets::Migration),
-            Box::new(m20261206_000014_joint_votes::Migration),
+            Box::new(m20261205_000013_forwarding::Migration),
+            Box::new(m20261205_000014_joint_votes::Migration),
         ]
     }
 }

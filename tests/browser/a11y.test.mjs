@@ -203,6 +203,7 @@ test('staff pages', async () => {
     ['/admin/templates/import', 'reuse a process: template upload'],
     ['/admin/deals', 'province deals: our memberships and the apply form'],
     ['/admin/joint-votes', 'joint votes: an invitation with take-part and decline'],
+    ['/admin/forwards', 'forwarded proposals: what we sent'],
     ['/admin/helpdesk', 'registration with the national helpdesk'],
     ['/guides', 'guides received from the helpdesk'],
     ['/consultations/herinrichting-stationsplein', 'consultation with the reuse form'],
@@ -228,9 +229,14 @@ test('the province: deals and their dashboard', async () => {
   assert.ok(votes.items.length > 0, 'the demo deal has a joint vote');
   await scan(context, `/joint-votes/${votes.items[0].id}`, 'joint vote: per member and total', province);
   await logIn(context, 'beheerder', province);
+  const queue = await context.newPage();
+  await queue.goto(`${province}/admin/forwards`);
+  assert.ok(await queue.locator('[data-forward-state="pending"]').count() > 0, 'the demo network forwarded a proposal to the province');
+  await queue.close();
   for (const [path, label] of [
     ['/admin/deals', 'province admin: deals and the new-deal form'],
     [`/admin/deals/${deal.id}`, 'province admin: members, joint votes and the joint-vote form'],
+    ['/admin/forwards', 'province admin: a forwarded proposal in the queue with accept and decline forms'],
   ]) {
     await scan(context, path, label, province);
   }

@@ -15,6 +15,7 @@ mod delivery;
 mod discovery;
 pub mod federation;
 mod fedify;
+mod forwarding;
 mod helpdesk;
 mod inbox_security;
 mod joint_votes;

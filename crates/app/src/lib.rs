@@ -14,6 +14,7 @@ pub mod conversations;
 pub mod deals;
 pub mod error;
 pub mod federation_admin;
+pub mod forwarding;
 pub mod guides;
 pub mod helpdesk;
 pub mod joint_votes;

@@ -136,6 +136,7 @@ pub async fn answer(
         now,
     )
     .await?;
+    crate::forwarding::proposal_answered(app, &txn, id.as_str(), &admin.id).await?;
     app.commit(txn).await?;
     Ok(())
 }

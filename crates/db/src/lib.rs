@@ -17,6 +17,7 @@ pub mod entity;
 mod error;
 pub mod fediverse;
 pub mod follows;
+pub mod forwards;
 pub mod guides;
 pub mod joint_votes;
 pub mod memberships;

@@ -126,6 +126,22 @@ pub enum AuditAction {
     TallyReceived,
     /// A member's tally arrived and was refused (proof, figures, repeat or late).
     TallyRefused,
+    /// Staff forwarded a proposal to another organization (`Offer`).
+    ForwardSend,
+    /// Another organization forwarded a proposal to us.
+    ForwardReceived,
+    /// Staff accepted a forwarded proposal as a local proposal (`Accept`).
+    ForwardAccept,
+    /// Staff declined a forwarded proposal (`Reject`).
+    ForwardDecline,
+    /// The organization we forwarded to accepted.
+    ForwardAcceptReceived,
+    /// The organization we forwarded to declined.
+    ForwardDeclineReceived,
+    /// We told the origin of a forwarded proposal its new status or answer (`Update`).
+    ForwardStatusSend,
+    /// The organization we forwarded to sent a new status or answer.
+    ForwardStatusReceived,
 }
 
 impl AuditAction {
@@ -194,6 +210,14 @@ impl AuditAction {
             TallyPublish => "tally.publish",
             TallyReceived => "tally.received",
             TallyRefused => "tally.refused",
+            ForwardSend => "forward.send",
+            ForwardReceived => "forward.received",
+            ForwardAccept => "forward.accept",
+            ForwardDecline => "forward.decline",
+            ForwardAcceptReceived => "forward.accept_received",
+            ForwardDeclineReceived => "forward.decline_received",
+            ForwardStatusSend => "forward.status_send",
+            ForwardStatusReceived => "forward.status_received",
         }
     }
 }

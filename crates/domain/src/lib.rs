@@ -10,6 +10,7 @@ pub mod consultation;
 pub mod conversation;
 pub mod csv;
 pub mod deal;
+pub mod forward;
 pub mod guide;
 pub mod ids;
 pub mod joint_vote;

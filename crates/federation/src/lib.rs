@@ -15,6 +15,7 @@ pub mod discovery;
 pub mod envelope;
 mod error;
 pub mod follow;
+pub mod forwarding;
 pub mod helpdesk;
 pub mod inbox;
 pub mod joint_votes;

@@ -82,6 +82,8 @@ pub struct PageFacts<'a> {
     pub status: Option<&'a str>,
     /// The official answer (sanitised HTML), if answered.
     pub answer_html: Option<&'a str>,
+    /// Its residents' supports.
+    pub supports: Option<u64>,
     /// Published.
     pub published: DateTime<Utc>,
     /// Last changed.
@@ -111,6 +113,7 @@ pub fn page(
         summary: Some(escape(facts.summary)),
         status: facts.status.map(str::to_owned),
         official_answer: facts.answer_html.map(str::to_owned),
+        supports: facts.supports,
     })
 }
 
@@ -343,6 +346,7 @@ mod tests {
             tags: &tags,
             status: Some("Aangenomen"),
             answer_html: Some("<p>Ja</p>"),
+            supports: Some(4),
             published: Utc::now(),
             updated: None,
         };

@@ -80,6 +80,7 @@ pub async fn page(
         tags: &tags,
         status: status.as_deref(),
         answer_html: latest.map(|a| a.answer_html.as_str()),
+        supports: Some(proposals::support_count(db, &p.id).await?),
         published: p.created_at,
         updated: (p.updated_at > p.created_at).then_some(p.updated_at),
     };

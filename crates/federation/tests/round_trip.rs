@@ -80,6 +80,7 @@ fn page() -> Page {
         tags: &tags,
         status: Some("Aangenomen"),
         answer_html: Some("<p>Ja</p>"),
+        supports: Some(4),
         published: when(),
         updated: Some(when()),
     };
@@ -728,4 +729,71 @@ fn a_budget_project_and_outcome_round_trip_and_read_as_themselves() {
         map.remove("budget");
     }
     assert!(matches!(AnyObject::from_value(plain), AnyObject::Page(_)));
+}
+
+#[test]
+fn a_forward_its_answers_and_a_status_update_read_back_as_sent() {
+    use inspraak_federation::protocol::activities::{Offer, Reject};
+    let base = url(BASE);
+    let envelope = Envelope::new(&base);
+    let ours = url("https://inspraak.gemeente.example/organization");
+    let theirs = url("https://inspraak.gemeente.example/organization#province");
+    let mut offer: Offer = envelope
+        .activity(
+            &ours,
+            Ref(url("https://inspraak.gemeente.example/proposals/1")),
+            Addressing::direct(&theirs),
+        )
+        .expect("offer");
+    offer.target = Some(theirs.clone());
+    offer.content = Some("De provincie beheert deze weg.".into());
+    let wire = round_trip(&offer);
+    assert_eq!(wire["type"], "Offer");
+    assert_eq!(wire["target"], theirs.as_str());
+    assert_eq!(as_received(&offer), InboundActivity::Offer(offer.clone()));
+    let mut accept: Accept = envelope
+        .activity(
+            &ours,
+            IdOr::Id(offer.id.clone()),
+            Addressing::direct(&theirs),
+        )
+        .expect("accept");
+    accept.result = Some(url("https://inspraak.gemeente.example/proposals/2"));
+    let wire = round_trip(&accept);
+    assert_eq!(
+        wire["result"],
+        "https://inspraak.gemeente.example/proposals/2"
+    );
+    assert_eq!(
+        as_received(&accept),
+        InboundActivity::Accept(accept.clone())
+    );
+    let mut reject: Reject = envelope
+        .activity(
+            &ours,
+            IdOr::Id(offer.id.clone()),
+            Addressing::direct(&theirs),
+        )
+        .expect("reject");
+    reject.content = Some("Niet onze weg.".into());
+    assert_eq!(round_trip(&reject)["content"], "Niet onze weg.");
+    assert_eq!(
+        as_received(&reject),
+        InboundActivity::Reject(reject.clone())
+    );
+    // The status travels in the `Page`, with its supports.
+    let update: Update = envelope
+        .activity(
+            &ours,
+            IdOr::Object(Box::new(AnyObject::Page(page()))),
+            Addressing::direct(&theirs),
+        )
+        .expect("update");
+    let wire = round_trip(&update);
+    assert_eq!(wire["object"]["status"], "Aangenomen");
+    assert_eq!(wire["object"]["supports"], 4);
+    assert_eq!(
+        as_received(&update),
+        InboundActivity::Update(update.clone())
+    );
 }

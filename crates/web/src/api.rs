@@ -3,7 +3,7 @@
 use crate::open_data::{self, Audience, OpenComment, OpenPoll, OpenPollOption, OpenProposal};
 use crate::page::today;
 use crate::{AppState, WebError};
-use crate::{api_budgets, api_joint_votes, api_network, api_write};
+use crate::{api_budgets, api_forwards, api_joint_votes, api_network, api_write};
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Json;
@@ -29,6 +29,8 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_network::list_memberships, api_network::apply, api_network::leave,
         api_joint_votes::create, api_joint_votes::of_deal, api_joint_votes::results, api_joint_votes::invites,
         api_joint_votes::take_part, api_joint_votes::decline,
+        api_forwards::forward_proposal, api_forwards::list_forwards, api_forwards::get_forward,
+        api_forwards::accept_forward, api_forwards::decline_forward,
         crate::api_catalogue::catalogue,
         api_budgets::list_areas, api_budgets::create_area, api_budgets::list_budgets, api_budgets::create_budget,
         api_budgets::get_budget, api_budgets::add_project, api_budgets::get_ballot, api_budgets::put_ballot,
@@ -38,13 +40,15 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
     modifiers(&BearerToken),
     components(schemas(
         InstanceInfo, ConsultationPage, ConsultationSummary, ConsultationDetail, ReuseDto, PhaseDto, RulesDto, ApiErrorBody, FieldProblem,
-        OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto,
+        OpenProposal, OpenComment, OpenPoll, OpenPollOption, ProposalDetail, AnswerDto, api_forwards::ForwardedFrom,
         api_write::Me, api_write::NewProposal, api_write::Created, api_write::SupportState, api_write::NewComment,
         api_write::Ballot, api_write::BallotState, api_write::NewReport, api_write::ReportState,
         api_write::TemplateImport, api_write::ReusePlacement,
         api_network::DealList, api_network::NewDeal, api_network::Made, api_network::Membership, api_network::Application,
         api_joint_votes::NewJointVote, api_joint_votes::Opened, api_joint_votes::JointVoteList, api_joint_votes::Invitation, api_joint_votes::InvitationList,
         api_joint_votes::TakePart, api_joint_votes::Taken,
+        api_forwards::ForwardDto, api_forwards::ForwardEventDto, api_forwards::NewForward, api_forwards::ForwardLists,
+        api_forwards::AcceptForward, api_forwards::Accepted, api_forwards::DeclineForward,
         crate::api_catalogue::CatalogueDto, crate::api_catalogue::CatalogueConsultation,
         crate::api_catalogue::CataloguePhase, crate::api_catalogue::CatalogueTemplate,
         crate::api_catalogue::CatalogueReuse,
@@ -59,6 +63,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         (name = "participation", description = "Proposals, comments and polls: the public record, as in the open-data export"),
         (name = "open data", description = "Each consultation's public record as JSON and CSV, without personal data"),
         (name = "network", description = "Province deals: members, their own figures added up, and membership actions (Join, Accept, Reject, Leave, Remove) for admins with an API token"),
+        (name = "forwarding", description = "Forwarding a proposal to the competent authority (`Offer`), accepting it into a consultation (`Accept` with the new proposal as `result`) or declining it with a reason (`Reject`), for admins with an API token; statuses flow back as `Update`s"),
         (name = "helpdesk", description = "The national helpdesk's catalogue of open consultations and reusable processes (on a helpdesk instance only)"),
         (name = "budgets", description = "Participatory budgets: areas, budgets with their projects, the resident's ballot (read, checked and cast with a personal token), outcomes explained project by project, and Pabulib `.pb` files out and in"),
         (name = "taking part", description = "Proposing, supporting, commenting, voting and reporting with a personal API token (made on the account page), under the same rules as the web forms")
@@ -90,6 +95,7 @@ pub fn routes() -> Router<AppState> {
         .merge(api_write::routes())
         .merge(api_network::routes())
         .merge(api_joint_votes::routes())
+        .merge(api_forwards::routes())
         .merge(api_budgets::routes())
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))
@@ -545,6 +551,10 @@ pub struct ProposalDetail {
     pub consultation_id: String,
     /// Every official answer, oldest first.
     pub answers: Vec<AnswerDto>,
+    /// Where we forwarded it, each with its state, latest status and history.
+    pub forwards: Vec<api_forwards::ForwardDto>,
+    /// The organization that forwarded it to us, when it was made from a forward.
+    pub forwarded_from: Option<api_forwards::ForwardedFrom>,
 }
 
 #[utoipa::path(
@@ -580,9 +590,12 @@ async fn get_proposal(
             created_at: a.created_at,
         })
         .collect();
+    let (forwards, forwarded_from) = api_forwards::of_proposal(&state, &id).await?;
     Ok(Json(ProposalDetail {
         proposal,
         consultation_id: c.id,
         answers,
+        forwards,
+        forwarded_from,
     }))
 }

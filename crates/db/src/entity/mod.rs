@@ -26,6 +26,8 @@ pub mod domain_block;
 pub mod fediverse_like;
 pub mod fediverse_vote;
 pub mod follow;
+pub mod forward;
+pub mod forward_event;
 pub mod guide;
 pub mod imported_vote;
 pub mod joint_vote;

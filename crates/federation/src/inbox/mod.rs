@@ -12,6 +12,7 @@ mod budgets;
 mod content;
 mod copies;
 mod deals;
+mod forwarding;
 mod joint_votes;
 mod resolve;
 mod social;
@@ -194,6 +195,11 @@ async fn dispatch(
     received: Received<'_>,
     resolved: &resolve::Resolved,
 ) -> Result<(), FederationError> {
+    if let InboundActivity::Update(update) = received.activity
+        && forwarding::status(txn, actor, update, resolved).await?
+    {
+        return Ok(());
+    }
     match received.activity {
         InboundActivity::Follow(follow) => social::follow(data, txn, actor, follow).await,
         InboundActivity::Undo(undo) => social::undo(txn, actor, undo).await,
@@ -203,6 +209,7 @@ async fn dispatch(
         InboundActivity::Leave(leave) => deals::leave(txn, actor, leave).await,
         InboundActivity::Remove(remove) => deals::removed(data, txn, actor, remove).await,
         InboundActivity::Invite(invite) => joint_votes::invite(txn, actor, invite).await,
+        InboundActivity::Offer(offer) => forwarding::offer(txn, actor, offer, resolved).await,
         InboundActivity::Update(a) if matches!(a.object.object(), Some(AnyObject::Figures(_))) => {
             match a.object.object() {
                 Some(AnyObject::Figures(report)) => deals::figures(txn, actor, report).await,

@@ -151,6 +151,11 @@ pub async fn resolve(
                 .ok()
                 .map(|f| f.object);
         }
+        InboundActivity::Offer(offer) => {
+            super::forwarding::check_offer(data, sender, offer)?;
+            let page = IdOr::Id(offer.object.0.clone());
+            resolved.load(data, &sender.id, &page).await?;
+        }
         InboundActivity::Create(a) => {
             resolve_change(data, &mut resolved, &sender.id, &a.object).await?;
         }

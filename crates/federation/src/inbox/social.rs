@@ -1,4 +1,5 @@
-//! Follows, likes and reports: `Follow`, `Undo`, `Accept`, `Reject`, `Like`, `Flag`.
+//! Follows, likes and reports: `Follow`, `Undo`, `Accept`, `Reject` (handed to `forwarding`
+//! and `deals` first), `Like`, `Flag`.
 
 use crate::FederationError;
 use crate::actors;
@@ -115,6 +116,10 @@ pub async fn accept(
     if super::joint_votes::answered(txn, actor, &answered, true).await? {
         return Ok(());
     }
+    let answer = super::forwarding::Answer::Accepted(accept.result.as_ref());
+    if super::forwarding::answered(txn, actor, &answered, answer).await? {
+        return Ok(());
+    }
     if super::deals::answered(txn, actor, &answered, true).await? {
         return Ok(());
     }
@@ -131,6 +136,10 @@ pub async fn reject(
 ) -> Result<(), FederationError> {
     let answered = answered_id(&reject.object)?;
     if super::joint_votes::answered(txn, actor, &answered, false).await? {
+        return Ok(());
+    }
+    let answer = super::forwarding::Answer::Declined(reject.content.as_deref());
+    if super::forwarding::answered(txn, actor, &answered, answer).await? {
         return Ok(());
     }
     if super::deals::answered(txn, actor, &answered, false).await? {

@@ -46,7 +46,7 @@ const ACTOR_TERMS: [(&str, Term); 17] = [
 
 /// The extension terms of objects and activities, with a budget project's cost, area,
 /// categories and budget, and the funded projects of a budget's outcome.
-const OBJECT_TERMS: [(&str, Term); 27] = [
+const OBJECT_TERMS: [(&str, Term); 28] = [
     ("toot", Term::Iri("http://joinmastodon.org/ns#")),
     ("votersCount", Term::Iri("toot:votersCount")),
     ("discoverable", Term::Iri("toot:discoverable")),
@@ -59,6 +59,7 @@ const OBJECT_TERMS: [(&str, Term); 27] = [
     ("inspraak", Term::Iri("https://inspraak.nl/ns#")),
     ("status", Term::Iri("inspraak:status")),
     ("officialAnswer", Term::Iri("inspraak:officialAnswer")),
+    ("supports", Term::Iri("inspraak:supports")),
     ("Statistics", Term::Iri("inspraak:Statistics")),
     ("figures", Term::Json("inspraak:figures")),
     ("ProcessTemplate", Term::Iri("inspraak:ProcessTemplate")),

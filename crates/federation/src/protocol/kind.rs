@@ -40,6 +40,7 @@ single_kinds! {
     JoinType => Join,
     LeaveType => Leave,
     RemoveType => Remove,
+    OfferType => Offer,
     StatisticsType => Statistics,
     InviteType => Invite,
     JointVoteType => JointVote,

@@ -1,5 +1,6 @@
 //! `inspraak demo network`: four demo instances in one process, federating over loopback in
-//! test mode: two municipalities, a province with a deal both belong to, and the national
+//! test mode: two municipalities, a province with a deal both belong to (and a proposal of
+//! A forwarded to it, waiting in its queue), and the national
 //! helpdesk that follows all three. Municipality B has reused one of A's open consultations
 //! and published its copy, so the reuse shows on both sides, on the deal's graph and in the
 //! helpdesk's catalogue.
@@ -220,6 +221,8 @@ async fn connect(
         accepted == 2
     })
     .await?;
+    // Before the figures: the browser tests start once the deal counts both members.
+    forward_to_province(a, caller(0), p, &members[2]).await?;
     for app in [a, b] {
         memberships::send_changed_figures(app)
             .await
@@ -269,6 +272,39 @@ async fn joint_vote(
             .map_err(demo_error("take part"))?;
     }
     Ok(())
+}
+
+/// A forwards its most recent published stationsplein proposal to the province, which
+/// keeps it in its queue (`/admin/forwards`) for staff to accept or decline.
+async fn forward_to_province(
+    a: &App,
+    staff: Caller<'_>,
+    p: &App,
+    province: &Member,
+) -> Result<(), ServerError> {
+    let square =
+        inspraak_db::consultations::find_with_phases(a.conn(), "herinrichting-stationsplein")
+            .await?;
+    let proposals =
+        inspraak_db::proposals::list_for_consultation(a.conn(), &square.consultation.id).await?;
+    let Some(first) = proposals.iter().find(|x| x.state == "published") else {
+        return Ok(());
+    };
+    inspraak_app::forwarding::forward(
+        a,
+        staff,
+        &first.id,
+        &format!("{}/organization", province.url()),
+        "De provincie beheert de weg naar het station; wilt u dit voorstel meenemen?",
+    )
+    .await
+    .map_err(demo_error("forward"))?;
+    until("the province received the forward", || async {
+        inspraak_db::forwards::list(p.conn(), inspraak_domain::forward::Direction::Received)
+            .await
+            .is_ok_and(|f| !f.is_empty())
+    })
+    .await
 }
 
 /// Logs each instance's URL, the demo accounts, and API tokens for the municipalities.

@@ -217,6 +217,8 @@ struct AccountPage {
     verified_how: Option<String>,
     code_error: Option<String>,
     fediverse_status: String,
+    /// The caller's proposals that staff forwarded to another organization.
+    forwarded: Vec<super::forwards::ForwardItem>,
 }
 
 #[derive(Deserialize)]
@@ -266,7 +268,11 @@ async fn account_view(
     } else {
         page.t("fediverse.off").to_owned()
     };
+    let caller = inspraak_app::Caller::new(Some(&user));
+    let forwarded = inspraak_app::forwarding::of_author(&state.app, caller).await?;
+    let forwarded = super::forwards::items(&page, forwarded);
     Ok(AccountPage {
+        forwarded,
         fediverse_status,
         tokens,
         new_token,

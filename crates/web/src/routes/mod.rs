@@ -12,6 +12,7 @@ mod conversations;
 mod deals;
 pub(crate) mod exports;
 mod federation;
+pub(crate) mod forwards;
 pub(crate) mod helpdesk;
 mod joint_votes;
 mod moderation;

@@ -239,6 +239,12 @@ struct DetailPage {
     stances: Vec<(&'static str, String)>,
     /// The budget project made from this proposal: its id and title.
     project: Option<(String, String)>,
+    /// Where we forwarded it.
+    forwards: Vec<super::forwards::ForwardItem>,
+    /// Who forwarded it to us, when it was made from a forward.
+    forwarded_from: Option<super::forwards::ForwardItem>,
+    /// Whether staff may forward it (a published proposal of ours).
+    can_forward: bool,
 }
 
 #[derive(Deserialize)]
@@ -312,7 +318,24 @@ async fn detail_page(
     let project = inspraak_db::budgets::project_of_proposal(&state.db.conn, id)
         .await?
         .map(|project| (project.id, project.title));
+    let forwards = inspraak_app::forwarding::of_proposal(&state.app, id).await?;
+    let forwards = super::forwards::items(&page, forwards);
+    let forwarded_from = inspraak_app::forwarding::origin_of(&state.app, id)
+        .await?
+        .map(|f| {
+            super::forwards::item(
+                &page,
+                inspraak_app::forwarding::ForwardView {
+                    forward: f,
+                    events: Vec::new(),
+                },
+            )
+        });
+    let can_forward = session.caller().is_admin() && p.local && view.state == "published";
     Ok(DetailPage {
+        forwards,
+        forwarded_from,
+        can_forward,
         project,
         stances,
         consultation_title: c.title.clone(),

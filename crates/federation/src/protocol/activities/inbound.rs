@@ -1,8 +1,8 @@
 //! Every activity an inbox accepts, read once by its `type`.
 
 use super::{
-    Accept, Announce, Create, Delete, Flag, Follow, Invite, Join, Leave, Like, Reject, Remove,
-    Undo, Update,
+    Accept, Announce, Create, Delete, Flag, Follow, Invite, Join, Leave, Like, Offer, Reject,
+    Remove, Undo, Update,
 };
 use crate::protocol::compat;
 use serde::Deserialize;
@@ -41,6 +41,8 @@ pub enum InboundActivity {
     Remove(Remove),
     /// A deal inviting us to a joint vote.
     Invite(Invite),
+    /// A proposal forwarded to our organization.
+    Offer(Offer),
     /// Anything else (`Dislike`, `Move`, `Block`, …), by its type name.
     Unknown(String),
 }
@@ -64,6 +66,7 @@ impl InboundActivity {
             "Leave" => Self::Leave(Leave::deserialize(value)?),
             "Remove" => Self::Remove(Remove::deserialize(value)?),
             "Invite" => Self::Invite(Invite::deserialize(value)?),
+            "Offer" => Self::Offer(Offer::deserialize(value)?),
             other => Self::Unknown(other.to_owned()),
         })
     }
@@ -85,6 +88,7 @@ impl InboundActivity {
             Self::Leave(_) => "Leave",
             Self::Remove(_) => "Remove",
             Self::Invite(_) => "Invite",
+            Self::Offer(_) => "Offer",
             Self::Unknown(kind) => kind,
         }
     }

@@ -9,7 +9,7 @@ pub use inbound::{ActivityHead, InboundActivity};
 use super::compat;
 use super::kind::{
     AcceptType, AnnounceType, CreateType, DeleteType, FollowType, InviteType, JoinType, Kind,
-    LeaveType, LikeType, RejectType, RemoveType, UndoType, UpdateType,
+    LeaveType, LikeType, OfferType, RejectType, RemoveType, UndoType, UpdateType,
 };
 use super::objects::AnyObject;
 use super::values::{Addressing, IdOr, Ref};
@@ -42,6 +42,27 @@ pub struct ObjectActivity<K, O> {
         deserialize_with = "compat::time"
     )]
     pub published: Option<DateTime<Utc>>,
+    /// Whom an `Offer` is for (ForgeFed's tracker).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
+    )]
+    pub target: Option<Url>,
+    /// A note (`Offer`) or a reason (`Reject` of an `Offer`), plain text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::text"
+    )]
+    pub content: Option<String>,
+    /// What accepting an `Offer` made (ForgeFed's `Accept{result}`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "compat::id"
+    )]
+    pub result: Option<Url>,
 }
 
 /// A new object.
@@ -64,6 +85,8 @@ pub type Join = ObjectActivity<JoinType, Ref>;
 pub type Invite = ObjectActivity<InviteType, IdOr<AnyObject>>;
 /// An organization leaves a province deal.
 pub type Leave = ObjectActivity<LeaveType, Ref>;
+/// An organization forwards a proposal (`object`, its `Page`) to another (`target`).
+pub type Offer = ObjectActivity<OfferType, Ref>;
 /// A follow or like taken back.
 pub type Undo = ObjectActivity<UndoType, IdOr<AnyObject>>;
 /// A like of an object (Lemmy's upvote too).
@@ -159,6 +182,9 @@ impl<K: Kind, O> ObjectActivity<K, O> {
             object,
             addressing,
             published: None,
+            target: None,
+            content: None,
+            result: None,
         }
     }
 }

@@ -35,6 +35,7 @@ impl Article {
             summary: self.summary.clone(),
             status: None,
             official_answer: None,
+            supports: None,
         }
     }
 }

@@ -27,4 +27,11 @@ pub struct Page {
     /// The official answer, HTML (`inspraak:officialAnswer`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub official_answer: Option<String>,
+    /// How many residents support it (`inspraak:supports`), when the sender counts them.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::protocol::compat::count"
+    )]
+    pub supports: Option<u64>,
 }

@@ -7,6 +7,7 @@ mod budgets;
 mod consultations;
 mod deals;
 mod federation;
+mod forwards;
 mod guides;
 mod helpdesk;
 mod joint_votes;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(federation::routes())
         .merge(deals::routes())
         .merge(joint_votes::routes())
+        .merge(forwards::routes())
         .merge(helpdesk::routes())
         .merge(guides::routes())
 }
