@@ -404,7 +404,7 @@ impl Drop for TestInstance {
 }
 
 /// The `inspraak` binary that `cargo test` builds next to the test binaries.
-fn inspraak_binary() -> std::path::PathBuf {
+pub fn inspraak_binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     let dir = exe
         .parent()

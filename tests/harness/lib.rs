@@ -15,5 +15,7 @@ pub mod signing;
 
 pub use browser::Browser;
 pub use inspraak_testdata::database::{DATABASE_ENV, database_label, fresh_database_url};
-pub use instance::{InstanceBuilder, Limits, Mode, Stopped, TestInstance, test_config};
+pub use instance::{
+    InstanceBuilder, Limits, Mode, Stopped, TestInstance, inspraak_binary, test_config,
+};
 pub use page::{Element, Page, extract_all, extract_between};

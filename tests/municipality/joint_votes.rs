@@ -164,6 +164,24 @@ async fn signed_by(instance: &TestInstance, mut tally: Value) -> Value {
         .expect("signed")
 }
 
+/// Runs `inspraak tally verify FILE --json` on `bundle`; returns the exit code and `valid`.
+fn verify_offline(bundle: &Value) -> (i32, bool) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let file = dir.path().join("tally.json");
+    std::fs::write(&file, serde_json::to_vec(bundle).expect("json")).expect("write");
+    let output = std::process::Command::new(inspraak_tests::inspraak_binary())
+        .args(["tally", "verify"])
+        .arg(&file)
+        .arg("--json")
+        .output()
+        .expect("inspraak runs");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
+    (
+        output.status.code().unwrap_or(-1),
+        report["valid"].as_bool().unwrap_or(false),
+    )
+}
+
 #[tokio::test]
 async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() {
     let (p, mut admin_p) = province("provincie.test").await;
@@ -332,6 +350,12 @@ async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() 
         .await
         .json();
     assert_eq!(organization["assertionMethod"][0], bundle["key"]);
+    // `inspraak tally verify` accepts the export as downloaded, and refuses it with one
+    // number changed.
+    assert_eq!(verify_offline(&bundle), (0, true));
+    let mut changed = bundle.clone();
+    changed["tally"]["counts"][0]["votes"] = json!(1);
+    assert_eq!(verify_offline(&changed), (1, false));
 
     // A tally whose numbers were changed after signing: refused, nothing changes.
     let sender_a = Sender::of(&a, "/organization", "/organization").await;
