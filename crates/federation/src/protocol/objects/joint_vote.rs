@@ -91,3 +91,48 @@ impl SignedObject {
         self.0.get("id").and_then(compat::id_of)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::activities::{Create, Invite};
+    use crate::protocol::objects::AnyObject;
+    use serde_json::json;
+
+    #[test]
+    fn an_invite_carries_the_joint_vote_and_a_create_the_tally_as_signed() {
+        let invite: Invite = serde_json::from_value(json!({
+            "id": "https://p.example/activities/1", "type": "Invite",
+            "actor": "https://p.example/deals/regio", "to": ["https://a.example/organization"],
+            "object": {"id": "https://p.example/joint-votes/1", "type": "JointVote",
+                "attributedTo": "https://p.example/deals/regio", "name": "OV-pas?",
+                "options": ["Ja", "Nee"], "endTime": "2026-12-12T10:00:00Z"}
+        }))
+        .expect("an Invite");
+        let Some(AnyObject::JointVote(vote)) = invite.object.object() else {
+            panic!("a JointVote");
+        };
+        assert_eq!(vote.options, ["Ja", "Nee"]);
+        assert!(!vote.multiple);
+
+        let signed = json!({"@context": ["https://www.w3.org/ns/activitystreams"],
+            "id": "https://a.example/joint-votes/tallies/1", "type": "Tally",
+            "attributedTo": "https://a.example/organization",
+            "jointVote": "https://p.example/joint-votes/1", "voters": 3,
+            "counts": [{"name": "Ja", "votes": 2}, {"name": "Nee", "votes": 1}],
+            "proof": {"type": "DataIntegrityProof", "proofValue": "z1"}});
+        let sent = AnyObject::Signed(SignedObject(signed.clone()));
+        // Sent verbatim, @context and proof included, so the proof still verifies.
+        assert_eq!(serde_json::to_value(&sent).expect("json"), signed);
+        let create: Create = serde_json::from_value(json!({
+            "id": "https://a.example/activities/2", "type": "Create",
+            "actor": "https://a.example/organization", "object": signed
+        }))
+        .expect("a Create");
+        let Some(AnyObject::Tally(tally)) = create.object.object() else {
+            panic!("a Tally");
+        };
+        assert_eq!(tally.figures().voters, 3);
+        assert_eq!(tally.figures().counts[1].votes, 1);
+    }
+}
