@@ -300,9 +300,12 @@ pub async fn take_part(
 ) -> Result<String, AppError> {
     let admin = caller.require_admin()?;
     let invite = answerable(app, invite_id).await?;
+    // Only one of our own consultations: a copy of another instance's is not ours to poll in.
     let consultation = consultations::find(app.conn(), consultation_id)
         .await
-        .map_err(|_| AppError::field("consultation", Problem::UnknownChoice))?;
+        .ok()
+        .filter(|c| c.local)
+        .ok_or_else(|| AppError::field("consultation", Problem::UnknownChoice))?;
     let valid = PollInput {
         question: invite.question.clone(),
         options: options_of(&invite.options)?.join("\n"),
