@@ -188,12 +188,16 @@ async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() 
     let (a, mut admin_a) = named_with_admin("gemeente-a.test").await;
     let (b, mut admin_b) = named_with_admin("gemeente-b.test").await;
     let (outsider, _) = named_with_admin("gemeente-c.test").await;
+    let (d, mut admin_d) = named_with_admin("gemeente-d.test").await;
     let deal_id = make_deal(&mut admin_p, "Regio Holland Rijnland", "regio").await;
     let token_p = token(&mut admin_p).await;
     let token_a = token(&mut admin_a).await;
     let token_b = token(&mut admin_b).await;
     join_deal(&p, &token_p, &deal_id, &a, &token_a).await;
     join_deal(&p, &token_p, &deal_id, &b, &token_b).await;
+    let token_d = token(&mut admin_d).await;
+    join_deal(&p, &token_p, &deal_id, &d, &token_d).await;
+    let (consultation_d, _) = consultation(&mut admin_d, "Regio", "voting", &[]).await;
     let (consultation_a, slug_a) = consultation(&mut admin_a, "Regio", "voting", &[]).await;
     let (consultation_b, slug_b) = consultation(&mut admin_b, "Regio", "voting", &[]).await;
 
@@ -235,6 +239,34 @@ async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() 
     // A takes part through its admin page, B through the API.
     let invite_a = invitation(&a, &token_a).await;
     let invite_b = invitation(&b, &token_b).await;
+    let invite_d = invitation(&d, &token_d).await;
+    // D declines; then it cannot take part any more.
+    let answer = |path: &'static str, body: Option<Value>| {
+        let (d, token_d, invite_d) = (&d, token_d.clone(), invite_d.clone());
+        async move {
+            d.browser()
+                .api(
+                    Method::POST,
+                    &format!("/api/v1/joint-vote-invites/{invite_d}/{path}"),
+                    Some(&token_d),
+                    body,
+                )
+                .await
+        }
+    };
+    answer(
+        "take-part",
+        Some(json!({"consultation_id": "bestaat-niet"})),
+    )
+    .await
+    .expect(422);
+    answer("decline", None).await.expect(204);
+    answer(
+        "take-part",
+        Some(json!({"consultation_id": consultation_d})),
+    )
+    .await
+    .expect(409);
     admin_a
         .submit(
             "/admin/joint-votes",
@@ -264,7 +296,8 @@ async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() 
     eventually("both members take part", || async {
         let r = results(&p, &vote).await;
         (member_row(&r, &a.host)["participation"] == "taking_part"
-            && member_row(&r, &b.host)["participation"] == "taking_part")
+            && member_row(&r, &b.host)["participation"] == "taking_part"
+            && member_row(&r, &d.host)["participation"] == "declined")
             .then_some(())
     })
     .await;
@@ -308,6 +341,11 @@ async fn a_joint_vote_adds_up_the_members_signed_tallies_and_refuses_bad_ones() 
     assert_eq!(member_row(&r, &b.host)["tally"]["voters"], 3);
     assert_eq!(member_row(&r, &b.host)["tally"]["counts"][1]["votes"], 2);
     assert_eq!(r["total"]["voters"], 6);
+    assert_eq!(
+        member_row(&r, &d.host)["tally"],
+        Value::Null,
+        "D declined: nothing counted"
+    );
     assert_eq!(r["total"]["counts"][0], json!({"name": "Ja", "votes": 3}));
     assert_eq!(r["total"]["counts"][1], json!({"name": "Nee", "votes": 3}));
     let page = p.browser().get(&format!("/joint-votes/{vote}")).await;
