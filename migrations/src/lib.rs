@@ -17,6 +17,7 @@ mod m20261205_000009_derived_from;
 mod m20261205_000010_deals;
 mod m20261205_000011_helpdesk;
 mod m20261205_000012_budgets;
+mod m20261205_000015_shared_moderation;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_deals::Migration),
             Box::new(m20261205_000011_helpdesk::Migration),
             Box::new(m20261205_000012_budgets::Migration),
+            Box::new(m20261205_000015_shared_moderation::Migration),
         ]
     }
 }

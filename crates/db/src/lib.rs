@@ -4,6 +4,7 @@
 pub mod actor_keys;
 pub mod api_tokens;
 pub mod areas;
+pub mod blocklists;
 pub mod audit;
 pub mod budgets;
 pub mod comments;

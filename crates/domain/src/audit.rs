@@ -110,6 +110,24 @@ pub enum AuditAction {
     GuideUpdate,
     /// Helpdesk staff removed a guide.
     GuideDelete,
+    /// A report was forwarded to the reported content's server (`Flag` by the instance actor).
+    ModerationForward,
+    /// An admin added a domain to our recommended blocklist.
+    BlocklistRecommend,
+    /// An admin removed a domain from our recommended blocklist.
+    BlocklistUnrecommend,
+    /// An admin subscribed to a remote blocklist.
+    BlocklistSubscribe,
+    /// An admin ended a blocklist subscription.
+    BlocklistUnsubscribe,
+    /// A subscribed list was fetched and applied (blocks added or lifted).
+    BlocklistRefresh,
+    /// An admin accepted a suggested block.
+    BlocklistAccept,
+    /// An admin dismissed a suggested block.
+    BlocklistDismiss,
+    /// An admin imported a Mastodon domain-block CSV.
+    BlocklistImport,
 }
 
 impl AuditAction {
@@ -170,6 +188,15 @@ impl AuditAction {
             GuideCreate => "guide.create",
             GuideUpdate => "guide.update",
             GuideDelete => "guide.delete",
+            ModerationForward => "moderation.forward",
+            BlocklistRecommend => "blocklist.recommend",
+            BlocklistUnrecommend => "blocklist.unrecommend",
+            BlocklistSubscribe => "blocklist.subscribe",
+            BlocklistUnsubscribe => "blocklist.unsubscribe",
+            BlocklistRefresh => "blocklist.refresh",
+            BlocklistAccept => "blocklist.accept",
+            BlocklistDismiss => "blocklist.dismiss",
+            BlocklistImport => "blocklist.import",
         }
     }
 }
