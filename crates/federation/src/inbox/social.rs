@@ -155,7 +155,10 @@ pub async fn like(
 }
 
 /// A report about our proposals or comments: it enters the moderation queue like a
-/// resident's report, by the remote account.
+/// resident's report, by the remote account. The reporter may be a person or, when a server
+/// forwards its users' reports anonymously as Mastodon and Inspraak do, that server's
+/// instance actor (an `Application` or `Service`); the reported account listed beside the
+/// items, and items that are not ours, are skipped.
 pub async fn flag(
     data: &Fed,
     txn: &DatabaseTransaction,
@@ -167,8 +170,8 @@ pub async fn flag(
     for reported in flag.object.iter().take(20) {
         let id = &reported.0;
         let (kind, content_id) = match remote_content::find_by_ap_id(txn, id.as_str()).await? {
-            Some(Found::Proposal(p)) => (ContentKind::Proposal, p.id),
-            Some(Found::Comment(c)) => (ContentKind::Comment, c.id),
+            Some(Found::Proposal(p)) if p.local => (ContentKind::Proposal, p.id),
+            Some(Found::Comment(c)) if c.local => (ContentKind::Comment, c.id),
             _ => continue,
         };
         moderation::report(

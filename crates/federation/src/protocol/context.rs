@@ -31,8 +31,9 @@ const ACTOR_TERMS: [(&str, Term); 13] = [
 ];
 
 /// The extension terms of objects and activities, with a budget project's cost, area,
-/// categories and budget, and the funded projects of a budget's outcome.
-const OBJECT_TERMS: [(&str, Term); 20] = [
+/// categories and budget, the funded projects of a budget's outcome, and a blocklist's
+/// `DomainBlock` items.
+const OBJECT_TERMS: [(&str, Term); 23] = [
     ("toot", Term::Iri("http://joinmastodon.org/ns#")),
     ("votersCount", Term::Iri("toot:votersCount")),
     ("discoverable", Term::Iri("toot:discoverable")),
@@ -56,6 +57,9 @@ const OBJECT_TERMS: [(&str, Term); 20] = [
     ("feasible", Term::Iri("inspraak:feasible")),
     ("budget", Term::Id("inspraak:budget")),
     ("fundedProjects", Term::Id("inspraak:fundedProjects")),
+    ("DomainBlock", Term::Iri("inspraak:DomainBlock")),
+    ("domain", Term::Iri("inspraak:domain")),
+    ("severity", Term::Iri("inspraak:severity")),
 ];
 
 /// What a term stands for: an IRI; an IRI whose value is kept as plain JSON (`@json`), for
