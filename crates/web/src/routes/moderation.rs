@@ -170,8 +170,8 @@ async fn report(
         session.caller(),
         s.kind,
         &s.id,
-        form.get("reason"),
-        form.get("note"),
+        (form.get("reason"), form.get("note")),
+        form.get("forward") == "yes",
     )
     .await
     {
