@@ -4,6 +4,7 @@
 mod api;
 mod api_budgets;
 mod api_catalogue;
+mod api_moderation;
 mod api_network;
 mod api_write;
 mod csrf;
