@@ -91,6 +91,26 @@ impl Origin {
     }
 }
 
+/// An origin with the inbox a `Flag` goes to (found over the network if need be).
+struct Destination {
+    object: Url,
+    author: Url,
+    inbox: inspraak_db::outbox::Target,
+}
+
+/// Where a report on a remote item goes; network work, before any transaction.
+async fn destination(app: &App, origin: Origin) -> Result<Destination, AppError> {
+    let fed = app.federation.to_request_data();
+    let inbox = inspraak_federation::reports::inbox_of(&fed, &origin.author)
+        .await
+        .map_err(|e| AppError::BadRequest(format!("{}: {e}", origin.host())))?;
+    Ok(Destination {
+        object: origin.object,
+        author: origin.author,
+        inbox,
+    })
+}
+
 /// Where an item came from, when it came from another server; `None` for our own items.
 pub async fn origin(app: &App, kind: ContentKind, id: &str) -> Result<Option<Origin>, AppError> {
     let (local, ap_id, author_id) = match kind {
@@ -122,16 +142,16 @@ async fn send_flag(
     txn: &sea_orm::DatabaseTransaction,
     actor: Option<&str>,
     (kind, id): (ContentKind, &str),
-    origin: &Origin,
+    origin: &Destination,
     note: &str,
 ) -> Result<String, AppError> {
     let now = Utc::now();
     let sent = inspraak_federation::reports::forward(
         txn,
         &app.federation,
-        &origin.object,
-        &origin.author,
+        (&origin.object, &origin.author),
         note,
+        origin.inbox.clone(),
     )
     .await?;
     moderation::mark_forwarded(txn, kind, id, &sent.host, now).await?;
@@ -157,14 +177,15 @@ pub async fn forward(
     note: &str,
 ) -> Result<String, AppError> {
     let moderator = caller.require_staff()?;
-    let origin = origin(app, kind, id)
-        .await?
-        .ok_or_else(|| AppError::BadRequest("this item is ours; there is nobody to forward to".into()))?;
+    let origin = origin(app, kind, id).await?.ok_or_else(|| {
+        AppError::BadRequest("this item is ours; there is nobody to forward to".into())
+    })?;
     let mut errors = ValidationErrors::new();
     let note = errors.text("note", note, 0, 1000).to_owned();
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
+    let origin = destination(app, origin).await?;
     let txn = app.begin().await?;
     let host = send_flag(app, &txn, Some(&moderator.id), (kind, id), &origin, &note).await?;
     app.commit(txn).await?;
@@ -204,10 +225,9 @@ pub async fn report(
         reason,
         note: &note,
     };
-    let origin = if forward {
-        origin(app, kind, id).await?
-    } else {
-        None
+    let origin = match origin(app, kind, id).await? {
+        Some(origin) if forward => Some(destination(app, origin).await?),
+        _ => None,
     };
     let now = Utc::now();
     let txn = app.begin().await?;

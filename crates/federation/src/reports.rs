@@ -4,7 +4,10 @@
 
 use crate::FederationError;
 use crate::actors;
-use crate::context::FederationData;
+use crate::context::{Fed, FederationData};
+use crate::signer::RemoteActor;
+use activitypub_federation::fetch::object_id::ObjectId;
+use inspraak_db::outbox::Target;
 use crate::envelope::{Outbox, activity_id, target};
 use crate::protocol::activities::{Flag, Head, Outbound};
 use crate::protocol::kind::{FlagType, Kind};
@@ -50,21 +53,31 @@ pub fn flag(
     })
 }
 
-/// Stores a `Flag` about the remote item `object` by the remote actor `author` for the
-/// author's (shared) inbox, in the caller's transaction.
+/// The (shared) inbox of a reported item's author: the stored actor, or fetched (signed by
+/// our instance actor) when it was never seen. Network work: call it before a transaction.
+pub async fn inbox_of(data: &Fed, author: &Url) -> Result<Target, FederationError> {
+    let actor = match remote_actors::find(&data.db, author.as_str()).await? {
+        Some(row) => row,
+        None => {
+            ObjectId::<RemoteActor>::from(author.clone())
+                .dereference(data)
+                .await?
+                .row
+        }
+    };
+    let inbox = actor.shared_inbox.clone().unwrap_or(actor.inbox.clone());
+    target(&inbox).ok_or_else(|| FederationError::Invalid(format!("{author} has no usable inbox")))
+}
+
+/// Stores a `Flag` about the remote item `object` by the remote actor `author` for `to` (the
+/// author's inbox, from [`inbox_of`]), in the caller's transaction.
 pub async fn forward(
     db: &impl ConnectionTrait,
     data: &FederationData,
-    object: &Url,
-    author: &Url,
+    (object, author): (&Url, &Url),
     note: &str,
+    to: Target,
 ) -> Result<Forwarded, FederationError> {
-    let actor = remote_actors::find(db, author.as_str())
-        .await?
-        .ok_or_else(|| FederationError::Invalid(format!("{author} is not known here")))?;
-    let inbox = actor.shared_inbox.clone().unwrap_or(actor.inbox.clone());
-    let to = target(&inbox)
-        .ok_or_else(|| FederationError::Invalid(format!("{author} has no usable inbox")))?;
     let host = to.host.clone();
     let flag = flag(data, object, author, note)?;
     let activity = Outbox::new(db, data).record(&flag, vec![to]).await?;
