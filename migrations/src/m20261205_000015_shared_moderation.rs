@@ -152,7 +152,11 @@ impl MigrationTrait for Migration {
                             .timestamp_with_time_zone()
                             .null(),
                     )
-                    .col(ColumnDef::new(BlocklistSubscriptions::LastError).text().null())
+                    .col(
+                        ColumnDef::new(BlocklistSubscriptions::LastError)
+                            .text()
+                            .null(),
+                    )
                     .col(at(BlocklistSubscriptions::CreatedAt))
                     .to_owned(),
             )

@@ -199,7 +199,8 @@ test('staff pages', async () => {
     ['/admin/audit', 'audit log'],
     ['/admin/areas', 'areas (districts)'],
     [`/admin/budgets/${await demoBudget('begroting-2027-waar-gaat-het-geld-heen')}`, 'budget management: projects and the project form'],
-    ['/admin/federation', 'federation: following, queue, blocks'],
+    ['/admin/federation', 'federation: following, queue, blocks, CSV import and export'],
+    ['/admin/blocklists', 'blocklists: subscriptions and suggestions'],
     ['/admin/templates/import', 'reuse a process: template upload'],
     ['/admin/deals', 'province deals: our memberships and the apply form'],
     ['/admin/helpdesk', 'registration with the national helpdesk'],
@@ -226,6 +227,7 @@ test('the province: deals and their dashboard', async () => {
   await logIn(context, 'beheerder', province);
   for (const [path, label] of [
     ['/admin/deals', 'province admin: deals and the new-deal form'],
+    ['/admin/blocklists', 'province admin: the recommended blocklist and its form'],
     [`/admin/deals/${deal.id}`, 'province admin: members with accept, reject and remove'],
   ]) {
     await scan(context, path, label, province);

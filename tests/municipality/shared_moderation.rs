@@ -45,7 +45,10 @@ async fn call(
     token: &str,
     body: Option<Value>,
 ) -> inspraak_tests::Page {
-    instance.browser().api(method, path, Some(token), body).await
+    instance
+        .browser()
+        .api(method, path, Some(token), body)
+        .await
 }
 
 /// The address of an instance's recommended list.
@@ -90,7 +93,11 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
         .submit(
             "/admin/blocklists",
             "/admin/blocklists/recommended",
-            &[("host", "trolls.test"), ("severity", "silence"), ("comment", "")],
+            &[
+                ("host", "trolls.test"),
+                ("severity", "silence"),
+                ("comment", ""),
+            ],
         )
         .await;
     assert_eq!(
@@ -145,13 +152,20 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
         collection["orderedItems"][0],
         json!({"type": "DomainBlock", "domain": "spam.test", "severity": "suspend", "summary": "spam, mostly"})
     );
-    assert!(collection["@context"].to_string().contains("inspraak:DomainBlock"));
+    assert!(
+        collection["@context"]
+            .to_string()
+            .contains("inspraak:DomainBlock")
+    );
     let csv = p.browser().get("/blocklists/recommended.csv").await;
     csv.expect(200);
     assert!(csv.body.starts_with(
         "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n"
     ));
-    assert!(csv.body.contains("spam.test,suspend,false,false,\"spam, mostly\",false\n"));
+    assert!(
+        csv.body
+            .contains("spam.test,suspend,false,false,\"spam, mostly\",false\n")
+    );
 
     // A blocks trolls.test by hand first, then subscribes with auto-apply.
     admin_a
@@ -163,7 +177,11 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
         .await
         .expect(303);
     let sender = Sender::of(&b, "/organization", "/organization").await;
-    assert_ne!(from_host(&a, &sender, "spam.test").await, 403, "not blocked yet");
+    assert_ne!(
+        from_host(&a, &sender, "spam.test").await,
+        403,
+        "not blocked yet"
+    );
     let subscribed = call(
         &a,
         Method::POST,
@@ -173,14 +191,31 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
     )
     .await;
     subscribed.expect(201);
-    let subscription_a = subscribed.json()["id"].as_str().unwrap_or_default().to_owned();
-    assert_eq!(subscribed.json()["entries"].as_array().map(Vec::len), Some(2));
+    let subscription_a = subscribed.json()["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        subscribed.json()["entries"].as_array().map(Vec::len),
+        Some(2)
+    );
     assert_eq!(
         blocks(&a, &token_a).await,
-        [("spam.test".to_owned(), false), ("trolls.test".to_owned(), true)]
+        [
+            ("spam.test".to_owned(), false),
+            ("trolls.test".to_owned(), true)
+        ]
     );
-    assert_eq!(from_host(&a, &sender, "spam.test").await, 403, "refused now");
-    assert_eq!(from_host(&a, &sender, "www.spam.test").await, 403, "and below it");
+    assert_eq!(
+        from_host(&a, &sender, "spam.test").await,
+        403,
+        "refused now"
+    );
+    assert_eq!(
+        from_host(&a, &sender, "www.spam.test").await,
+        403,
+        "and below it"
+    );
     call(
         &a,
         Method::POST,
@@ -212,9 +247,15 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
     suggested.sort();
     assert_eq!(suggested, ["spam.test", "trolls.test"]);
     assert!(blocks(&b, &token_b).await.is_empty());
-    let suggestions = call(&b, Method::GET, "/api/v1/blocklists/suggestions", &token_b, None)
-        .await
-        .json();
+    let suggestions = call(
+        &b,
+        Method::GET,
+        "/api/v1/blocklists/suggestions",
+        &token_b,
+        None,
+    )
+    .await
+    .json();
     let id_of = |host: &str| {
         suggestions
             .as_array()
@@ -235,7 +276,10 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
     call(
         &b,
         Method::POST,
-        &format!("/api/v1/blocklists/suggestions/{}/dismiss", id_of("trolls.test")),
+        &format!(
+            "/api/v1/blocklists/suggestions/{}/dismiss",
+            id_of("trolls.test")
+        ),
         &token_b,
         None,
     )
@@ -250,7 +294,10 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
     )
     .await
     .expect(409);
-    assert_eq!(blocks(&b, &token_b).await, [("spam.test".to_owned(), false)]);
+    assert_eq!(
+        blocks(&b, &token_b).await,
+        [("spam.test".to_owned(), false)]
+    );
 
     // The province takes both off its list; refetching lifts what the list made, never the
     // hand-made block.
@@ -274,12 +321,24 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
     )
     .await
     .expect(204);
-    assert_eq!(blocks(&a, &token_a).await, [("trolls.test".to_owned(), true)]);
+    assert_eq!(
+        blocks(&a, &token_a).await,
+        [("trolls.test".to_owned(), true)]
+    );
     assert_ne!(from_host(&a, &sender, "spam.test").await, 403, "lifted");
-    let subscriptions_b = call(&b, Method::GET, "/api/v1/blocklists/subscriptions", &token_b, None)
-        .await
-        .json();
-    let subscription_b = subscriptions_b[0]["id"].as_str().unwrap_or_default().to_owned();
+    let subscriptions_b = call(
+        &b,
+        Method::GET,
+        "/api/v1/blocklists/subscriptions",
+        &token_b,
+        None,
+    )
+    .await
+    .json();
+    let subscription_b = subscriptions_b[0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     admin_b
         .submit(
             "/admin/blocklists",
@@ -321,9 +380,15 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
     )
     .await
     .expect(422);
-    let subscriptions = call(&a, Method::GET, "/api/v1/blocklists/subscriptions", &token_a, None)
-        .await
-        .json();
+    let subscriptions = call(
+        &a,
+        Method::GET,
+        "/api/v1/blocklists/subscriptions",
+        &token_a,
+        None,
+    )
+    .await
+    .json();
     assert_eq!(subscriptions.as_array().map(Vec::len), Some(1));
     let _stopped = p.stop().await;
     call(
@@ -337,11 +402,18 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
     .expect(400);
     let overview = admin_a.get("/admin/blocklists").await;
     assert_eq!(overview.data("reachable").as_deref(), Some("false"));
-    assert_eq!(blocks(&a, &token_a).await, [("trolls.test".to_owned(), true)]);
+    assert_eq!(
+        blocks(&a, &token_a).await,
+        [("trolls.test".to_owned(), true)]
+    );
 
     // Everything is in the audit logs.
     let audit_a = admin_a.get("/admin/audit.csv").await.body;
-    for action in ["blocklist.subscribe", "blocklist.refresh", "federation.block"] {
+    for action in [
+        "blocklist.subscribe",
+        "blocklist.refresh",
+        "federation.block",
+    ] {
         assert!(audit_a.contains(action), "{action} in {audit_a}");
     }
     let audit_b = admin_b.get("/admin/audit.csv").await.body;
@@ -433,7 +505,11 @@ async fn a_forwarded_report_arrives_at_the_origin_as_a_flag_from_the_instance_ac
     bram.submit(
         &format!("/report/proposal/{first_copy}"),
         &format!("/report/proposal/{first_copy}"),
-        &[("reason", "spam"), ("note", "Reclame voor een bedrijf"), ("forward", "yes")],
+        &[
+            ("reason", "spam"),
+            ("note", "Reclame voor een bedrijf"),
+            ("forward", "yes"),
+        ],
     )
     .await
     .expect(303);
@@ -449,11 +525,21 @@ async fn a_forwarded_report_arrives_at_the_origin_as_a_flag_from_the_instance_ac
     })
     .await;
     let queue_a = admin_a.get("/moderation").await;
-    assert!(queue_a.body.contains("Reclame voor een bedrijf"), "{}", queue_a.body);
-    assert!(!queue_a.body.contains("bram"), "the reporter stays anonymous");
+    assert!(
+        queue_a.body.contains("Reclame voor een bedrijf"),
+        "{}",
+        queue_a.body
+    );
+    assert!(
+        !queue_a.body.contains("bram"),
+        "the reporter stays anonymous"
+    );
     let queue_b = admin_b.get("/moderation").await;
     assert!(
-        queue_b.data_all("forwarded").iter().any(|h| h.starts_with("gemeente-a.test")),
+        queue_b
+            .data_all("forwarded")
+            .iter()
+            .any(|h| h.starts_with("gemeente-a.test")),
         "{}",
         queue_b.body
     );
@@ -492,14 +578,25 @@ async fn a_forwarded_report_arrives_at_the_origin_as_a_flag_from_the_instance_ac
     )
     .await;
     forwarded.expect(200);
-    assert!(forwarded.json()["host"].as_str().unwrap_or_default().starts_with("gemeente-a.test"));
+    assert!(
+        forwarded.json()["host"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("gemeente-a.test")
+    );
     assert_eq!(flags_sent(&b).await, 2);
     eventually("A's queue has the second report", || {
         let a = &a;
         async move { (reporters(a).await.len() == 2).then_some(()) }
     })
     .await;
-    assert!(admin_b.get("/admin/audit.csv").await.body.contains("moderation.forward"));
+    assert!(
+        admin_b
+            .get("/admin/audit.csv")
+            .await
+            .body
+            .contains("moderation.forward")
+    );
 }
 
 /// Uploads a CSV on the admin federation page.
@@ -542,9 +639,11 @@ async fn mastodon_csv_import_is_all_or_nothing_and_round_trips() {
     assert!(location.contains("error=line+3"), "{location}");
     assert!(blocks(&a, &token_a).await.is_empty());
     // Our own host, or too many lines, likewise.
-    import(format!("{header}\ngemeente-a.test,suspend,false,false,,false\n"))
-        .await
-        .expect(400);
+    import(format!(
+        "{header}\ngemeente-a.test,suspend,false,false,,false\n"
+    ))
+    .await
+    .expect(400);
     let many: String = (0..=5_000)
         .map(|i| format!("s{i}.test,suspend,false,false,,false\n"))
         .collect();
@@ -562,16 +661,26 @@ async fn mastodon_csv_import_is_all_or_nothing_and_round_trips() {
     );
     assert_eq!(
         blocks(&a, &token_a).await,
-        [("bad.test".to_owned(), true), ("loud.test".to_owned(), true)]
+        [
+            ("bad.test".to_owned(), true),
+            ("loud.test".to_owned(), true)
+        ]
     );
     let exported = a
         .browser()
-        .api(Method::GET, "/api/v1/domain-blocks.csv", Some(&token_a), None)
+        .api(
+            Method::GET,
+            "/api/v1/domain-blocks.csv",
+            Some(&token_a),
+            None,
+        )
         .await;
     exported.expect(200);
     assert_eq!(
         exported.body,
-        format!("{header}\nbad.test,suspend,false,false,\"spam, mostly\",false\nloud.test,silence,false,false,,false\n")
+        format!(
+            "{header}\nbad.test,suspend,false,false,\"spam, mostly\",false\nloud.test,silence,false,false,,false\n"
+        )
     );
     let from_page = admin_a.get("/admin/federation/blocks.csv").await;
     assert_eq!(from_page.body, exported.body);
@@ -579,14 +688,30 @@ async fn mastodon_csv_import_is_all_or_nothing_and_round_trips() {
     let token_b = token(&mut admin_b).await;
     let imported = b
         .browser()
-        .api_text(Method::POST, "/api/v1/domain-blocks/import", &token_b, exported.body.clone())
+        .api_text(
+            Method::POST,
+            "/api/v1/domain-blocks/import",
+            &token_b,
+            exported.body.clone(),
+        )
         .await;
     imported.expect(200);
     assert_eq!(imported.json()["imported"], 2);
     let again = b
         .browser()
-        .api(Method::GET, "/api/v1/domain-blocks.csv", Some(&token_b), None)
+        .api(
+            Method::GET,
+            "/api/v1/domain-blocks.csv",
+            Some(&token_b),
+            None,
+        )
         .await;
     assert_eq!(again.body, exported.body);
-    assert!(admin_a.get("/admin/audit.csv").await.body.contains("blocklist.import"));
+    assert!(
+        admin_a
+            .get("/admin/audit.csv")
+            .await
+            .body
+            .contains("blocklist.import")
+    );
 }

@@ -328,8 +328,8 @@ pub async fn dismiss(app: &App, caller: Caller<'_>, id: &str) -> Result<(), AppE
 /// a `BadRequest` naming it, and nothing changes. Returns how many domains were blocked.
 pub async fn import_csv(app: &App, caller: Caller<'_>, text: &str) -> Result<usize, AppError> {
     let admin = caller.require_admin()?;
-    let entries = blocklist::parse_mastodon_csv(text)
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let entries =
+        blocklist::parse_mastodon_csv(text).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let own = own_host(app);
     if let Some(e) = entries.iter().find(|e| blocklist::covers(&e.host, &own)) {
         return Err(AppError::BadRequest(format!(

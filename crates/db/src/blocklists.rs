@@ -22,7 +22,10 @@ pub fn state_of(entry: &blocklist_entry::Model) -> EntryState {
 
 /// Reads a subscription's mode; anything unknown counts as review.
 pub fn mode_of(subscription: &blocklist_subscription::Model) -> SubscriptionMode {
-    subscription.mode.parse().unwrap_or(SubscriptionMode::Review)
+    subscription
+        .mode
+        .parse()
+        .unwrap_or(SubscriptionMode::Review)
 }
 
 /// Adds a domain to our recommended list, or changes its severity and comment.
@@ -54,11 +57,13 @@ pub async fn recommend(
 
 /// Removes a domain from our recommended list; returns whether it was listed.
 pub async fn unrecommend(db: &impl ConnectionTrait, host: &str) -> Result<bool, DbError> {
-    Ok(recommended_block::Entity::delete_by_id(host.to_ascii_lowercase())
-        .exec(db)
-        .await?
-        .rows_affected
-        > 0)
+    Ok(
+        recommended_block::Entity::delete_by_id(host.to_ascii_lowercase())
+            .exec(db)
+            .await?
+            .rows_affected
+            > 0,
+    )
 }
 
 /// Our recommended list, by host.
@@ -149,10 +154,7 @@ pub async fn suggestions(
 }
 
 /// An entry by id.
-pub async fn entry(
-    db: &impl ConnectionTrait,
-    id: &str,
-) -> Result<blocklist_entry::Model, DbError> {
+pub async fn entry(db: &impl ConnectionTrait, id: &str) -> Result<blocklist_entry::Model, DbError> {
     blocklist_entry::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -182,10 +184,10 @@ async fn held_elsewhere(
     Ok(blocklist_entry::Entity::find()
         .filter(blocklist_entry::Column::Host.eq(host))
         .filter(blocklist_entry::Column::SubscriptionId.ne(except))
-        .filter(blocklist_entry::Column::State.is_in([
-            EntryState::Applied.as_str(),
-            EntryState::Accepted.as_str(),
-        ]))
+        .filter(
+            blocklist_entry::Column::State
+                .is_in([EntryState::Applied.as_str(), EntryState::Accepted.as_str()]),
+        )
         .one(db)
         .await?
         .is_some())
@@ -207,7 +209,11 @@ pub async fn release(
 /// The reason a block from a list carries.
 fn reason(url: &str, comment: &str) -> String {
     let reason = format!("{url}: {comment}");
-    reason.trim_end_matches([':', ' ']).chars().take(500).collect()
+    reason
+        .trim_end_matches([':', ' '])
+        .chars()
+        .take(500)
+        .collect()
 }
 
 /// What a sync did, for the audit log.

@@ -4,8 +4,8 @@
 pub mod actor_keys;
 pub mod api_tokens;
 pub mod areas;
-pub mod blocklists;
 pub mod audit;
+pub mod blocklists;
 pub mod budgets;
 pub mod comments;
 mod connect;

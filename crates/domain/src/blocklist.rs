@@ -389,9 +389,24 @@ mod tests {
 
     #[test]
     fn hosts_are_checked() {
-        assert_eq!(valid_host(" Spam.Example. ").as_deref(), Some("spam.example"));
-        assert_eq!(valid_host("xn--bcher-kva.example").as_deref(), Some("xn--bcher-kva.example"));
-        for bad in ["", "localhost", "spam.example:443", "-a.example", "a..example", "1.2.3.4", "bad host.example", "https://x.example"] {
+        assert_eq!(
+            valid_host(" Spam.Example. ").as_deref(),
+            Some("spam.example")
+        );
+        assert_eq!(
+            valid_host("xn--bcher-kva.example").as_deref(),
+            Some("xn--bcher-kva.example")
+        );
+        for bad in [
+            "",
+            "localhost",
+            "spam.example:443",
+            "-a.example",
+            "a..example",
+            "1.2.3.4",
+            "bad host.example",
+            "https://x.example",
+        ] {
             assert_eq!(valid_host(bad), None, "{bad}");
         }
         assert!(covers("spam.example", "a.spam.example"));
@@ -408,7 +423,10 @@ mod tests {
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].comment, "spam, mostly");
         assert_eq!(entries[1].severity, Severity::Silence);
-        assert_eq!(parse_mastodon_csv(&write_mastodon_csv(&entries)), Ok(entries));
+        assert_eq!(
+            parse_mastodon_csv(&write_mastodon_csv(&entries)),
+            Ok(entries)
+        );
     }
 
     #[test]
@@ -427,20 +445,29 @@ mod tests {
             &[entry("kept.example"), entry("new.example")],
             SubscriptionMode::Review,
         );
-        assert_eq!(plan.added, vec![(entry("new.example"), EntryState::Suggested)]);
+        assert_eq!(
+            plan.added,
+            vec![(entry("new.example"), EntryState::Suggested)]
+        );
         assert_eq!(plan.kept, vec![entry("kept.example")]);
-        assert_eq!(plan.removed, vec![("old.example".to_owned(), EntryState::Applied)]);
+        assert_eq!(
+            plan.removed,
+            vec![("old.example".to_owned(), EntryState::Applied)]
+        );
     }
 
     #[test]
     fn a_bad_line_is_named() {
-        let text = format!("{MASTODON_HEADER}\ngood.example,suspend,false,false,,false\nnot a host,suspend,false,false,,false\n");
+        let text = format!(
+            "{MASTODON_HEADER}\ngood.example,suspend,false,false,,false\nnot a host,suspend,false,false,,false\n"
+        );
         let err = parse_mastodon_csv(&text).expect_err("refused");
         assert_eq!(err.line, 3);
         assert!(err.to_string().starts_with("line 3: "), "{err}");
         let err = parse_mastodon_csv("a.example,suspend\n").expect_err("no header");
         assert_eq!(err.problem, CsvProblem::Header);
-        let err = parse_mastodon_csv("#domain,#severity\na.example,sometimes\n").expect_err("severity");
+        let err =
+            parse_mastodon_csv("#domain,#severity\na.example,sometimes\n").expect_err("severity");
         assert_eq!(err.line, 2);
     }
 }

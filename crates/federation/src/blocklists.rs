@@ -112,13 +112,17 @@ pub fn check_document(
     let list_host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     let mut entries: Vec<BlockEntry> = Vec::new();
     for (n, raw) in document.ordered_items.into_iter().enumerate() {
-        let item: DomainBlockItem = serde_json::from_value(raw)
-            .map_err(|e| invalid(format!("entry {}: {e}", n + 1)))?;
+        let item: DomainBlockItem =
+            serde_json::from_value(raw).map_err(|e| invalid(format!("entry {}: {e}", n + 1)))?;
         if item.kind != DOMAIN_BLOCK {
             return Err(invalid(format!("entry {} is not a {DOMAIN_BLOCK}", n + 1)));
         }
         let host = blocklist::valid_host(&item.domain).ok_or_else(|| {
-            invalid(format!("entry {}: \"{}\" is not a host name", n + 1, item.domain))
+            invalid(format!(
+                "entry {}: \"{}\" is not a host name",
+                n + 1,
+                item.domain
+            ))
         })?;
         let severity: Severity = item
             .severity
@@ -143,14 +147,16 @@ pub fn check_document(
 /// Fetches a remote list (signed, at most 1 MiB, its id equal to `url`) and checks it.
 pub async fn fetch(data: &Fed, url: &Url) -> Result<Vec<BlockEntry>, FederationError> {
     if data.is_local(url) {
-        return Err(FederationError::Invalid(
-            "this is our own list".to_owned(),
-        ));
+        return Err(FederationError::Invalid("this is our own list".to_owned()));
     }
     let document = fetch_object_http::<_, BlocklistDocument>(url, data)
         .await?
         .object;
-    let own = data.base.host_str().unwrap_or_default().to_ascii_lowercase();
+    let own = data
+        .base
+        .host_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     check_document(document, url, &own)
 }
 
@@ -180,7 +186,9 @@ mod tests {
         let entries = check_document(good, &url, "gemeente.example").expect("valid");
         assert_eq!(entries.len(), 1, "our host and the list's are left out");
         assert_eq!(entries[0].host, "spam.example");
-        let bad = document(json!([{"type": "DomainBlock", "domain": "not a host", "severity": "suspend"}]));
+        let bad = document(
+            json!([{"type": "DomainBlock", "domain": "not a host", "severity": "suspend"}]),
+        );
         assert!(check_document(bad, &url, "gemeente.example").is_err());
         let huge: Vec<Value> = (0..=MAX_ENTRIES)
             .map(|i| json!({"type": "DomainBlock", "domain": format!("s{i}.example"), "severity": "suspend"}))

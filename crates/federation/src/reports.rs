@@ -5,13 +5,13 @@
 use crate::FederationError;
 use crate::actors;
 use crate::context::{Fed, FederationData};
-use crate::signer::RemoteActor;
-use activitypub_federation::fetch::object_id::ObjectId;
-use inspraak_db::outbox::Target;
 use crate::envelope::{Outbox, activity_id, target};
 use crate::protocol::activities::{Flag, Head, Outbound};
 use crate::protocol::kind::{FlagType, Kind};
 use crate::protocol::values::{Addressing, Ref};
+use crate::signer::RemoteActor;
+use activitypub_federation::fetch::object_id::ObjectId;
+use inspraak_db::outbox::Target;
 use inspraak_db::remote_actors;
 use sea_orm::ConnectionTrait;
 use url::Url;

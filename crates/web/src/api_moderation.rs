@@ -31,13 +31,19 @@ pub fn routes() -> Router<AppState> {
             "/blocklists/subscriptions",
             get(list_subscriptions).post(add_subscription),
         )
-        .route("/blocklists/subscriptions/{id}", delete(remove_subscription))
+        .route(
+            "/blocklists/subscriptions/{id}",
+            delete(remove_subscription),
+        )
         .route(
             "/blocklists/subscriptions/{id}/refresh",
             post(refresh_subscription),
         )
         .route("/blocklists/suggestions", get(list_suggestions))
-        .route("/blocklists/suggestions/{id}/accept", post(accept_suggestion))
+        .route(
+            "/blocklists/suggestions/{id}/accept",
+            post(accept_suggestion),
+        )
         .route(
             "/blocklists/suggestions/{id}/dismiss",
             post(dismiss_suggestion),
@@ -221,7 +227,8 @@ pub(crate) async fn add_subscription(
     ApiCaller(session): ApiCaller,
     ApiJson(body): ApiJson<NewSubscription>,
 ) -> Result<Response, WebError> {
-    let made = blocklists::subscribe(&state.app, session.caller(), &body.target, &body.mode).await?;
+    let made =
+        blocklists::subscribe(&state.app, session.caller(), &body.target, &body.mode).await?;
     let dto = subscription_dto(&state, made).await?;
     Ok((StatusCode::CREATED, Json(dto)).into_response())
 }

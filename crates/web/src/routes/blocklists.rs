@@ -5,8 +5,8 @@
 use crate::{AppState, WebError};
 use axum::Router;
 use axum::extract::State;
-use axum::http::header::{CONTENT_TYPE, VARY};
 use axum::http::HeaderValue;
+use axum::http::header::{CONTENT_TYPE, VARY};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use inspraak_app::blocklists;

@@ -102,10 +102,7 @@ async fn overview(
     for s in stored::subscriptions(db).await? {
         let entries = stored::entries(db, &s.id).await?;
         let count = |f: fn(inspraak_domain::blocklist::EntryState) -> bool| {
-            entries
-                .iter()
-                .filter(|e| f(stored::state_of(e)))
-                .count()
+            entries.iter().filter(|e| f(stored::state_of(e))).count()
         };
         urls.insert(s.id.clone(), s.url.clone());
         subscriptions.push(SubscriptionRow {
@@ -163,7 +160,11 @@ fn back_with_error(page: &str, message: &str) -> Response {
 }
 
 /// Shows a refusal on the page it came from; other failures are errors.
-fn outcome(result: Result<(), AppError>, notice: &str, invalid: &str) -> Result<Response, WebError> {
+fn outcome(
+    result: Result<(), AppError>,
+    notice: &str,
+    invalid: &str,
+) -> Result<Response, WebError> {
     match result {
         Ok(()) => Ok(back("blocklists", notice)),
         Err(AppError::Invalid(_)) => Ok(back_with_error("blocklists", invalid)),
@@ -186,7 +187,11 @@ async fn recommend(
     )
     .await
     .map(drop);
-    outcome(done, "recommended_added", "Geef een geldige domeinnaam, bijvoorbeeld spam.example.")
+    outcome(
+        done,
+        "recommended_added",
+        "Geef een geldige domeinnaam, bijvoorbeeld spam.example.",
+    )
 }
 
 async fn unrecommend(
@@ -209,7 +214,11 @@ async fn subscribe(
     )
     .await
     .map(drop);
-    outcome(done, "subscribed", "Geef het adres van een lijst en kies hoe die wordt toegepast.")
+    outcome(
+        done,
+        "subscribed",
+        "Geef het adres van een lijst en kies hoe die wordt toegepast.",
+    )
 }
 
 async fn refresh(
