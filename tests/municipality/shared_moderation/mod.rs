@@ -3,20 +3,20 @@
 //! and its activities refused), another in review mode (a suggestion, blocked only once
 //! accepted); removal from the list lifts what the list made but not a hand-made block. A
 //! report forwarded from a copy arrives at the origin as a `Flag` by the instance actor; one
-//! not forwarded stays home. Mastodon CSV import is all or nothing and round-trips.
+//! not forwarded stays home. Mastodon CSV import is all or nothing and round-trips (`csv`).
+
+mod csv;
+mod reports;
 
 use super::deals::{province, token};
-use super::federation::{eventually, follow, named_with_admin};
-use super::{consultation, propose, resident};
-use inspraak_db::moderation;
+use super::federation::named_with_admin;
+use inspraak_tests::TestInstance;
 use inspraak_tests::signing::{Sender, post_signed};
-use inspraak_tests::{Browser, TestInstance, extract_between};
 use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 /// The instance's domain blocks as `(host, manual)`, by host.
-async fn blocks(instance: &TestInstance, token: &str) -> Vec<(String, bool)> {
+pub(super) async fn blocks(instance: &TestInstance, token: &str) -> Vec<(String, bool)> {
     let page = instance
         .browser()
         .api(Method::GET, "/api/v1/domain-blocks", Some(token), None)
@@ -38,7 +38,7 @@ async fn blocks(instance: &TestInstance, token: &str) -> Vec<(String, bool)> {
 }
 
 /// An API call by `token` on `instance`.
-async fn call(
+pub(super) async fn call(
     instance: &TestInstance,
     method: Method,
     path: &str,
@@ -420,298 +420,4 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
     for action in ["blocklist.accept", "blocklist.dismiss"] {
         assert!(audit_b.contains(action), "{action} in {audit_b}");
     }
-}
-
-/// B's copy of a proposal of A (by its title), once it arrived; returns its id on B.
-async fn copy_on(b: &TestInstance, copy_path: &str, title: &str) -> String {
-    let visitor = b.browser();
-    eventually("the proposal arrives on B", || {
-        let mut v = visitor.fork();
-        let path = copy_path.to_owned();
-        let title = title.to_owned();
-        async move {
-            let page = v.get(&path).await;
-            let at = page.body.find(&title)?;
-            let before = &page.body[..at];
-            let start = before.rfind("<a href=\"/proposals/")?;
-            extract_between(&before[start..], "<a href=\"/proposals/", "\"")
-                .map(|id| id.split('#').next().unwrap_or_default().to_owned())
-        }
-    })
-    .await
-}
-
-/// The number of `Flag`s in an instance's outbox.
-async fn flags_sent(instance: &TestInstance) -> u64 {
-    use inspraak_db::entity::outbox_activity::{Column, Entity};
-    let db = instance.database().await;
-    Entity::find()
-        .filter(Column::Kind.eq("Flag"))
-        .count(&db.conn)
-        .await
-        .expect("count")
-}
-
-/// The open reports on A, with the reporter's ActivityPub id.
-async fn reporters(instance: &TestInstance) -> Vec<(String, String)> {
-    let db = instance.database().await;
-    let mut out = Vec::new();
-    for r in moderation::open_reports(&db.conn).await.expect("reports") {
-        let user = inspraak_db::users::find(&db.conn, &r.reporter_id)
-            .await
-            .expect("reporter");
-        out.push((r.content_id, user.ap_id));
-    }
-    out
-}
-
-#[tokio::test]
-async fn a_forwarded_report_arrives_at_the_origin_as_a_flag_from_the_instance_actor() {
-    let (a, mut admin_a) = named_with_admin("gemeente-a.test").await;
-    let (b, mut admin_b) = named_with_admin("gemeente-b.test").await;
-    let (_, slug) = consultation(&mut admin_a, "Havenkade", "proposals", &[]).await;
-    follow(&mut admin_b, &format!("{}/consultations/{slug}", a.base)).await;
-    let nearby = eventually("the copy is listed on B", || {
-        let mut v = b.browser();
-        async move {
-            let page = v.get("/nearby").await;
-            extract_between(&page.body, "<a href=\"/consultations/", "\"")
-        }
-    })
-    .await;
-    let copy_path = format!("/consultations/{nearby}");
-    // Wait for the follow to be accepted before publishing, so the proposals reach B.
-    eventually("B's follow is accepted", || {
-        let mut admin = admin_b.fork();
-        async move {
-            let page = admin.get("/admin/federation").await;
-            (page.data("accepted").as_deref() == Some("true")).then_some(())
-        }
-    })
-    .await;
-    let mut anna = resident(&a, &mut admin_a, "anna", true).await;
-    let first = propose(&mut anna, &slug, "Bankjes langs de kade").await;
-    let second = propose(&mut anna, &slug, "Meer vuilnisbakken").await;
-    let first_copy = copy_on(&b, &copy_path, "Bankjes langs de kade").await;
-    let second_copy = copy_on(&b, &copy_path, "Meer vuilnisbakken").await;
-
-    // A resident of B reports the first copy and forwards it; the form offers that only for
-    // items from elsewhere.
-    let mut bram = resident(&b, &mut admin_b, "bram", false).await;
-    let form = bram.get(&format!("/report/proposal/{first_copy}")).await;
-    form.expect(200);
-    assert!(form.body.contains("name=\"forward\""), "{}", form.body);
-    assert!(form.body.contains("gemeente-a.test"));
-    bram.submit(
-        &format!("/report/proposal/{first_copy}"),
-        &format!("/report/proposal/{first_copy}"),
-        &[
-            ("reason", "spam"),
-            ("note", "Reclame voor een bedrijf"),
-            ("forward", "yes"),
-        ],
-    )
-    .await
-    .expect(303);
-    let instance_actor = format!("{}/actor", b.base);
-    eventually("A's queue has the report, by B's instance actor", || {
-        let a = &a;
-        let instance_actor = instance_actor.clone();
-        let first = first.clone();
-        async move {
-            let open = reporters(a).await;
-            (open == [(first, instance_actor)]).then_some(())
-        }
-    })
-    .await;
-    let queue_a = admin_a.get("/moderation").await;
-    assert!(
-        queue_a.body.contains("Reclame voor een bedrijf"),
-        "{}",
-        queue_a.body
-    );
-    assert!(
-        !queue_a.body.contains("bram"),
-        "the reporter stays anonymous"
-    );
-    let queue_b = admin_b.get("/moderation").await;
-    assert!(
-        queue_b
-            .data_all("forwarded")
-            .iter()
-            .any(|h| h.starts_with("gemeente-a.test")),
-        "{}",
-        queue_b.body
-    );
-
-    // A report without forwarding stays on B.
-    bram.submit(
-        &format!("/report/proposal/{second_copy}"),
-        &format!("/report/proposal/{second_copy}"),
-        &[("reason", "off_topic")],
-    )
-    .await
-    .expect(303);
-    assert_eq!(flags_sent(&b).await, 1);
-    // Our own items offer no forwarding and cannot be forwarded.
-    let own = anna.get(&format!("/report/proposal/{second}")).await;
-    assert!(!own.body.contains("name=\"forward\""));
-    let token_a = token(&mut admin_a).await;
-    call(
-        &a,
-        Method::POST,
-        &format!("/api/v1/moderation/proposal/{second}/forward"),
-        &token_a,
-        Some(json!({"note": "x"})),
-    )
-    .await
-    .expect(400);
-
-    // A moderator of B forwards it from the queue, through the API.
-    let token_b = token(&mut admin_b).await;
-    let forwarded = call(
-        &b,
-        Method::POST,
-        &format!("/api/v1/moderation/proposal/{second_copy}/forward"),
-        &token_b,
-        Some(json!({"note": "Hoort niet bij deze consultatie"})),
-    )
-    .await;
-    forwarded.expect(200);
-    assert!(
-        forwarded.json()["host"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("gemeente-a.test")
-    );
-    assert_eq!(flags_sent(&b).await, 2);
-    eventually("A's queue has the second report", || {
-        let a = &a;
-        async move { (reporters(a).await.len() == 2).then_some(()) }
-    })
-    .await;
-    assert!(
-        admin_b
-            .get("/admin/audit.csv")
-            .await
-            .body
-            .contains("moderation.forward")
-    );
-}
-
-/// Uploads a CSV on the admin federation page.
-async fn upload(admin: &mut Browser, text: &str) -> inspraak_tests::Page {
-    let csrf = admin.get("/admin/federation").await.csrf();
-    let form = reqwest::multipart::Form::new()
-        .text("csrf_token", csrf)
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("blocks.csv"),
-        );
-    admin.post_multipart("/admin/federation/import", form).await
-}
-
-#[tokio::test]
-async fn mastodon_csv_import_is_all_or_nothing_and_round_trips() {
-    let (a, mut admin_a) = named_with_admin("gemeente-a.test").await;
-    let token_a = token(&mut admin_a).await;
-    let header = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate";
-    let import = |body: String| {
-        let a = &a;
-        let token_a = token_a.clone();
-        async move {
-            a.browser()
-                .api_text(Method::POST, "/api/v1/domain-blocks/import", &token_a, body)
-                .await
-        }
-    };
-
-    // A bad line refuses the whole file, naming the line.
-    let bad = format!(
-        "{header}\ngood.test,suspend,false,false,ok,false\nnot a host,suspend,false,false,,false\n"
-    );
-    let refused = import(bad.clone()).await;
-    refused.expect(400);
-    assert!(refused.body.contains("line 3"), "{}", refused.body);
-    assert!(blocks(&a, &token_a).await.is_empty());
-    let page = upload(&mut admin_a, &bad).await;
-    let location = page.location.clone().unwrap_or_default();
-    assert!(location.contains("error=line+3"), "{location}");
-    assert!(blocks(&a, &token_a).await.is_empty());
-    // Our own host, or too many lines, likewise.
-    import(format!(
-        "{header}\ngemeente-a.test,suspend,false,false,,false\n"
-    ))
-    .await
-    .expect(400);
-    let many: String = (0..=5_000)
-        .map(|i| format!("s{i}.test,suspend,false,false,,false\n"))
-        .collect();
-    import(format!("{header}\n{many}")).await.expect(400);
-    assert!(blocks(&a, &token_a).await.is_empty());
-
-    // A good file (on the page), exported and imported again elsewhere: the same blocks.
-    let good = format!(
-        "{header}\nbad.test,suspend,false,false,\"spam, mostly\",false\nloud.test,silence,true,false,,false\nfine.test,noop,true,false,,false\n"
-    );
-    let page = upload(&mut admin_a, &good).await;
-    assert_eq!(
-        page.location.as_deref(),
-        Some("/admin/federation?notice=blocks_imported")
-    );
-    assert_eq!(
-        blocks(&a, &token_a).await,
-        [
-            ("bad.test".to_owned(), true),
-            ("loud.test".to_owned(), true)
-        ]
-    );
-    let exported = a
-        .browser()
-        .api(
-            Method::GET,
-            "/api/v1/domain-blocks.csv",
-            Some(&token_a),
-            None,
-        )
-        .await;
-    exported.expect(200);
-    assert_eq!(
-        exported.body,
-        format!(
-            "{header}\nbad.test,suspend,false,false,\"spam, mostly\",false\nloud.test,silence,false,false,,false\n"
-        )
-    );
-    let from_page = admin_a.get("/admin/federation/blocks.csv").await;
-    assert_eq!(from_page.body, exported.body);
-    let (b, mut admin_b) = named_with_admin("gemeente-b.test").await;
-    let token_b = token(&mut admin_b).await;
-    let imported = b
-        .browser()
-        .api_text(
-            Method::POST,
-            "/api/v1/domain-blocks/import",
-            &token_b,
-            exported.body.clone(),
-        )
-        .await;
-    imported.expect(200);
-    assert_eq!(imported.json()["imported"], 2);
-    let again = b
-        .browser()
-        .api(
-            Method::GET,
-            "/api/v1/domain-blocks.csv",
-            Some(&token_b),
-            None,
-        )
-        .await;
-    assert_eq!(again.body, exported.body);
-    assert!(
-        admin_a
-            .get("/admin/audit.csv")
-            .await
-            .body
-            .contains("blocklist.import")
-    );
 }
