@@ -38,6 +38,7 @@ enum BlocklistSubscriptions {
     Mode,
     LastFetchedAt,
     LastError,
+    RefreshRequestedAt,
     CreatedAt,
 }
 
@@ -155,6 +156,11 @@ impl MigrationTrait for Migration {
                     .col(
                         ColumnDef::new(BlocklistSubscriptions::LastError)
                             .text()
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(BlocklistSubscriptions::RefreshRequestedAt)
+                            .timestamp_with_time_zone()
                             .null(),
                     )
                     .col(at(BlocklistSubscriptions::CreatedAt))

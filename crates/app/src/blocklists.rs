@@ -86,6 +86,7 @@ pub async fn recommend(
     let now = Utc::now();
     let txn = app.begin().await?;
     blocklists::recommend(&txn, &entry, now).await?;
+    lists::announce_change(&txn, &app.federation).await?;
     audit::record(
         &txn,
         Some(&admin.id),
@@ -107,6 +108,7 @@ pub async fn unrecommend(app: &App, caller: Caller<'_>, host: &str) -> Result<()
     if !blocklists::unrecommend(&txn, host).await? {
         return Err(AppError::NotFound("domain"));
     }
+    lists::announce_change(&txn, &app.federation).await?;
     audit::record(
         &txn,
         Some(&admin.id),
@@ -145,7 +147,7 @@ async fn list_url(app: &App, target: &str) -> Result<Url, AppError> {
 }
 
 /// Fetches and checks a list; a failure is a `BadRequest` naming the list.
-async fn fetch(app: &App, url: &Url) -> Result<Vec<BlockEntry>, AppError> {
+async fn fetch(app: &App, url: &Url) -> Result<lists::FetchedList, AppError> {
     let fed = app.federation.to_request_data();
     lists::fetch(&fed, url).await.map_err(|e| {
         tracing::warn!(list = %url, error = %e, "blocklist not usable");
@@ -172,11 +174,22 @@ pub async fn subscribe(
     {
         return Err(AppError::Conflict("already subscribed to this list"));
     }
-    let listed = fetch(app, &url).await?;
+    let fetched = fetch(app, &url).await?;
+    // Following the list at its publisher is a bonus (pushed changes): without it the list
+    // is still fetched again on the interval.
+    let inbox = match &fetched.publisher {
+        Some(publisher) => {
+            lists::publisher_inbox(&app.federation.to_request_data(), publisher).await
+        }
+        None => None,
+    };
     let now = Utc::now();
     let txn = app.begin().await?;
     let subscription = blocklists::subscribe(&txn, url.as_str(), mode, now).await?;
-    let synced = blocklists::sync(&txn, &subscription, &listed, now).await?;
+    let synced = blocklists::sync(&txn, &subscription, &fetched.entries, now).await?;
+    if let Some(inbox) = inbox {
+        lists::follow_list(&txn, &app.federation, &url, inbox).await?;
+    }
     audit::record(
         &txn,
         Some(&admin.id),
@@ -204,6 +217,9 @@ pub async fn unsubscribe(app: &App, caller: Caller<'_>, id: &str) -> Result<(), 
     let now = Utc::now();
     let txn = app.begin().await?;
     let lifted = blocklists::unsubscribe(&txn, id).await?;
+    if let Ok(url) = Url::parse(&subscription.url) {
+        lists::unfollow_list(&txn, &app.federation, &url).await?;
+    }
     audit::record(
         &txn,
         Some(&admin.id),
@@ -224,7 +240,7 @@ pub async fn refresh(app: &App, caller: Option<Caller<'_>>, id: &str) -> Result<
     let url = Url::parse(&subscription.url)
         .map_err(|e| AppError::internal("reading a stored list address", e.to_string()))?;
     let listed = match fetch(app, &url).await {
-        Ok(listed) => listed,
+        Ok(fetched) => fetched.entries,
         Err(err) => {
             blocklists::fetch_failed(app.conn(), id, &err.to_string()).await?;
             return Err(err);
@@ -262,13 +278,30 @@ pub async fn refresh_all(app: &App) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Refetches every subscribed list once every `interval`.
+/// Fetches the lists whose publisher said they changed (an `Update` arrived).
+pub async fn refresh_requested(app: &App) -> Result<(), AppError> {
+    for subscription in blocklists::refresh_requested(app.conn()).await? {
+        if let Err(err) = refresh(app, None, &subscription.id).await {
+            tracing::warn!(list = %subscription.url, error = %err, "blocklist refresh failed");
+        }
+    }
+    Ok(())
+}
+
+/// The background task: every two seconds it fetches the lists whose publisher announced a
+/// change, and every `interval` it fetches every subscribed list.
 pub async fn run_refresh_worker(app: App, interval: std::time::Duration) {
-    let mut tick = tokio::time::interval(interval);
-    tick.tick().await;
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    let mut last_full = tokio::time::Instant::now();
     loop {
         tick.tick().await;
-        if let Err(err) = refresh_all(&app).await {
+        let result = if last_full.elapsed() >= interval {
+            last_full = tokio::time::Instant::now();
+            refresh_all(&app).await
+        } else {
+            refresh_requested(&app).await
+        };
+        if let Err(err) = result {
             tracing::warn!(error = %err, "blocklist refresh failed");
         }
     }

@@ -90,6 +90,7 @@ pub async fn subscribe(
         mode: Set(mode.as_str().to_owned()),
         last_fetched_at: Set(None),
         last_error: Set(None),
+        refresh_requested_at: Set(None),
         created_at: Set(now),
     };
     blocklist_subscription::Entity::insert(row)
@@ -117,6 +118,36 @@ pub async fn subscription_by_url(
     Ok(blocklist_subscription::Entity::find()
         .filter(blocklist_subscription::Column::Url.eq(url))
         .one(db)
+        .await?)
+}
+
+/// Marks the subscription to the list at `url` as due for a fetch (its publisher said it
+/// changed); returns whether we subscribe to it.
+pub async fn request_refresh(
+    db: &impl ConnectionTrait,
+    url: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    Ok(blocklist_subscription::Entity::update_many()
+        .col_expr(
+            blocklist_subscription::Column::RefreshRequestedAt,
+            Expr::value(Some(now)),
+        )
+        .filter(blocklist_subscription::Column::Url.eq(url))
+        .exec(db)
+        .await?
+        .rows_affected
+        > 0)
+}
+
+/// Subscriptions whose publisher said they changed, oldest request first.
+pub async fn refresh_requested(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<blocklist_subscription::Model>, DbError> {
+    Ok(blocklist_subscription::Entity::find()
+        .filter(blocklist_subscription::Column::RefreshRequestedAt.is_not_null())
+        .order_by_asc(blocklist_subscription::Column::RefreshRequestedAt)
+        .all(db)
         .await?)
 }
 
@@ -299,6 +330,10 @@ pub async fn sync(
             blocklist_subscription::Column::LastError,
             Expr::value(Option::<String>::None),
         )
+        .col_expr(
+            blocklist_subscription::Column::RefreshRequestedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(blocklist_subscription::Column::Id.eq(subscription.id.as_str()))
         .exec(db)
         .await?;
@@ -329,6 +364,10 @@ pub async fn fetch_failed(db: &impl ConnectionTrait, id: &str, error: &str) -> R
         .col_expr(
             blocklist_subscription::Column::LastError,
             Expr::value(Some(error)),
+        )
+        .col_expr(
+            blocklist_subscription::Column::RefreshRequestedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
         )
         .filter(blocklist_subscription::Column::Id.eq(id))
         .exec(db)

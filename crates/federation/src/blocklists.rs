@@ -1,16 +1,29 @@
 //! Shared domain blocklists over ActivityPub. A province or the helpdesk publishes its
 //! recommended list as an `OrderedCollection` of `DomainBlock` items (terms in our context);
 //! subscribers fetch it signed by their instance actor, through the domain block list and
-//! the SSRF-safe client, and check every entry before anything is applied.
+//! the SSRF-safe client, and check every entry before anything is applied. A subscriber's
+//! instance actor also follows the list at its publisher, which sends an `Update` of the
+//! collection (by id, never embedded) when it changes; the subscriber then fetches it again.
 
 use crate::FederationError;
 use crate::actors;
 use crate::context::{Fed, FederationData};
+use crate::envelope::{Outbox, target};
+use crate::inbox::same_origin;
+use crate::protocol::activities::{Follow, Undo, Update};
 use crate::protocol::context::Context;
+use crate::protocol::objects::AnyObject;
+use crate::protocol::values::{Addressing, IdOr, Ref};
+use crate::signer::RemoteActor;
 use activitypub_federation::fetch::fetch_object_http;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::traits::Actor;
 use chrono::{DateTime, Utc};
 use inspraak_db::entity::recommended_block;
+use inspraak_db::follows::{self, NewFollow};
+use inspraak_db::outbox::Target;
 use inspraak_domain::blocklist::{self, BlockEntry, MAX_ENTRIES, Severity};
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
@@ -144,20 +157,148 @@ pub fn check_document(
     Ok(entries)
 }
 
+/// A fetched and checked list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedList {
+    /// Its entries, checked.
+    pub entries: Vec<BlockEntry>,
+    /// Who publishes it (`attributedTo`), when on the list's own host.
+    pub publisher: Option<Url>,
+}
+
 /// Fetches a remote list (signed, at most 1 MiB, its id equal to `url`) and checks it.
-pub async fn fetch(data: &Fed, url: &Url) -> Result<Vec<BlockEntry>, FederationError> {
+pub async fn fetch(data: &Fed, url: &Url) -> Result<FetchedList, FederationError> {
     if data.is_local(url) {
         return Err(FederationError::Invalid("this is our own list".to_owned()));
     }
     let document = fetch_object_http::<_, BlocklistDocument>(url, data)
         .await?
         .object;
+    let publisher = document
+        .attributed_to
+        .clone()
+        .filter(|p| same_origin(p, url));
     let own = data
         .base
         .host_str()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    check_document(document, url, &own)
+    Ok(FetchedList {
+        entries: check_document(document, url, &own)?,
+        publisher,
+    })
+}
+
+/// Whether `url` is our own recommended list and we publish one.
+pub fn is_our_list(data: &FederationData, url: &Url) -> bool {
+    matches!(data.instance_kind.as_str(), "province" | "helpdesk")
+        && data.url(RECOMMENDED_PATH) == url.as_str()
+}
+
+/// The inbox of a list's publisher, to follow the list there; `None` (logged) when it cannot
+/// be had: the list is then only refetched on the interval. Network work.
+pub async fn publisher_inbox(data: &Fed, publisher: &Url) -> Option<Target> {
+    match ObjectId::<RemoteActor>::from(publisher.clone())
+        .dereference(data)
+        .await
+    {
+        Ok(actor) => target(actor.shared_inbox_or_inbox().as_str()),
+        Err(err) => {
+            tracing::warn!(%publisher, error = %err, "a list's publisher cannot be followed");
+            None
+        }
+    }
+}
+
+/// Our instance actor follows the list at `list` through its publisher's `inbox`, so that it
+/// hears of changes; in the caller's transaction.
+pub async fn follow_list(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    list: &Url,
+    inbox: Target,
+) -> Result<(), FederationError> {
+    let instance = actors::instance_actor_id(&data.base)?;
+    let outbox = Outbox::new(db, data);
+    let follow: Follow = outbox.activity(&instance, Ref(list.clone()), Addressing::default())?;
+    outbox.record(&follow, vec![inbox.clone()]).await?;
+    follows::upsert(
+        db,
+        NewFollow {
+            follower: instance.to_string(),
+            followed: list.to_string(),
+            inbox: inbox.inbox,
+            host: inbox.host,
+            activity_id: follow.id.to_string(),
+            accepted: false,
+        },
+        Utc::now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Our instance actor stops following a list (`Undo` of its `Follow`), if it did.
+pub async fn unfollow_list(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+    list: &Url,
+) -> Result<(), FederationError> {
+    let instance = actors::instance_actor_id(&data.base)?;
+    let Some(existing) = follows::find(db, instance.as_str(), list.as_str()).await? else {
+        return Ok(());
+    };
+    let outbox = Outbox::new(db, data);
+    let follow = Follow::new(
+        Url::parse(&existing.activity_id)?,
+        instance.clone(),
+        Ref(list.clone()),
+        Addressing::default(),
+    );
+    let undone = IdOr::Object(Box::new(AnyObject::Follow(follow)));
+    let undo: Undo = outbox.activity(&instance, undone, Addressing::default())?;
+    outbox
+        .record(&undo, target(&existing.inbox).into_iter().collect())
+        .await?;
+    follows::remove(db, instance.as_str(), list.as_str()).await?;
+    Ok(())
+}
+
+/// Tells the instances following our recommended list that it changed: an `Update` naming
+/// the collection by id, from our organization; in the caller's transaction.
+pub async fn announce_change(
+    db: &impl ConnectionTrait,
+    data: &FederationData,
+) -> Result<(), FederationError> {
+    let list = Url::parse(&data.url(RECOMMENDED_PATH))?;
+    let outbox = Outbox::new(db, data);
+    let targets = outbox.followers(&[list.as_str()]).await?;
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let organization = actors::organization_id(&data.base)?;
+    let update: Update = outbox.stamped(&organization, IdOr::Id(list), Addressing::default())?;
+    outbox.record(&update, targets).await?;
+    Ok(())
+}
+
+/// An `Update` by `actor` naming `object`: when `object` is a list we subscribe to on the
+/// actor's host, the list is marked for fetching again (nothing embedded is believed).
+/// Returns whether it was such a list.
+pub async fn update_received(
+    data: &Fed,
+    actor: &Url,
+    object: &Url,
+) -> Result<bool, FederationError> {
+    if !same_origin(actor, object) {
+        return Ok(false);
+    }
+    let due =
+        inspraak_db::blocklists::request_refresh(&data.db, object.as_str(), Utc::now()).await?;
+    if due {
+        tracing::info!(list = %object, "a subscribed blocklist changed");
+    }
+    Ok(due)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ mod csv;
 mod reports;
 
 use super::deals::{province, token};
-use super::federation::named_with_admin;
+use super::federation::{eventually, named_with_admin};
 use inspraak_tests::TestInstance;
 use inspraak_tests::signing::{Sender, post_signed};
 use reqwest::Method;
@@ -299,8 +299,18 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
         [("spam.test".to_owned(), false)]
     );
 
-    // The province takes both off its list; refetching lifts what the list made, never the
-    // hand-made block.
+    // Both subscribers follow the list at the province, which tells them of each change.
+    eventually("the province counts two subscribers", || {
+        let mut admin = admin_p.fork();
+        async move {
+            let page = admin.get("/admin/blocklists").await;
+            (page.data("subscribers").as_deref() == Some("2")).then_some(())
+        }
+    })
+    .await;
+
+    // The province takes both off its list; its `Update` makes A fetch the list again, which
+    // lifts what the list made, never the hand-made block.
     for host in ["spam.test", "trolls.test"] {
         call(
             &p,
@@ -312,6 +322,16 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
         .await
         .expect(204);
     }
+    eventually("A lifts the list's block on its own", || {
+        let a = &a;
+        let token_a = token_a.clone();
+        async move {
+            (blocks(a, &token_a).await == [("trolls.test".to_owned(), true)]).then_some(())
+        }
+    })
+    .await;
+    assert_ne!(from_host(&a, &sender, "spam.test").await, 403, "lifted");
+    // Refetching by hand changes nothing more.
     call(
         &a,
         Method::POST,
@@ -325,7 +345,6 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
         blocks(&a, &token_a).await,
         [("trolls.test".to_owned(), true)]
     );
-    assert_ne!(from_host(&a, &sender, "spam.test").await, 403, "lifted");
     let subscriptions_b = call(
         &b,
         Method::GET,
@@ -348,6 +367,24 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
         .await
         .expect(303);
     assert!(blocks(&b, &token_b).await.is_empty());
+    // B ends its subscription: the province stops counting it.
+    call(
+        &b,
+        Method::DELETE,
+        &format!("/api/v1/blocklists/subscriptions/{subscription_b}"),
+        &token_b,
+        None,
+    )
+    .await
+    .expect(204);
+    eventually("the province counts one subscriber", || {
+        let mut admin = admin_p.fork();
+        async move {
+            let page = admin.get("/admin/blocklists").await;
+            (page.data("subscribers").as_deref() == Some("1")).then_some(())
+        }
+    })
+    .await;
 
     // An unreachable list is refused and nothing is stored; a list that becomes unreachable
     // is shown as such.

@@ -17,6 +17,8 @@ pub struct Model {
     pub last_fetched_at: Option<DateTimeUtc>,
     /// Why the last fetch failed; `None` after a success.
     pub last_error: Option<String>,
+    /// When the list's publisher said it changed (`Update`); cleared by the next fetch.
+    pub refresh_requested_at: Option<DateTimeUtc>,
     /// When the admin subscribed.
     pub created_at: DateTimeUtc,
 }

@@ -17,8 +17,8 @@ use inspraak_domain::moderation::{ContentKind, ReportReason};
 use sea_orm::DatabaseTransaction;
 use url::Url;
 
-/// A follow of our organization or of one of our published consultations: stored and
-/// accepted at once.
+/// A follow of our organization, one of our published consultations, a deal, or (on a
+/// province or helpdesk) our recommended blocklist: stored and accepted at once.
 pub async fn follow(
     data: &Fed,
     txn: &DatabaseTransaction,
@@ -27,7 +27,9 @@ pub async fn follow(
 ) -> Result<(), FederationError> {
     let target = &follow.object.0;
     let organization = actors::organization_id(&data.base)?;
+    let list = crate::blocklists::is_our_list(data, target);
     let followable = *target == organization
+        || list
         || remote_content::find_consultation(txn, target.as_str())
             .await?
             .is_some_and(|c| c.local && c.published_at.is_some())
@@ -54,7 +56,9 @@ pub async fn follow(
     )
     .await?;
     tracing::info!(follower = %actor.row.ap_id, followed = %target, "new follower");
-    publish::accept_follow(txn, data, target, follow, actor.inbox().as_str()).await?;
+    // A list is no actor: our organization, which publishes it, accepts.
+    let accepting = if list { &organization } else { target };
+    publish::accept_follow(txn, data, accepting, follow, actor.inbox().as_str()).await?;
     if *target == organization {
         crate::helpdesk::organization_followed(data, txn, actor).await?;
     }

@@ -66,6 +66,8 @@ struct BlocklistsPage {
     page: Page,
     publishes: bool,
     public_url: String,
+    /// Instances following our list (told of each change).
+    subscribers: u64,
     recommended: Vec<RecommendedRow>,
     severities: Vec<(&'static str, String)>,
     subscriptions: Vec<SubscriptionRow>,
@@ -133,13 +135,15 @@ async fn overview(
         .iter()
         .map(|s| (s.as_str(), severity(s.as_str())))
         .collect();
+    let public_url = format!(
+        "{}{}",
+        state.config.public_url.as_str().trim_end_matches('/'),
+        inspraak_federation::blocklists::RECOMMENDED_PATH
+    );
     let view = BlocklistsPage {
         publishes: blocklists::publishes(&state.app),
-        public_url: format!(
-            "{}{}",
-            state.config.public_url.as_str().trim_end_matches('/'),
-            inspraak_federation::blocklists::RECOMMENDED_PATH
-        ),
+        subscribers: inspraak_db::follows::count_followers(db, &public_url).await?,
+        public_url,
         recommended,
         severities,
         subscriptions,
