@@ -120,6 +120,18 @@ async fn a_province_list_blocks_on_subscribers_in_auto_and_review_mode() {
         .await
         .expect(422);
     }
+    let page = admin_p
+        .submit(
+            "/admin/blocklists",
+            "/admin/blocklists/recommended",
+            &[("host", "not a host"), ("severity", "suspend")],
+        )
+        .await;
+    let location = page.location.clone().unwrap_or_default();
+    assert!(
+        location.starts_with("/admin/blocklists?error=Geef+een+geldige"),
+        "{location}"
+    );
     // A municipality publishes no list.
     call(
         &a,

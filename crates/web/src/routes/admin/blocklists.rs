@@ -163,15 +163,21 @@ fn back_with_error(page: &str, message: &str) -> Response {
     Redirect::to(&format!("/admin/{page}?error={encoded}")).into_response()
 }
 
-/// Shows a refusal on the page it came from; other failures are errors.
+/// Shows a refusal on the page it came from (a field problem as the translated
+/// `blocklists.{invalid}`); other failures are errors.
 fn outcome(
+    (state, session): (&AppState, &Session),
     result: Result<(), AppError>,
     notice: &str,
     invalid: &str,
 ) -> Result<Response, WebError> {
     match result {
         Ok(()) => Ok(back("blocklists", notice)),
-        Err(AppError::Invalid(_)) => Ok(back_with_error("blocklists", invalid)),
+        Err(AppError::Invalid(_)) => {
+            let page = Page::new(state, session, "/admin/blocklists");
+            let message = page.t(&format!("blocklists.{invalid}")).to_owned();
+            Ok(back_with_error("blocklists", &message))
+        }
         Err(AppError::BadRequest(reason)) => Ok(back_with_error("blocklists", &reason)),
         Err(AppError::Conflict(reason)) => Ok(back_with_error("blocklists", reason)),
         Err(other) => Err(other.into()),
@@ -192,9 +198,10 @@ async fn recommend(
     .await
     .map(drop);
     outcome(
+        (&state, &session),
         done,
         "recommended_added",
-        "Geef een geldige domeinnaam, bijvoorbeeld spam.example.",
+        "invalid_entry",
     )
 }
 
@@ -218,11 +225,7 @@ async fn subscribe(
     )
     .await
     .map(drop);
-    outcome(
-        done,
-        "subscribed",
-        "Geef het adres van een lijst en kies hoe die wordt toegepast.",
-    )
+    outcome((&state, &session), done, "subscribed", "invalid_target")
 }
 
 async fn refresh(
@@ -231,7 +234,7 @@ async fn refresh(
     CsrfForm { session, .. }: CsrfForm,
 ) -> Result<Response, WebError> {
     let done = blocklists::refresh(&state.app, Some(session.caller()), &id).await;
-    outcome(done, "list_refreshed", "")
+    outcome((&state, &session), done, "list_refreshed", "invalid_target")
 }
 
 async fn unsubscribe(
@@ -253,7 +256,8 @@ async fn decide(
         "dismiss" => blocklists::dismiss(&state.app, session.caller(), &id).await,
         _ => return Err(WebError::NotFound("page")),
     };
-    outcome(done, &format!("suggestion_{decision}ed"), "")
+    let notice = format!("suggestion_{decision}ed");
+    outcome((&state, &session), done, &notice, "invalid_target")
 }
 
 /// Imports a Mastodon domain-block CSV (field `file`); a bad line is shown with its number
