@@ -357,23 +357,30 @@ pub async fn dismiss(app: &App, caller: Caller<'_>, id: &str) -> Result<(), AppE
     app.commit(txn).await
 }
 
-/// Imports a Mastodon domain-block CSV as blocks made by hand, all or nothing: a bad line is
-/// a `BadRequest` naming it, and nothing changes. Returns how many domains were blocked.
-pub async fn import_csv(app: &App, caller: Caller<'_>, text: &str) -> Result<usize, AppError> {
+/// Why an import changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// A line of the file is wrong (its number and problem).
+    #[error("{0}")]
+    Line(#[from] blocklist::CsvError),
+    /// Anything else.
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+/// Imports a Mastodon domain-block CSV as blocks made by hand, all or nothing: a bad line
+/// (our own host included) is refused with its number, and nothing changes. Returns how many
+/// domains were blocked.
+pub async fn import_csv(app: &App, caller: Caller<'_>, text: &str) -> Result<usize, ImportError> {
     let admin = caller.require_admin()?;
-    let entries =
-        blocklist::parse_mastodon_csv(text).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let own = own_host(app);
-    if let Some(e) = entries.iter().find(|e| blocklist::covers(&e.host, &own)) {
-        return Err(AppError::BadRequest(format!(
-            "{} would block this instance itself",
-            e.host
-        )));
-    }
+    let entries = blocklist::parse_mastodon_csv(text, &[own.as_str()])?;
     let now = Utc::now();
     let txn = app.begin().await?;
     for entry in &entries {
-        domain_blocks::block(&txn, &entry.host, &entry.comment, entry.severity, now).await?;
+        domain_blocks::block(&txn, &entry.host, &entry.comment, entry.severity, now)
+            .await
+            .map_err(AppError::from)?;
     }
     audit::record(
         &txn,

@@ -203,6 +203,36 @@ pub enum CsvProblem {
     Duplicate(String),
     /// More than [`MAX_ENTRIES`] entries.
     TooMany,
+    /// The domain is (or lies above) a host that must never be blocked, such as our own.
+    Protected(String),
+}
+
+impl CsvProblem {
+    /// A stable name for the problem (for translations).
+    pub fn key(&self) -> &'static str {
+        match self {
+            CsvProblem::Header => "header",
+            CsvProblem::Host(_) => "host",
+            CsvProblem::Severity(_) => "severity",
+            CsvProblem::Flag(_) => "flag",
+            CsvProblem::Quote => "quote",
+            CsvProblem::Duplicate(_) => "duplicate",
+            CsvProblem::TooMany => "too_many",
+            CsvProblem::Protected(_) => "protected",
+        }
+    }
+
+    /// The offending value, when there is one.
+    pub fn value(&self) -> &str {
+        match self {
+            CsvProblem::Host(v)
+            | CsvProblem::Severity(v)
+            | CsvProblem::Flag(v)
+            | CsvProblem::Duplicate(v)
+            | CsvProblem::Protected(v) => v,
+            CsvProblem::Header | CsvProblem::Quote | CsvProblem::TooMany => "",
+        }
+    }
 }
 
 impl fmt::Display for CsvError {
@@ -218,6 +248,7 @@ impl fmt::Display for CsvError {
             CsvProblem::Quote => write!(f, "a quoted cell is not closed"),
             CsvProblem::Duplicate(h) => write!(f, "{h} is listed twice"),
             CsvProblem::TooMany => write!(f, "more than {MAX_ENTRIES} domains"),
+            CsvProblem::Protected(h) => write!(f, "{h} would block this instance itself"),
         }
     }
 }
@@ -271,8 +302,9 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
 
 /// Reads a Mastodon domain-block CSV. Columns are found by their header name (`#domain` or
 /// `domain`, and so on), so older exports read too; `noop` lines block nothing and are left
-/// out; the first bad line refuses the whole file.
-pub fn parse_mastodon_csv(text: &str) -> Result<Vec<BlockEntry>, CsvError> {
+/// out; a domain that covers one of `protected` (our own host) is refused; the first bad line
+/// refuses the whole file.
+pub fn parse_mastodon_csv(text: &str, protected: &[&str]) -> Result<Vec<BlockEntry>, CsvError> {
     let mut rows = records(text)?.into_iter();
     let header_error = |line| CsvError {
         line,
@@ -311,6 +343,9 @@ pub fn parse_mastodon_csv(text: &str) -> Result<Vec<BlockEntry>, CsvError> {
                 .parse()
                 .map_err(|()| fail(CsvProblem::Severity(raw_severity.into())))?,
         };
+        if protected.iter().any(|p| covers(&host, p)) {
+            return Err(fail(CsvProblem::Protected(host)));
+        }
         if entries.iter().any(|e| e.host == host) {
             return Err(fail(CsvProblem::Duplicate(host)));
         }
@@ -419,12 +454,12 @@ mod tests {
             "{MASTODON_HEADER}\nbad.example,suspend,false,false,\"spam, mostly\",false\n\
              loud.example,silence,TRUE,false,,false\nquiet.example,noop,true,false,,false\n"
         );
-        let entries = parse_mastodon_csv(&text).expect("valid");
+        let entries = parse_mastodon_csv(&text, &[]).expect("valid");
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[0].comment, "spam, mostly");
         assert_eq!(entries[1].severity, Severity::Silence);
         assert_eq!(
-            parse_mastodon_csv(&write_mastodon_csv(&entries)),
+            parse_mastodon_csv(&write_mastodon_csv(&entries), &[]),
             Ok(entries)
         );
     }
@@ -461,13 +496,16 @@ mod tests {
         let text = format!(
             "{MASTODON_HEADER}\ngood.example,suspend,false,false,,false\nnot a host,suspend,false,false,,false\n"
         );
-        let err = parse_mastodon_csv(&text).expect_err("refused");
+        let err = parse_mastodon_csv(&text, &[]).expect_err("refused");
         assert_eq!(err.line, 3);
         assert!(err.to_string().starts_with("line 3: "), "{err}");
-        let err = parse_mastodon_csv("a.example,suspend\n").expect_err("no header");
+        let err = parse_mastodon_csv("a.example,suspend\n", &[]).expect_err("no header");
         assert_eq!(err.problem, CsvProblem::Header);
-        let err =
-            parse_mastodon_csv("#domain,#severity\na.example,sometimes\n").expect_err("severity");
+        let err = parse_mastodon_csv("#domain,#severity\na.example,sometimes\n", &[])
+            .expect_err("severity");
         assert_eq!(err.line, 2);
+        let err = parse_mastodon_csv("#domain\nsub.us.example\nus.example\n", &["us.example"])
+            .expect_err("our own host");
+        assert_eq!((err.line, err.problem.key()), (3, "protected"));
     }
 }

@@ -367,7 +367,12 @@ pub(crate) async fn import_blocks(
 ) -> Result<Json<Imported>, WebError> {
     let text = std::str::from_utf8(&body)
         .map_err(|_| WebError::BadRequest("the file is not UTF-8 text".into()))?;
-    let imported = blocklists::import_csv(&state.app, session.caller(), text).await?;
+    let imported = blocklists::import_csv(&state.app, session.caller(), text)
+        .await
+        .map_err(|err| match err {
+            blocklists::ImportError::Line(line) => WebError::BadRequest(line.to_string()),
+            blocklists::ImportError::App(other) => other.into(),
+        })?;
     Ok(Json(Imported { imported }))
 }
 

@@ -44,7 +44,7 @@ async fn mastodon_csv_import_is_all_or_nothing_and_round_trips() {
     assert!(blocks(&a, &token_a).await.is_empty());
     let page = upload(&mut admin_a, &bad).await;
     let location = page.location.clone().unwrap_or_default();
-    assert!(location.contains("error=line+3"), "{location}");
+    assert!(location.contains("error=Regel+3"), "{location}");
     assert!(blocks(&a, &token_a).await.is_empty());
     // Our own host, or too many lines, likewise.
     import(format!(

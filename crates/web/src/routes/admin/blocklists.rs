@@ -280,12 +280,26 @@ async fn import(
     }
     csrf::check(&session, &token)?;
     let Ok(text) = String::from_utf8(file) else {
-        return Ok(back_with_error("federation", "The file is not UTF-8 text."));
+        let page = Page::new(&state, &session, "/admin/federation");
+        return Ok(back_with_error(
+            "federation",
+            page.t("blocklists.csv_not_text"),
+        ));
     };
     match blocklists::import_csv(&state.app, session.caller(), &text).await {
         Ok(_) => Ok(back("federation", "blocks_imported")),
-        Err(AppError::BadRequest(reason)) => Ok(back_with_error("federation", &reason)),
-        Err(other) => Err(other.into()),
+        Err(blocklists::ImportError::Line(line)) => {
+            let page = Page::new(&state, &session, "/admin/federation");
+            let problem = page
+                .t(&format!("blocklists.csv_{}", line.problem.key()))
+                .replace("{value}", line.problem.value());
+            let message = page
+                .t("blocklists.csv_line")
+                .replace("{line}", &line.line.to_string())
+                .replace("{problem}", &problem);
+            Ok(back_with_error("federation", &message))
+        }
+        Err(blocklists::ImportError::App(other)) => Err(other.into()),
     }
 }
 
