@@ -19,6 +19,7 @@ mod m20261205_000011_helpdesk;
 mod m20261205_000012_budgets;
 mod m20261205_000013_forwarding;
 mod m20261205_000014_joint_votes;
+mod m20261205_000015_shared_moderation;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000012_budgets::Migration),
             Box::new(m20261205_000013_forwarding::Migration),
             Box::new(m20261205_000014_joint_votes::Migration),
+            Box::new(m20261205_000015_shared_moderation::Migration),
         ]
     }
 }

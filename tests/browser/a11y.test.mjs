@@ -199,7 +199,8 @@ test('staff pages', async () => {
     ['/admin/audit', 'audit log'],
     ['/admin/areas', 'areas (districts)'],
     [`/admin/budgets/${await demoBudget('begroting-2027-waar-gaat-het-geld-heen')}`, 'budget management: projects and the project form'],
-    ['/admin/federation', 'federation: following, queue, blocks'],
+    ['/admin/federation', 'federation: following, queue, blocks, CSV import and export'],
+    ['/admin/blocklists', 'blocklists: subscriptions and suggestions'],
     ['/admin/templates/import', 'reuse a process: template upload'],
     ['/admin/deals', 'province deals: our memberships and the apply form'],
     ['/admin/joint-votes', 'joint votes: an invitation with take-part and decline'],
@@ -237,6 +238,7 @@ test('the province: deals and their dashboard', async () => {
     ['/admin/deals', 'province admin: deals and the new-deal form'],
     [`/admin/deals/${deal.id}`, 'province admin: members, joint votes and the joint-vote form'],
     ['/admin/forwards', 'province admin: a forwarded proposal in the queue with accept and decline forms'],
+    ['/admin/blocklists', 'province admin: the recommended blocklist and its form'],
   ]) {
     await scan(context, path, label, province);
   }

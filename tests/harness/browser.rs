@@ -141,6 +141,23 @@ impl Browser {
         self.send(request).await
     }
 
+    /// An API call with a bearer token and a plain-text body (a CSV file).
+    pub async fn api_text(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: String,
+    ) -> Page {
+        let request = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .header("content-type", "text/csv")
+            .body(body);
+        self.send(request).await
+    }
+
     /// POST a multipart form (file uploads).
     pub async fn post_multipart(&mut self, path: &str, form: reqwest::multipart::Form) -> Page {
         let request = self

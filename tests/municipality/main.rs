@@ -25,6 +25,7 @@ mod open_data;
 mod participation;
 mod platform;
 mod reuse;
+mod shared_moderation;
 mod statistics;
 
 use inspraak_tests::{Browser, TestInstance, extract_all};

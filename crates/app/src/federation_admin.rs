@@ -6,6 +6,7 @@ use crate::{App, AppError, Caller};
 use chrono::Utc;
 use inspraak_db::{domain_blocks, outbox};
 use inspraak_domain::Problem;
+use inspraak_domain::blocklist::Severity;
 use inspraak_federation::{FederationError, follow};
 
 /// Longest handle or address an admin may type.
@@ -89,7 +90,7 @@ pub async fn block_domain(
     let reason: String = reason.trim().chars().take(500).collect();
     let now = Utc::now();
     let txn = app.begin().await?;
-    domain_blocks::block(&txn, &host, &reason, now).await?;
+    domain_blocks::block(&txn, &host, &reason, Severity::Suspend, now).await?;
     audit::record(
         &txn,
         Some(&admin.id),

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod blocklists;
 pub mod budgets;
 mod caller;
 pub mod clock;

@@ -11,6 +11,7 @@ use inspraak_domain::ids::UserId;
 use inspraak_domain::moderation::{ContentKind, ReportReason};
 use inspraak_domain::proposal::{ItemRefusal, ProposalState};
 use inspraak_domain::{Problem, Role, ValidationErrors};
+use url::Url;
 
 /// What a moderator decides, as asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,14 +75,134 @@ pub async fn check_reportable(
     Ok(())
 }
 
-/// Files a report; the outcome tells whether it made the item disappear.
+/// A remote item's ActivityPub id and its author's, for a report forwarded to its server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The item's id on its server.
+    pub object: Url,
+    /// Its author's actor id.
+    pub author: Url,
+}
+
+impl Origin {
+    /// The server it came from (host and port), as shown.
+    pub fn host(&self) -> String {
+        inspraak_federation::discovery::handle_host(&self.object)
+    }
+}
+
+/// An origin with the inbox a `Flag` goes to (found over the network if need be).
+struct Destination {
+    object: Url,
+    author: Url,
+    inbox: inspraak_db::outbox::Target,
+}
+
+/// Where a report on a remote item goes; network work, before any transaction.
+async fn destination(app: &App, origin: Origin) -> Result<Destination, AppError> {
+    let fed = app.federation.to_request_data();
+    let inbox = inspraak_federation::reports::inbox_of(&fed, &origin.author)
+        .await
+        .map_err(|e| AppError::BadRequest(format!("{}: {e}", origin.host())))?;
+    Ok(Destination {
+        object: origin.object,
+        author: origin.author,
+        inbox,
+    })
+}
+
+/// Where an item came from, when it came from another server; `None` for our own items.
+pub async fn origin(app: &App, kind: ContentKind, id: &str) -> Result<Option<Origin>, AppError> {
+    let (local, ap_id, author_id) = match kind {
+        ContentKind::Proposal => {
+            let p = proposals::find(app.conn(), id).await?;
+            (p.local, p.ap_id, p.author_id)
+        }
+        ContentKind::Comment => {
+            let c = comments::find(app.conn(), id).await?;
+            (c.local, c.ap_id, c.author_id)
+        }
+    };
+    if local {
+        return Ok(None);
+    }
+    let author = users::find(app.conn(), &author_id).await?;
+    match (Url::parse(&ap_id), Url::parse(&author.ap_id)) {
+        (Ok(object), Ok(author)) if !app.federation.is_local(&object) => {
+            Ok(Some(Origin { object, author }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Stores the `Flag` for `origin` and marks the item's open reports forwarded, in `txn`;
+/// audited with `actor` (`None` for a resident, who stays anonymous).
+async fn send_flag(
+    app: &App,
+    txn: &sea_orm::DatabaseTransaction,
+    actor: Option<&str>,
+    (kind, id): (ContentKind, &str),
+    origin: &Destination,
+    note: &str,
+) -> Result<String, AppError> {
+    let now = Utc::now();
+    let sent = inspraak_federation::reports::forward(
+        txn,
+        &app.federation,
+        (&origin.object, &origin.author),
+        note,
+        origin.inbox.clone(),
+    )
+    .await?;
+    moderation::mark_forwarded(txn, kind, id, &sent.host, now).await?;
+    audit::record(
+        txn,
+        actor,
+        AuditAction::ModerationForward,
+        (kind.as_str(), id),
+        format!("{} ({})", sent.host, sent.activity),
+        now,
+    )
+    .await?;
+    Ok(sent.host)
+}
+
+/// A moderator forwards the reports on a remote item to its server: our instance actor sends
+/// a `Flag` with `note`. Returns the host it went to; our own items cannot be forwarded.
+pub async fn forward(
+    app: &App,
+    caller: Caller<'_>,
+    kind: ContentKind,
+    id: &str,
+    note: &str,
+) -> Result<String, AppError> {
+    let moderator = caller.require_staff()?;
+    let origin = origin(app, kind, id).await?.ok_or_else(|| {
+        AppError::BadRequest("this item is ours; there is nobody to forward to".into())
+    })?;
+    let mut errors = ValidationErrors::new();
+    let note = errors.text("note", note, 0, 1000).to_owned();
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let origin = destination(app, origin).await?;
+    let txn = app.begin().await?;
+    let host = send_flag(app, &txn, Some(&moderator.id), (kind, id), &origin, &note).await?;
+    app.commit(txn).await?;
+    tracing::info!(kind = kind.as_str(), %id, %host, "report forwarded");
+    Ok(host)
+}
+
+/// Files a report; the outcome tells whether it made the item disappear. With `forward`, a
+/// report on an item from another server is also sent there, anonymously (a `Flag` by our
+/// instance actor with the note); for our own items `forward` changes nothing.
 pub async fn report(
     app: &App,
     caller: Caller<'_>,
     kind: ContentKind,
     id: &str,
-    reason: &str,
-    note: &str,
+    (reason, note): (&str, &str),
+    forward: bool,
 ) -> Result<ReportOutcome, AppError> {
     check_reportable(app, caller, kind, id).await?;
     let reporter = caller.user()?;
@@ -104,10 +225,17 @@ pub async fn report(
         reason,
         note: &note,
     };
+    let origin = match origin(app, kind, id).await? {
+        Some(origin) if forward => Some(destination(app, origin).await?),
+        _ => None,
+    };
     let now = Utc::now();
     let txn = app.begin().await?;
     let outcome =
         moderation::report(&txn, filed, app.settings.auto_hide_after_reports, now).await?;
+    if let Some(origin) = &origin {
+        send_flag(app, &txn, None, (kind, id), origin, &note).await?;
+    }
     if outcome.hid {
         app.item_changed(&txn, kind, id, Change::Removed).await?;
         audit::record(

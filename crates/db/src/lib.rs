@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod areas;
 pub mod assertion_keys;
 pub mod audit;
+pub mod blocklists;
 pub mod budgets;
 pub mod comments;
 mod connect;

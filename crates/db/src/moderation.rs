@@ -92,6 +92,8 @@ pub async fn report(
         resolved_at: Set(None),
         resolved_by: Set(None),
         resolution: Set(None),
+        forwarded_at: Set(None),
+        forwarded_to: Set(None),
     };
     let inserted = Entity::insert(row)
         .on_conflict(
@@ -201,4 +203,24 @@ pub async fn pending_comments(db: &impl ConnectionTrait) -> Result<Vec<comment::
         .order_by_asc(comment::Column::CreatedAt)
         .all(db)
         .await?)
+}
+
+/// Marks the item's open reports as forwarded to `host`; returns how many.
+pub async fn mark_forwarded(
+    db: &impl ConnectionTrait,
+    kind: ContentKind,
+    id: &str,
+    host: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DbError> {
+    Ok(Entity::update_many()
+        .col_expr(Column::ForwardedAt, Expr::value(now))
+        .col_expr(Column::ForwardedTo, Expr::value(host))
+        .filter(Column::ContentKind.eq(kind.as_str()))
+        .filter(Column::ContentId.eq(id))
+        .filter(Column::ResolvedAt.is_null())
+        .filter(Column::ForwardedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
 }

@@ -142,6 +142,24 @@ pub enum AuditAction {
     ForwardStatusSend,
     /// The organization we forwarded to sent a new status or answer.
     ForwardStatusReceived,
+    /// A report was forwarded to the reported content's server (`Flag` by the instance actor).
+    ModerationForward,
+    /// An admin added a domain to our recommended blocklist.
+    BlocklistRecommend,
+    /// An admin removed a domain from our recommended blocklist.
+    BlocklistUnrecommend,
+    /// An admin subscribed to a remote blocklist.
+    BlocklistSubscribe,
+    /// An admin ended a blocklist subscription.
+    BlocklistUnsubscribe,
+    /// A subscribed list was fetched and applied (blocks added or lifted).
+    BlocklistRefresh,
+    /// An admin accepted a suggested block.
+    BlocklistAccept,
+    /// An admin dismissed a suggested block.
+    BlocklistDismiss,
+    /// An admin imported a Mastodon domain-block CSV.
+    BlocklistImport,
 }
 
 impl AuditAction {
@@ -218,6 +236,15 @@ impl AuditAction {
             ForwardDeclineReceived => "forward.decline_received",
             ForwardStatusSend => "forward.status_send",
             ForwardStatusReceived => "forward.status_received",
+            ModerationForward => "moderation.forward",
+            BlocklistRecommend => "blocklist.recommend",
+            BlocklistUnrecommend => "blocklist.unrecommend",
+            BlocklistSubscribe => "blocklist.subscribe",
+            BlocklistUnsubscribe => "blocklist.unsubscribe",
+            BlocklistRefresh => "blocklist.refresh",
+            BlocklistAccept => "blocklist.accept",
+            BlocklistDismiss => "blocklist.dismiss",
+            BlocklistImport => "blocklist.import",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod blocklist;
 pub mod budget;
 pub mod catalogue;
 pub mod comment;

@@ -30,6 +30,8 @@ pub struct FederationSettings {
     pub auto_hide_after_reports: u32,
     /// A deal member sends changed figures at most once per this interval.
     pub statistics_interval: Duration,
+    /// Subscribed domain blocklists are fetched again this often.
+    pub blocklist_refresh: Duration,
 }
 
 impl Default for FederationSettings {
@@ -41,6 +43,7 @@ impl Default for FederationSettings {
             parallel_hosts: 32,
             auto_hide_after_reports: 3,
             statistics_interval: Duration::from_secs(60),
+            blocklist_refresh: Duration::from_secs(3600),
         }
     }
 }

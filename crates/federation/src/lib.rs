@@ -7,6 +7,7 @@
 //! docs/FEDERATION.md.
 
 pub mod actors;
+pub mod blocklists;
 pub mod budgets;
 pub mod context;
 pub mod deals;
@@ -24,6 +25,7 @@ pub mod objects;
 pub mod protocol;
 pub mod publish;
 pub mod render;
+pub mod reports;
 pub mod reuse;
 pub mod signer;
 pub mod tally_proof;

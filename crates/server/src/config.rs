@@ -40,6 +40,8 @@ pub struct FederationSection {
     pub parallel_hosts: u32,
     /// A deal member sends changed figures at most once per this many seconds.
     pub statistics_interval_seconds: u64,
+    /// Subscribed domain blocklists are fetched again every this many seconds.
+    pub blocklist_refresh_seconds: u64,
 }
 
 /// `[moderation]`

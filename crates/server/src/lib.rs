@@ -47,6 +47,7 @@ fn settings_for_federation(settings: &Settings) -> inspraak_federation::Federati
         parallel_hosts: usize::try_from(f.parallel_hosts.max(1)).unwrap_or(1),
         auto_hide_after_reports: settings.config.moderation.auto_hide_after_reports,
         statistics_interval: Duration::from_secs(f.statistics_interval_seconds.max(1)),
+        blocklist_refresh: Duration::from_secs(f.blocklist_refresh_seconds.max(60)),
     }
 }
 
@@ -160,6 +161,10 @@ impl Instance {
             self.state.app.clone(),
             self.state.federation.settings.statistics_interval,
         ));
+        let blocklists = tokio::spawn(inspraak_app::blocklists::run_refresh_worker(
+            self.state.app.clone(),
+            self.state.federation.settings.blocklist_refresh,
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -171,6 +176,7 @@ impl Instance {
         analysis.abort();
         figures.abort();
         tallies.abort();
+        blocklists.abort();
         Ok(result?)
     }
 }

@@ -3,7 +3,7 @@
 use crate::open_data::{self, Audience, OpenComment, OpenPoll, OpenPollOption, OpenProposal};
 use crate::page::today;
 use crate::{AppState, WebError};
-use crate::{api_budgets, api_forwards, api_joint_votes, api_network, api_write};
+use crate::{api_budgets, api_forwards, api_joint_votes, api_moderation, api_network, api_write};
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Json;
@@ -35,7 +35,12 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_budgets::list_areas, api_budgets::create_area, api_budgets::list_budgets, api_budgets::create_budget,
         api_budgets::get_budget, api_budgets::add_project, api_budgets::get_ballot, api_budgets::put_ballot,
         api_budgets::check_ballot, api_budgets::get_outcome, api_budgets::publish_outcome,
-        api_budgets::export_pabulib, api_budgets::import_budget, crate::routes::exports::budget_projects
+        api_budgets::export_pabulib, api_budgets::import_budget, crate::routes::exports::budget_projects,
+        api_moderation::list_recommended, api_moderation::add_recommended, api_moderation::remove_recommended,
+        api_moderation::list_subscriptions, api_moderation::add_subscription, api_moderation::remove_subscription,
+        api_moderation::refresh_subscription, api_moderation::list_suggestions, api_moderation::accept_suggestion,
+        api_moderation::dismiss_suggestion, api_moderation::list_blocks, api_moderation::export_blocks,
+        api_moderation::import_blocks, api_moderation::forward_report
     ),
     modifiers(&BearerToken),
     components(schemas(
@@ -56,7 +61,10 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         api_budgets::BudgetAreaDto, api_budgets::ProposalLink, api_budgets::ProjectDto, api_budgets::BudgetDto,
         api_budgets::NewBudgetArea, api_budgets::NewBudget, api_budgets::NewProject, api_budgets::ChoiceDto,
         api_budgets::BallotInput, api_budgets::BallotCheckDto, api_budgets::OwnBallotDto, api_budgets::VerdictDto,
-        api_budgets::AreaOutcomeDto, api_budgets::OutcomeDto
+        api_budgets::AreaOutcomeDto, api_budgets::OutcomeDto,
+        api_moderation::DomainEntry, api_moderation::Subscription, api_moderation::SubscriptionEntry,
+        api_moderation::NewSubscription, api_moderation::DomainBlock, api_moderation::Imported,
+        api_moderation::Forward, api_moderation::ForwardedTo
     )),
     tags(
         (name = "consultations", description = "Participation processes and their phases"),
@@ -66,6 +74,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
         (name = "forwarding", description = "Forwarding a proposal to the competent authority (`Offer`), accepting it into a consultation (`Accept` with the new proposal as `result`) or declining it with a reason (`Reject`), for admins with an API token; statuses flow back as `Update`s"),
         (name = "helpdesk", description = "The national helpdesk's catalogue of open consultations and reusable processes (on a helpdesk instance only)"),
         (name = "budgets", description = "Participatory budgets: areas, budgets with their projects, the resident's ballot (read, checked and cast with a personal token), outcomes explained project by project, and Pabulib `.pb` files out and in"),
+        (name = "moderation", description = "Shared moderation for admins with an API token: the recommended domain blocklist (served to others at `/blocklists/recommended`), subscriptions to other instances' lists (auto-apply or review) and their suggestions, domain blocks as JSON and Mastodon CSV, and forwarding a report to the server an item came from"),
         (name = "taking part", description = "Proposing, supporting, commenting, voting and reporting with a personal API token (made on the account page), under the same rules as the web forms")
     )
 )]
@@ -96,6 +105,7 @@ pub fn routes() -> Router<AppState> {
         .merge(api_network::routes())
         .merge(api_joint_votes::routes())
         .merge(api_forwards::routes())
+        .merge(api_moderation::routes())
         .merge(api_budgets::routes())
         .route("/openapi.json", get(openapi))
         .route("/instance", get(instance))

@@ -336,6 +336,10 @@ pub struct NewReport {
     /// Explanation; required for `other`.
     #[serde(default)]
     pub note: String,
+    /// Also send the report, anonymously, to the server an item from elsewhere came from
+    /// (a `Flag` by this instance's actor); ignored for this instance's own items.
+    #[serde(default)]
+    pub forward: bool,
 }
 
 /// What a report did.
@@ -362,8 +366,8 @@ pub(crate) async fn report(
         session.caller(),
         kind,
         &body.id,
-        &body.reason,
-        &body.note,
+        (&body.reason, &body.note),
+        body.forward,
     )
     .await?;
     Ok((StatusCode::CREATED, Json(ReportState { new: outcome.new })).into_response())

@@ -6,6 +6,7 @@ mod api_budgets;
 mod api_catalogue;
 mod api_forwards;
 mod api_joint_votes;
+mod api_moderation;
 mod api_network;
 mod api_write;
 mod csrf;

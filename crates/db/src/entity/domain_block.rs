@@ -13,6 +13,10 @@ pub struct Model {
     pub reason: String,
     /// When.
     pub created_at: DateTimeUtc,
+    /// `suspend` (enforced) or `silence` (recorded and shared).
+    pub severity: String,
+    /// Whether an admin made it by hand (a subscribed list never lifts those).
+    pub manual: bool,
 }
 
 /// No relations are navigated through sea-orm; queries join explicitly.

@@ -27,6 +27,10 @@ pub struct Model {
     pub resolved_by: Option<String>,
     /// `hidden`, `kept` or `dismissed`.
     pub resolution: Option<String>,
+    /// When it was forwarded to the content's server.
+    pub forwarded_at: Option<DateTimeUtc>,
+    /// The host it was forwarded to.
+    pub forwarded_to: Option<String>,
 }
 
 /// No relations are navigated through sea-orm; queries join explicitly.

@@ -153,6 +153,14 @@ impl Activity for Inbound {
         let actor = ObjectId::<RemoteActor>::from(self.actor.clone())
             .dereference(data)
             .await?;
+        // A subscribed blocklist changed: it is fetched again, its embedded form never believed.
+        if let InboundActivity::Update(update) = activity
+            && update.object.object().is_none()
+            && let Some(object) = update.object.id()
+            && crate::blocklists::update_received(data, &self.actor, &object).await?
+        {
+            return Ok(());
+        }
         // Network work first; then one short transaction applies the activity and records
         // its id (a concurrent duplicate loses the race on the unique id and changes nothing).
         let resolved = resolve::resolve(data, &actor, activity).await?;

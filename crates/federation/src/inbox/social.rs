@@ -18,8 +18,8 @@ use inspraak_domain::moderation::{ContentKind, ReportReason};
 use sea_orm::DatabaseTransaction;
 use url::Url;
 
-/// A follow of our organization or of one of our published consultations: stored and
-/// accepted at once.
+/// A follow of our organization, one of our published consultations, a deal, or (on a
+/// province or helpdesk) our recommended blocklist: stored and accepted at once.
 pub async fn follow(
     data: &Fed,
     txn: &DatabaseTransaction,
@@ -28,7 +28,9 @@ pub async fn follow(
 ) -> Result<(), FederationError> {
     let target = &follow.object.0;
     let organization = actors::organization_id(&data.base)?;
+    let list = crate::blocklists::is_our_list(data, target);
     let followable = *target == organization
+        || list
         || remote_content::find_consultation(txn, target.as_str())
             .await?
             .is_some_and(|c| c.local && c.published_at.is_some())
@@ -55,7 +57,9 @@ pub async fn follow(
     )
     .await?;
     tracing::info!(follower = %actor.row.ap_id, followed = %target, "new follower");
-    publish::accept_follow(txn, data, target, follow, actor.inbox().as_str()).await?;
+    // A list is no actor: our organization, which publishes it, accepts.
+    let accepting = if list { &organization } else { target };
+    publish::accept_follow(txn, data, accepting, follow, actor.inbox().as_str()).await?;
     if *target == organization {
         crate::helpdesk::organization_followed(data, txn, actor).await?;
     }
@@ -170,7 +174,10 @@ pub async fn like(
 }
 
 /// A report about our proposals or comments: it enters the moderation queue like a
-/// resident's report, by the remote account.
+/// resident's report, by the remote account. The reporter may be a person or, when a server
+/// forwards its users' reports anonymously as Mastodon and Inspraak do, that server's
+/// instance actor (an `Application` or `Service`); the reported account listed beside the
+/// items, and items that are not ours, are skipped.
 pub async fn flag(
     data: &Fed,
     txn: &DatabaseTransaction,
@@ -182,8 +189,8 @@ pub async fn flag(
     for reported in flag.object.iter().take(20) {
         let id = &reported.0;
         let (kind, content_id) = match remote_content::find_by_ap_id(txn, id.as_str()).await? {
-            Some(Found::Proposal(p)) => (ContentKind::Proposal, p.id),
-            Some(Found::Comment(c)) => (ContentKind::Comment, c.id),
+            Some(Found::Proposal(p)) if p.local => (ContentKind::Proposal, p.id),
+            Some(Found::Comment(c)) if c.local => (ContentKind::Comment, c.id),
             _ => continue,
         };
         moderation::report(

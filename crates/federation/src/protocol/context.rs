@@ -45,8 +45,9 @@ const ACTOR_TERMS: [(&str, Term); 17] = [
 ];
 
 /// The extension terms of objects and activities, with a budget project's cost, area,
-/// categories and budget, and the funded projects of a budget's outcome.
-const OBJECT_TERMS: [(&str, Term); 28] = [
+/// categories and budget, the funded projects of a budget's outcome, a blocklist's
+/// `DomainBlock` items, and joint votes with their tallies.
+const OBJECT_TERMS: [(&str, Term); 31] = [
     ("toot", Term::Iri("http://joinmastodon.org/ns#")),
     ("votersCount", Term::Iri("toot:votersCount")),
     ("discoverable", Term::Iri("toot:discoverable")),
@@ -78,6 +79,9 @@ const OBJECT_TERMS: [(&str, Term); 28] = [
     ("jointVote", Term::Id("inspraak:jointVote")),
     ("voters", Term::Iri("inspraak:voters")),
     ("counts", Term::Json("inspraak:counts")),
+    ("DomainBlock", Term::Iri("inspraak:DomainBlock")),
+    ("domain", Term::Iri("inspraak:domain")),
+    ("severity", Term::Iri("inspraak:severity")),
 ];
 
 /// What a term stands for: an IRI; an IRI whose value is kept as plain JSON (`@json`), for

@@ -3,6 +3,7 @@
 mod account;
 pub(crate) mod activitypub;
 mod admin;
+mod blocklists;
 mod budget_views;
 mod budgets;
 mod comments;
@@ -60,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::routes())
         .merge(federation::routes())
         .merge(helpdesk::routes())
+        .merge(blocklists::routes())
         .merge(activitypub::routes())
         .nest("/admin", admin::routes().merge(templates::admin_routes()))
         .nest("/api/v1", api::routes())

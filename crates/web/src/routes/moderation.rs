@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/report/{kind}/{id}", get(report_form).post(report))
         .route("/moderation", get(queue))
+        .route("/moderation/{kind}/{id}/forward", post(forward))
         .route("/moderation/{kind}/{id}/{decision}", post(decide))
         .route("/moderation/accounts/{id}/block", post(block))
         .route("/moderation/accounts/{id}/unblock", post(unblock))
@@ -98,6 +99,8 @@ struct ReportPage {
     back: String,
     action: String,
     reasons: Vec<(&'static str, String)>,
+    /// The server an item from elsewhere came from: the report may be forwarded there.
+    origin_host: Option<String>,
     form: FormData,
     errors: ValidationErrors,
 }
@@ -106,8 +109,8 @@ fn report_page(
     state: &AppState,
     session: &Session,
     s: &Subject,
-    form: FormData,
-    errors: ValidationErrors,
+    (form, errors): (FormData, ValidationErrors),
+    origin_host: Option<String>,
 ) -> ReportPage {
     let action = format!("/report/{}/{}", s.kind.as_str(), s.id);
     let page = Page::new(state, session, &action);
@@ -126,9 +129,17 @@ fn report_page(
         back: s.url.clone(),
         action,
         reasons,
+        origin_host,
         form,
         errors,
     }
+}
+
+/// The server an item came from, when it is not ours.
+async fn origin_host(state: &AppState, s: &Subject) -> Result<Option<String>, WebError> {
+    Ok(inspraak_app::moderation::origin(&state.app, s.kind, &s.id)
+        .await?
+        .map(|o| o.host()))
 }
 
 /// Loads something that can be reported by this visitor.
@@ -149,12 +160,13 @@ async fn report_form(
     Path((kind, id)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
     let s = reportable(&state, &session, &kind, &id).await?;
+    let origin = origin_host(&state, &s).await?;
     render(&report_page(
         &state,
         &session,
         &s,
-        FormData::default(),
-        ValidationErrors::new(),
+        (FormData::default(), ValidationErrors::new()),
+        origin,
     ))
 }
 
@@ -170,8 +182,8 @@ async fn report(
         session.caller(),
         s.kind,
         &s.id,
-        form.get("reason"),
-        form.get("note"),
+        (form.get("reason"), form.get("note")),
+        form.get("forward") == "yes",
     )
     .await
     {
@@ -179,10 +191,13 @@ async fn report(
             let (path, anchor) = s.url.split_once('#').unwrap_or((&s.url, ""));
             Ok(Redirect::to(&format!("{path}?notice=reported#{anchor}")).into_response())
         }
-        Err(AppError::Invalid(errors)) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &report_page(&state, &session, &s, form, errors),
-        ),
+        Err(AppError::Invalid(errors)) => {
+            let origin = origin_host(&state, &s).await?;
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &report_page(&state, &session, &s, (form, errors), origin),
+            )
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -192,6 +207,8 @@ struct ReportLine {
     reason: String,
     note: String,
     when: String,
+    /// The host it was forwarded to.
+    forwarded_to: Option<String>,
 }
 
 struct QueueItem {
@@ -206,6 +223,15 @@ struct QueueItem {
     hidden_reason: Option<String>,
     pending: bool,
     reports: Vec<ReportLine>,
+    /// The server a remote item came from (its reports may be forwarded there).
+    origin_host: Option<String>,
+}
+
+impl QueueItem {
+    /// Where its reports were forwarded, if they were.
+    fn forwarded_to(&self) -> Option<&str> {
+        self.reports.iter().find_map(|r| r.forwarded_to.as_deref())
+    }
 }
 
 struct BlockedView {
@@ -246,7 +272,9 @@ async fn queue_item(
         );
     }
     let (author, author_blocked) = names.get(&s.author_id).cloned().unwrap_or_default();
+    let origin_host = origin_host(state, &s).await?;
     Ok(QueueItem {
+        origin_host,
         kind: kind.as_str(),
         kind_label: page
             .t(&format!("moderation.kind_{}", kind.as_str()))
@@ -280,6 +308,7 @@ async fn queue(
                 reason,
                 note: r.note,
                 when: page.moment(r.created_at),
+                forwarded_to: r.forwarded_to,
             });
     }
     let mut names = HashMap::new();
@@ -357,6 +386,18 @@ async fn decide(
     )
     .await?;
     Ok(Redirect::to("/moderation?notice=decided").into_response())
+}
+
+/// A moderator forwards an item's reports to the server it came from.
+async fn forward(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+    CsrfForm { session, form }: CsrfForm,
+) -> Result<Response, WebError> {
+    let kind = parse_kind(&kind)?;
+    inspraak_app::moderation::forward(&state.app, session.caller(), kind, &id, form.get("note"))
+        .await?;
+    Ok(Redirect::to("/moderation?notice=forwarded").into_response())
 }
 
 async fn block(

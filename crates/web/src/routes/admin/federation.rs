@@ -1,5 +1,6 @@
 //! The admin's view of federation: whom we follow (and following by handle or URL), who
-//! follows us, the delivery queue per remote host, and blocked domains.
+//! follows us, the delivery queue per remote host, and blocked domains (by hand or from a
+//! subscribed list; CSV import and export are in `blocklists`).
 
 use crate::csrf::CsrfForm;
 use crate::page::{Page, render};
@@ -46,6 +47,8 @@ struct QueueRow {
 struct BlockRow {
     host: String,
     reason: String,
+    severity: String,
+    manual: bool,
     since: String,
 }
 
@@ -114,6 +117,10 @@ async fn overview(
         .into_iter()
         .map(|b| BlockRow {
             since: page.moment(b.created_at),
+            severity: page
+                .t(&format!("blocklists.severity_{}", b.severity))
+                .to_owned(),
+            manual: b.manual,
             host: b.host,
             reason: b.reason,
         })

@@ -3,6 +3,7 @@
 //! `Session::require_admin`, so a route cannot be added without deciding who may use it.
 
 mod accounts;
+mod blocklists;
 mod budgets;
 mod consultations;
 mod deals;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(budgets::routes())
         .merge(federation::routes())
+        .merge(blocklists::routes())
         .merge(deals::routes())
         .merge(joint_votes::routes())
         .merge(forwards::routes())
