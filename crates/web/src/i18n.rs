@@ -75,8 +75,9 @@ fn load(source: &str, fallback: Option<&'static Translations>) -> Translations {
     let mut strings = HashMap::new();
     // The files are part of the build and checked by tests; a broken file yields keys as text
     // rather than a crash.
-    if let Ok(table) = source.parse::<toml::Table>() {
-        flatten("", &table, &mut strings);
+    match source.parse::<toml::Table>() {
+        Ok(table) => flatten("", &table, &mut strings),
+        Err(err) => tracing::error!(%err, "a locale file cannot be read; its keys show as text"),
     }
     Translations { strings, fallback }
 }
@@ -141,6 +142,16 @@ impl Translations {
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn every_language_file_reads() {
+        for locale in [Locale::Nl, Locale::En, Locale::Fy] {
+            let t = Translations::of(locale);
+            // A file that does not parse (a key twice, say) would leave only keys as text.
+            assert!(t.keys().count() > 500, "{locale:?} has too few strings");
+            assert_ne!(t.get("nav.skip"), "nav.skip", "{locale:?}");
+        }
+    }
 
     #[test]
     fn all_languages_define_the_same_keys() {

@@ -397,7 +397,7 @@ async fn forward(
     let kind = parse_kind(&kind)?;
     inspraak_app::moderation::forward(&state.app, session.caller(), kind, &id, form.get("note"))
         .await?;
-    Ok(Redirect::to("/moderation?notice=forwarded").into_response())
+    Ok(Redirect::to("/moderation?notice=report_forwarded").into_response())
 }
 
 async fn block(
