@@ -20,6 +20,7 @@ mod m20261205_000012_budgets;
 mod m20261205_000013_forwarding;
 mod m20261205_000014_joint_votes;
 mod m20261205_000015_shared_moderation;
+mod m20261206_000016_analysis_changes;
 
 /// Runs every migration in order.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000013_forwarding::Migration),
             Box::new(m20261205_000014_joint_votes::Migration),
             Box::new(m20261205_000015_shared_moderation::Migration),
+            Box::new(m20261206_000016_analysis_changes::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@ use crate::entity::{conversation_analysis, imported_vote, statement, statement_v
 use crate::{DbError, new_id};
 use chrono::{DateTime, Utc};
 use inspraak_domain::conversation::{StatementState, StatementVote};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
@@ -79,6 +79,7 @@ pub async fn create(
         created_at: Set(now),
         ap_id: Set(new.ap_id),
         local: Set(true),
+        analysis_changes: Set(0),
     }
     .insert(&txn)
     .await?;
@@ -223,6 +224,20 @@ pub async fn vote(
         )
         .exec_without_returning(db)
         .await?;
+    mark_changed(db, conversation_id).await
+}
+
+/// Notes that something the analysis reads changed (a vote, an import, a moderation
+/// decision), so the background worker analyses the conversation again.
+pub async fn mark_changed(db: &impl ConnectionTrait, conversation_id: &str) -> Result<(), DbError> {
+    Entity::update_many()
+        .col_expr(
+            Column::AnalysisChanges,
+            Expr::col(Column::AnalysisChanges).add(1),
+        )
+        .filter(Column::Id.eq(conversation_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -292,6 +307,7 @@ pub async fn store_analysis(
     db: &impl ConnectionTrait,
     conversation_id: &str,
     votes_seen: i64,
+    changes_seen: i64,
     state_json: String,
     analysis_json: String,
     now: DateTime<Utc>,
@@ -299,6 +315,7 @@ pub async fn store_analysis(
     let row = conversation_analysis::ActiveModel {
         conversation_id: Set(conversation_id.to_owned()),
         votes_seen: Set(votes_seen),
+        changes_seen: Set(changes_seen),
         state_json: Set(state_json),
         analysis_json: Set(analysis_json),
         updated_at: Set(now),
@@ -308,6 +325,7 @@ pub async fn store_analysis(
             OnConflict::column(conversation_analysis::Column::ConversationId)
                 .update_columns([
                     conversation_analysis::Column::VotesSeen,
+                    conversation_analysis::Column::ChangesSeen,
                     conversation_analysis::Column::StateJson,
                     conversation_analysis::Column::AnalysisJson,
                     conversation_analysis::Column::UpdatedAt,
@@ -319,37 +337,48 @@ pub async fn store_analysis(
     Ok(())
 }
 
-/// Conversations whose votes changed since their last analysis (votes changed in place are
-/// seen through the latest change time).
-pub async fn stale(db: &impl ConnectionTrait) -> Result<Vec<String>, DbError> {
-    let mut out = Vec::new();
-    for c in Entity::find()
-        .filter(Column::Local.eq(true))
-        .all(db)
-        .await?
-    {
-        let count = vote_count(db, &c.id).await? + imported_count(db, &c.id).await?;
-        if count == 0 {
-            continue;
-        }
-        let last_change: Option<DateTime<Utc>> = statement_vote::Entity::find()
-            .select_only()
-            .column_as(statement_vote::Column::UpdatedAt.max(), "at")
-            .filter(statement_vote::Column::ConversationId.eq(c.id.as_str()))
-            .into_tuple::<Option<DateTime<Utc>>>()
-            .one(db)
-            .await?
-            .flatten();
-        let stored = analysis(db, &c.id).await?;
-        let fresh = stored.is_some_and(|a| {
-            a.votes_seen == i64::try_from(count).unwrap_or(i64::MAX)
-                && last_change.is_none_or(|at| at <= a.updated_at)
-        });
-        if !fresh {
-            out.push(c.id);
-        }
-    }
-    Ok(out)
+/// Conversations whose votes changed since their last analysis, with the change count to
+/// record when analysing them: one query over an index, whatever the number of conversations
+/// (a helpdesk with thousands of quiet ones spends its time on the few that change).
+pub async fn stale(db: &impl ConnectionTrait) -> Result<Vec<(String, i64)>, DbError> {
+    use sea_orm::sea_query::{Alias, Func, Query};
+    let analyses = Alias::new("a");
+    let seen = Func::coalesce([
+        Expr::col((analyses.clone(), conversation_analysis::Column::ChangesSeen)),
+        Expr::val(0i64),
+    ]);
+    let query = Query::select()
+        .columns([(Entity, Column::Id), (Entity, Column::AnalysisChanges)])
+        .from(Entity)
+        .join_as(
+            sea_orm::JoinType::LeftJoin,
+            conversation_analysis::Entity,
+            analyses.clone(),
+            Expr::col((
+                analyses.clone(),
+                conversation_analysis::Column::ConversationId,
+            ))
+            .equals((Entity, Column::Id)),
+        )
+        .and_where(Expr::col((Entity, Column::Local)).eq(true))
+        .and_where(Expr::col((Entity, Column::AnalysisChanges)).gt(0i64))
+        .and_where(Expr::col((Entity, Column::AnalysisChanges)).gt(seen))
+        .to_owned();
+    let rows = db.query_all(&query).await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get::<String>("", "id")?,
+                row.try_get::<i64>("", "analysis_changes")?,
+            ))
+        })
+        .collect()
+}
+
+/// A conversation's change count now (read before its votes, so a vote that arrives during
+/// an analysis makes it stale again).
+pub async fn changes(db: &impl ConnectionTrait, conversation_id: &str) -> Result<i64, DbError> {
+    Ok(find(db, conversation_id).await?.analysis_changes)
 }
 
 /// Sets a statement's state (a moderator's decision): `published` or `hidden`.
@@ -359,14 +388,18 @@ pub async fn set_statement_state(
     id: &str,
     new_state: StatementState,
 ) -> Result<bool, DbError> {
-    Ok(statement::Entity::update_many()
+    let changed = statement::Entity::update_many()
         .col_expr(statement::Column::State, Expr::value(new_state.as_str()))
         .filter(statement::Column::Id.eq(id))
         .filter(statement::Column::ConversationId.eq(conversation_id))
         .exec(db)
         .await?
         .rows_affected
-        > 0)
+        > 0;
+    if changed {
+        mark_changed(db, conversation_id).await?;
+    }
+    Ok(changed)
 }
 
 /// A statement of an imported conversation.
@@ -401,6 +434,7 @@ pub async fn import(
         created_at: Set(now),
         ap_id: Set(new.ap_id),
         local: Set(true),
+        analysis_changes: Set(0),
     }
     .insert(&txn)
     .await?;
@@ -436,6 +470,9 @@ pub async fn import(
         imported_vote::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(&txn)
             .await?;
+    }
+    if !votes.is_empty() {
+        mark_changed(&txn, &conversation_id).await?;
     }
     txn.commit().await?;
     Ok(created)

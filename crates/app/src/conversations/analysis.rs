@@ -1,6 +1,8 @@
 //! Background analysis of conversations: every few seconds, each conversation whose votes
 //! changed is analysed again, warm-started from its stored state, off the async threads. Page
-//! requests only read the stored result, so they never wait for the math.
+//! requests only read the stored result, so they never wait for the math. Which
+//! conversations changed comes from a change counter (one indexed query), so thousands of
+//! quiet conversations cost nothing.
 
 use super::numbering;
 use crate::AppError;
@@ -18,8 +20,8 @@ pub async fn run(db: DatabaseConnection, every: Duration) {
     loop {
         tick.tick().await;
         match conversations::stale(&db).await {
-            Ok(ids) => {
-                for id in ids {
+            Ok(stale) => {
+                for (id, _) in stale {
                     if let Err(err) = analyse(&db, &id).await {
                         tracing::warn!(conversation = %id, error = %crate::error::chain(&err), "analysis failed");
                     }
@@ -58,6 +60,8 @@ async fn previous_state(db: &DatabaseConnection, id: &str) -> Result<Conversatio
 
 /// Analyses one conversation and stores the result.
 pub async fn analyse(db: &DatabaseConnection, id: &str) -> Result<(), AppError> {
+    // Read before the votes: a vote that lands while we compute leaves the conversation stale.
+    let changes = conversations::changes(db, id).await?;
     let statements = conversations::statements(db, id).await?;
     let previous = previous_state(db, id).await?;
     let numbered = numbering::numbered(db, id, &statements).await?;
@@ -76,7 +80,16 @@ pub async fn analyse(db: &DatabaseConnection, id: &str) -> Result<(), AppError> 
         .map_err(|e| AppError::internal("serialising the analysis state", e))?;
     let analysis_json = serde_json::to_string(&analysis)
         .map_err(|e| AppError::internal("serialising the analysis", e))?;
-    conversations::store_analysis(db, id, count, state_json, analysis_json, Utc::now()).await?;
+    conversations::store_analysis(
+        db,
+        id,
+        count,
+        changes,
+        state_json,
+        analysis_json,
+        Utc::now(),
+    )
+    .await?;
     tracing::info!(conversation = %id, votes = count, groups = analysis.groups.len(), "conversation analysed");
     Ok(())
 }

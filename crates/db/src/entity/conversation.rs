@@ -21,6 +21,8 @@ pub struct Model {
     pub ap_id: String,
     /// True for conversations of this instance.
     pub local: bool,
+    /// Goes up with every change the analysis depends on (votes, imports, moderation).
+    pub analysis_changes: i64,
 }
 
 /// No relations are navigated through sea-orm; queries join explicitly.

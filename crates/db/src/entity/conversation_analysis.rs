@@ -11,6 +11,8 @@ pub struct Model {
     pub conversation_id: String,
     /// How many votes it covered (to see whether it is stale).
     pub votes_seen: i64,
+    /// The conversation's `analysis_changes` when this analysis read its votes.
+    pub changes_seen: i64,
     /// The engine's warm-start state (JSON).
     pub state_json: String,
     /// The result (JSON).

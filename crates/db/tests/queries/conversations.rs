@@ -127,3 +127,93 @@ async fn added_statements_take_the_next_number() {
     assert_eq!(conversations::state_of(&added), StatementState::Pending);
     assert!(!added.seed);
 }
+
+/// Makes a conversation with two seed statements; returns its id and the statements' ids.
+async fn conversation(db: &super::TestDb, admin: &str, c: &str, n: usize) -> (String, Vec<String>) {
+    let id = new_id();
+    conversations::create(
+        &db.db.conn,
+        NewConversation {
+            id: id.clone(),
+            consultation_id: c.to_owned(),
+            question: format!("Vraag {n}"),
+            premoderation: false,
+            ap_id: format!("http://localhost/conversations/{id}"),
+        },
+        &["Ja".to_owned(), "Nee".to_owned()],
+        admin,
+        |s| format!("http://localhost/statements/{s}"),
+        now(),
+    )
+    .await
+    .expect("create conversation");
+    let statements = conversations::statements(&**db, &id)
+        .await
+        .expect("statements")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    (id, statements)
+}
+
+#[tokio::test]
+async fn only_conversations_whose_votes_changed_are_stale() {
+    let db = fresh().await;
+    let admin = user(&db, "beheer", Role::Admin).await;
+    let anna = user(&db, "anna", Role::Resident).await;
+    let c = consultation(&db, &admin, "plein").await;
+    let mut all = Vec::new();
+    for n in 0..30 {
+        all.push(conversation(&db, &admin, &c, n).await);
+    }
+    assert!(
+        conversations::stale(&*db).await.expect("stale").is_empty(),
+        "conversations without votes need no analysis"
+    );
+    let (active, statements) = &all[7];
+    conversations::vote(
+        &*db,
+        active,
+        &statements[0],
+        &anna,
+        StatementVote::Agree,
+        now(),
+    )
+    .await
+    .expect("vote");
+    let stale = conversations::stale(&*db).await.expect("stale");
+    assert_eq!(stale, [(active.clone(), 1)]);
+
+    // An analysis that read the votes at change 1 makes it fresh; a vote during or after it
+    // makes it stale again.
+    conversations::store_analysis(&*db, active, 1, 1, "{}".into(), "{}".into(), later(1))
+        .await
+        .expect("store");
+    assert!(conversations::stale(&*db).await.expect("stale").is_empty());
+    conversations::vote(
+        &*db,
+        active,
+        &statements[1],
+        &anna,
+        StatementVote::Pass,
+        later(2),
+    )
+    .await
+    .expect("vote");
+    assert_eq!(
+        conversations::stale(&*db).await.expect("stale"),
+        [(active.clone(), 2)]
+    );
+    // A moderation decision changes what the analysis reads too.
+    conversations::store_analysis(&*db, active, 2, 2, "{}".into(), "{}".into(), later(3))
+        .await
+        .expect("store");
+    let (other, other_statements) = &all[20];
+    conversations::set_statement_state(&*db, other, &other_statements[0], StatementState::Hidden)
+        .await
+        .expect("hide");
+    assert_eq!(
+        conversations::stale(&*db).await.expect("stale"),
+        [(other.clone(), 1)]
+    );
+}
