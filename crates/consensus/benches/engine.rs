@@ -110,8 +110,45 @@ fn run_synthetic(spec: &str) {
     );
 }
 
+/// The six openData conversations of `../shared/data/polis`.
+const SHIPPED: [&str; 6] = [
+    "15-per-hour-seattle",
+    "london.youth.policing",
+    "football-concussions",
+    "scoop-hivemind.affordable-housing",
+    "scoop-hivemind.freshwater",
+    "scoop-hivemind.ubi",
+];
+
+/// pol.is's number of groups, from the conversation's `summary.csv`.
+fn polis_k(dir: &std::path::Path) -> Option<usize> {
+    std::fs::read_to_string(dir.join("summary.csv"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("groups,"))
+        .and_then(|g| g.trim().parse().ok())
+}
+
+/// Adjusted Rand index against pol.is's `group-id`, over participants both grouped.
+fn ari_vs_polis(data: &opendata::OpenData, analysis: &inspraak_consensus::Analysis) -> f64 {
+    let ours: std::collections::HashMap<u64, usize> = analysis
+        .participants
+        .iter()
+        .filter_map(|p| p.group.map(|g| (p.pid, g)))
+        .collect();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for (pid, theirs) in &data.polis_groups {
+        if let (Some(t), Some(o)) = (theirs, ours.get(pid)) {
+            a.push(*o);
+            b.push(*t as usize);
+        }
+    }
+    inspraak_consensus::adjusted_rand_index(&a, &b)
+}
+
 fn run_shipped() {
-    for name in ["15-per-hour-seattle", "london.youth.policing"] {
+    let (mut total_single, mut total_replay, mut right, mut ari_sum, mut n) = (0.0, 0.0, 0, 0.0, 0);
+    for name in SHIPPED {
         let dir = inspraak_testdata::polis_dir(name);
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap_or_default();
         let votes = read("votes.csv");
@@ -123,6 +160,7 @@ fn run_shipped() {
             eprintln!("{name}: cannot read the shipped data");
             continue;
         };
+        let k = polis_k(&dir).unwrap_or(0);
         let started = Instant::now();
         let (once, _) = analyze(
             &data.events,
@@ -130,7 +168,7 @@ fn run_shipped() {
             &BTreeSet::new(),
             &ConversationState::default(),
         );
-        let single = started.elapsed();
+        let single = started.elapsed().as_secs_f64();
         let started = Instant::now();
         let (replayed, _) = replay(
             &data.events,
@@ -138,16 +176,28 @@ fn run_shipped() {
             &BTreeSet::new(),
             600_000,
         );
-        let whole = started.elapsed();
+        let whole = started.elapsed().as_secs_f64();
+        let ari = ari_vs_polis(&data, &replayed);
+        total_single += single;
+        total_replay += whole;
+        right += usize::from(replayed.groups.len() == k);
+        ari_sum += ari;
+        n += 1;
         println!(
-            "{name}: {} votes; one update {:.1} ms ({} groups); whole history replayed in 10-minute updates {:.0} ms ({} groups)",
+            "{name}: {} votes, pol.is k {k}; default (replayed in 10-minute updates): {:.0} ms, k {}, ARI {ari:.3}; one update: {:.1} ms, k {}, ARI {:.3}",
             data.events.len(),
-            single.as_secs_f64() * 1000.0,
+            whole * 1000.0,
+            replayed.groups.len(),
+            single * 1000.0,
             once.groups.len(),
-            whole.as_secs_f64() * 1000.0,
-            replayed.groups.len()
+            ari_vs_polis(&data, &once),
         );
     }
+    println!(
+        "all {n}: default mode {total_replay:.2} s, {right}/{n} k right, mean ARI {:.3}; one update each {:.3} s",
+        ari_sum / f64::from(n.max(1)),
+        total_single
+    );
 }
 
 /// Writes the synthetic votes as CSV (export sign) for the red-dwarf comparison.

