@@ -371,6 +371,10 @@ async fn pre_moderated_statements_wait_for_a_moderator() {
     );
 }
 
+/// A bar table read back: the statement's number and text, and per row (`all`, `1`, `2`) its
+/// agree, disagree, pass and seen.
+type Bars = (u64, String, Vec<(String, [u64; 4])>);
+
 /// The attribute `name` of an opening tag (as text), as a number.
 fn attr_number(tag: &str, name: &str) -> u64 {
     extract_between(tag, &format!(" {name}=\""), "\"")
@@ -394,7 +398,7 @@ async fn report_shows_the_groups_figures(visitor: &mut Browser, conversation: &s
         "{labels:?}"
     );
     // Bars: per statement, everyone and each group, agree + disagree + pass = seen.
-    let mut figures: Vec<(u64, String, Vec<(String, [u64; 4])>)> = Vec::new();
+    let mut figures: Vec<Bars> = Vec::new();
     for block in extract_all(report, "<div class=\"statement-bars\"", "</table>") {
         let number = attr_number(&block, "data-statement");
         let caption = extract_between(&block, "<caption>", "</caption>").expect("caption");
