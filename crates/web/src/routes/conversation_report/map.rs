@@ -151,14 +151,32 @@ pub fn opinion_map(analysis: &Analysis) -> OpinionMap {
     }
 }
 
+/// The comment map: the statements, and where the centre (0, 0) is, for the axes.
+pub struct CommentMap {
+    /// The statements shown.
+    pub dots: Vec<CommentDot>,
+    /// The centre in picture coordinates.
+    pub origin: [f64; 2],
+}
+
 /// Draws the comment map for the statements shown (`text` gives a shown statement's text).
-pub fn comment_map(analysis: &Analysis, text: impl Fn(u64) -> Option<String>) -> Vec<CommentDot> {
+/// The centre is always in the picture, so the axes show which side a statement is on.
+pub fn comment_map(analysis: &Analysis, text: impl Fn(u64) -> Option<String>) -> CommentMap {
     let shown: Vec<(&inspraak_consensus::CommentResult, String)> = analysis
         .comments
         .iter()
         .filter_map(|c| text(c.tid).map(|t| (c, t)))
         .collect();
-    let frame = Frame::fit(shown.iter().map(|(c, _)| &c.position), WIDTH, HEIGHT, 24.0);
+    let centre = [0.0, 0.0];
+    let frame = Frame::fit(
+        shown
+            .iter()
+            .map(|(c, _)| &c.position)
+            .chain(std::iter::once(&centre)),
+        WIDTH,
+        HEIGHT,
+        24.0,
+    );
     let mut dots: Vec<CommentDot> = shown
         .into_iter()
         .map(|(c, text)| {
@@ -181,5 +199,8 @@ pub fn comment_map(analysis: &Analysis, text: impl Fn(u64) -> Option<String>) ->
         })
         .collect();
     dots.sort_by_key(|d| d.number);
-    dots
+    CommentMap {
+        dots,
+        origin: frame.place(centre),
+    }
 }

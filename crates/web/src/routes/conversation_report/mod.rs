@@ -21,7 +21,7 @@ use inspraak_consensus::{Analysis, Tally};
 use inspraak_db::conversations;
 use inspraak_db::entity::{conversation, statement};
 use inspraak_domain::conversation::StatementState;
-use map::{CommentDot, OpinionMap};
+use map::{CommentMap, OpinionMap};
 use std::collections::{BTreeMap, HashMap};
 
 /// A statement with its share of agreement, for the report.
@@ -67,6 +67,8 @@ struct StatementBars {
 struct SummaryView {
     groups: String,
     agreed: Vec<(u64, String)>,
+    /// The full stop after the agreed statements, unless the last one ends in its own.
+    agreed_end: &'static str,
     /// The statement they differ most on, and the sentence that says so.
     differ: Option<(u64, String)>,
 }
@@ -85,7 +87,7 @@ struct ReportPage {
     ranking: Vec<(u64, String, String)>,
     summary: SummaryView,
     bars: Vec<StatementBars>,
-    comments: Vec<CommentDot>,
+    comments: CommentMap,
     /// Votes from fediverse accounts per statement (number, text, agree, disagree, pass),
     /// counted apart from residents.
     fediverse: Vec<(i32, String, u64, u64, u64)>,
@@ -183,10 +185,14 @@ pub async fn report(
             summary: SummaryView {
                 groups: String::new(),
                 agreed: Vec::new(),
+                agreed_end: "",
                 differ: None,
             },
             bars: Vec::new(),
-            comments: Vec::new(),
+            comments: CommentMap {
+                dots: Vec::new(),
+                origin: [0.0, 0.0],
+            },
             fediverse,
             ungrouped: 0,
         });
@@ -346,9 +352,15 @@ fn summary_view(
             .replace("{text}", &text(&d.tid));
         (d.tid, sentence)
     });
+    let agreed: Vec<(u64, String)> = summary.agreed.iter().map(|n| (*n, text(n))).collect();
+    let agreed_end = match agreed.last() {
+        Some((_, t)) if t.trim_end().ends_with(['.', '!', '?']) => "",
+        _ => ".",
+    };
     SummaryView {
         groups,
-        agreed: summary.agreed.iter().map(|n| (*n, text(n))).collect(),
+        agreed,
+        agreed_end,
         differ,
     }
 }
