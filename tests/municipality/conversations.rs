@@ -545,4 +545,30 @@ async fn report_shows_the_groups_figures(visitor: &mut Browser, conversation: &s
     assert_eq!(assigned.iter().filter(|g| *g == "1").count(), 6);
     assert_eq!(assigned.iter().filter(|g| *g == "2").count(), 6);
     visitor.get(&path("other.csv")).await.expect(404);
+
+    // The summary in English and Frisian from the same figures.
+    for (language, groups, differ) in [
+        (
+            "en",
+            "The 12 participants fall into 2 groups",
+            "They differ most on",
+        ),
+        (
+            "fy",
+            "De 12 dielnimmers falle útinoar yn 2 groepen",
+            "Se ferskille it meast oer",
+        ),
+    ] {
+        let mut reader = visitor.fork();
+        reader.accept_language = Some(language.to_owned());
+        let page = reader
+            .get(&format!("/conversations/{conversation}/report"))
+            .await;
+        let summary =
+            extract_between(&page.body, "id=\"plain-summary\"", "</ul>").expect("summary");
+        assert!(
+            summary.contains(groups) && summary.contains(differ),
+            "{language}: {summary}"
+        );
+    }
 }
