@@ -79,6 +79,35 @@ async function demoConversation() {
   return match[1];
 }
 
+/** The demo conversation's report once the background analysis has run (it runs every 2 s). */
+async function analysedReport() {
+  const path = `/conversations/${await demoConversation()}/report`;
+  for (let i = 0; i < 50; i++) {
+    const html = await (await fetch(`${base}${path}`)).text();
+    if (html.includes('id="plain-summary"')) return path;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.fail('the demo conversation was never analysed');
+}
+
+test('the conversation report: summary, maps and bars, on screen and in print', async () => {
+  const context = await visitor();
+  const page = await context.newPage();
+  await page.goto(`${base}${await analysedReport()}`);
+  await assertAccessible(page, 'conversation report with the opinion map, bars and statement map');
+  assert.ok(await page.locator('polygon.hull').count() >= 2, 'group regions on the map');
+  assert.ok(await page.locator('svg.bar').count() > 0, 'agree / disagree / pass bars');
+  await page.emulateMedia({ media: 'print' });
+  for (const nav of await page.locator('.site-header nav').all()) {
+    assert.equal(await nav.isVisible(), false, 'no navigation on paper');
+  }
+  assert.ok(await page.locator('svg.bar').first().isVisible(), 'bars are printed');
+  assert.ok(await page.locator('#opinion-map svg').isVisible(), 'the map is printed');
+  assert.equal(await page.locator('#figures-download-title').isVisible(), false, 'no download links on paper');
+  await page.close();
+  await context.close();
+});
+
 test('public pages', async () => {
   const context = await visitor();
   for (const [path, label] of [
@@ -89,7 +118,6 @@ test('public pages', async () => {
     [`/proposals/${await firstProposal()}`, 'proposal'],
     ['/nearby', 'nearby consultations of other instances'],
     [`/conversations/${await demoConversation()}`, 'conversation (logged out)'],
-    [`/conversations/${await demoConversation()}/report`, 'conversation report with the opinion map'],
     ['/login', 'log-in form'],
     ['/register', 'registration form'],
     ['/bestaat-niet', 'error page'],

@@ -4,7 +4,7 @@
 
 use super::federation::eventually;
 use super::{RESIDENT_PASSWORD, consultation, instance_with_admin};
-use inspraak_tests::{Browser, extract_between};
+use inspraak_tests::{Browser, extract_all, extract_between};
 
 const STATEMENTS: [&str; 5] = [
     "Het plein moet autovrij worden",
@@ -128,10 +128,11 @@ async fn residents_vote_on_statements_and_the_report_shows_groups_and_consensus(
     })
     .await;
     assert_eq!(
-        report.matches("<circle").count(),
+        report.matches("class=\"point ").count(),
         12,
         "one point per participant"
     );
+    report_shows_the_groups_figures(&mut instance.browser(), &conversation, &report).await;
     assert!(
         report.contains("role=\"img\"") && report.contains("<desc"),
         "the map has a text equivalent"
@@ -275,6 +276,19 @@ async fn a_polis_conversation_is_imported_from_open_data_and_analysed() {
     })
     .await;
     assert!(page.contains("living wage"), "statements keep their text");
+    // 339 participants are too many to draw one by one: circles per grid cell, sized by count.
+    assert!(page.contains("id=\"opinion-map\" data-binned=\"true\""));
+    let counts: Vec<usize> = extract_all(&page, " data-count=\"", "\"")
+        .iter()
+        .map(|c| c.parse().expect("a count"))
+        .collect();
+    assert!(counts.len() < 339 && counts.iter().any(|&c| c > 1));
+    assert_eq!(counts.iter().sum::<usize>(), 339, "every participant drawn");
+    assert_eq!(
+        page.matches("class=\"hull ").count(),
+        2,
+        "one region per group"
+    );
 }
 
 #[tokio::test]
@@ -355,4 +369,206 @@ async fn pre_moderated_statements_wait_for_a_moderator() {
         Some(pending),
         "the approved statement is the one offered"
     );
+}
+
+/// A bar table read back: the statement's number and text, and per row (`all`, `1`, `2`) its
+/// agree, disagree, pass and seen.
+type Bars = (u64, String, Vec<(String, [u64; 4])>);
+
+/// The attribute `name` of an opening tag (as text), as a number.
+fn attr_number(tag: &str, name: &str) -> u64 {
+    extract_between(tag, &format!(" {name}=\""), "\"")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {tag}"))
+}
+
+/// The report of the two camps of `vote_everything`: a region per group, bars per statement
+/// and group with the numbers the votes imply, a summary naming the shared and the dividing
+/// statement, and the same figures as CSV.
+async fn report_shows_the_groups_figures(visitor: &mut Browser, conversation: &str, report: &str) {
+    let hulls: Vec<String> = extract_all(report, "<polygon ", ">")
+        .iter()
+        .filter(|tag| tag.contains("class=\"hull "))
+        .map(|tag| extract_between(tag, "data-group=\"", "\"").expect("group"))
+        .collect();
+    assert_eq!(hulls, ["1", "2"], "a hull polygon per group");
+    let labels = extract_all(report, "class=\"hull-label\"", "</text>");
+    assert!(
+        labels.len() == 2 && labels[0].ends_with(">Groep 1"),
+        "{labels:?}"
+    );
+    // Bars: per statement, everyone and each group, agree + disagree + pass = seen.
+    let mut figures: Vec<Bars> = Vec::new();
+    for block in extract_all(report, "<div class=\"statement-bars\"", "</table>") {
+        let number = attr_number(&block, "data-statement");
+        let caption = extract_between(&block, "<caption>", "</caption>").expect("caption");
+        let text = caption
+            .strip_prefix(&format!("#{number} "))
+            .expect("numbered caption")
+            .to_owned();
+        let rows: Vec<(String, [u64; 4])> = extract_all(&block, "<tr data-group=\"", ">")
+            .into_iter()
+            .map(|tag| {
+                let tag = format!(" data-group=\"{tag}");
+                let group = extract_between(&tag, " data-group=\"", "\"").expect("group");
+                let n = ["data-agree", "data-disagree", "data-pass", "data-seen"]
+                    .map(|a| attr_number(&tag, a));
+                assert_eq!(n[0] + n[1] + n[2], n[3], "{tag}");
+                (group, n)
+            })
+            .collect();
+        figures.push((number, text, rows));
+    }
+    assert_eq!(figures.len(), STATEMENTS.len(), "a bar table per statement");
+    let of = |text: &str| {
+        figures
+            .iter()
+            .find(|f| f.1 == text)
+            .unwrap_or_else(|| panic!("bars for {text}"))
+    };
+    let benches = of(STATEMENTS[4]);
+    assert_eq!(
+        benches.2,
+        vec![
+            ("all".to_owned(), [12, 0, 0, 12]),
+            ("1".to_owned(), [6, 0, 0, 6]),
+            ("2".to_owned(), [6, 0, 0, 6]),
+        ]
+    );
+    // Each group is one camp: it agrees with its own side's statements and with nothing else.
+    let agrees = |group: &str| -> Vec<u64> {
+        STATEMENTS[..4]
+            .iter()
+            .map(|s| of(s).2.iter().find(|r| r.0 == group).expect("group row").1[0])
+            .collect()
+    };
+    let (one, two) = (agrees("1"), agrees("2"));
+    assert!(one == [6, 0, 6, 0] || one == [0, 6, 0, 6], "{one:?}");
+    assert_eq!(
+        one.iter().zip(&two).map(|(a, b)| a + b).collect::<Vec<_>>(),
+        [6; 4]
+    );
+    for s in &STATEMENTS[..4] {
+        assert_eq!(of(s).2[0].1, [6, 6, 0, 12], "everyone on {s}");
+    }
+
+    // The summary: two groups, shared agreement on the benches, the car-free square divides.
+    let summary = extract_between(report, "id=\"plain-summary\"", "</ul>").expect("summary");
+    assert!(
+        summary.contains("12 deelnemers vallen uiteen in 2 groepen"),
+        "{summary}"
+    );
+    let agree = extract_between(&summary, "data-summary=\"agree\"", "</li>").expect("agree");
+    assert!(
+        agree.contains(&format!("data-statement=\"{}\"", benches.0)),
+        "{agree}"
+    );
+    assert!(agree.contains(STATEMENTS[4]));
+    let differ = extract_between(&summary, "data-summary=\"differ\"", "</li>").expect("differ");
+    let square = of(STATEMENTS[0]);
+    assert!(
+        differ.contains(&format!("data-statement=\"{}\"", square.0)),
+        "{differ}"
+    );
+    assert!(
+        differ.contains(STATEMENTS[0]) && differ.contains("100%") && differ.contains(" 0%"),
+        "{differ}"
+    );
+
+    // The comment map: every statement numbered, with a table beside it.
+    let map = extract_between(report, "id=\"comment-map\"", "</figure>").expect("comment map");
+    let table = extract_between(report, "id=\"comment-map-table\"", "</table>").expect("table");
+    for (n, text, _) in &figures {
+        assert!(map.contains(&format!("class=\"comment-dot\" data-statement=\"{n}\"")));
+        assert!(table.contains(&format!("#{n} {text}")), "{table}");
+    }
+
+    // The same figures as CSV, and each participant's group without names.
+    let path = |f: &str| format!("/conversations/{conversation}/report/{f}");
+    let csv = visitor.get(&path("statements.csv")).await;
+    csv.expect(200);
+    assert!(
+        csv.body.starts_with('\u{feff}'),
+        "a byte-order mark for spreadsheets"
+    );
+    let mut reader = csv::Reader::from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(
+        reader.headers().expect("header").iter().collect::<Vec<_>>(),
+        [
+            "statement",
+            "text",
+            "group",
+            "agree",
+            "disagree",
+            "pass",
+            "seen"
+        ]
+    );
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.expect("a row");
+        let n: u64 = record[0].parse().expect("statement number");
+        let (_, text, bars) = figures
+            .iter()
+            .find(|f| f.0 == n)
+            .expect("a shown statement");
+        assert_eq!(&record[1], text);
+        let bar = bars
+            .iter()
+            .find(|b| b.0 == record[2])
+            .expect("a row per group");
+        let values: Vec<u64> = (3..7)
+            .map(|i| record[i].parse().expect("a count"))
+            .collect();
+        assert_eq!(
+            values, bar.1,
+            "CSV and page agree on #{n}, group {}",
+            &record[2]
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, STATEMENTS.len() * 3);
+    let groups = visitor.get(&path("groups.csv")).await;
+    groups.expect(200);
+    assert!(!groups.body.contains("deelnemer"), "no account names");
+    let mut reader =
+        csv::Reader::from_reader(groups.body.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(
+        reader.headers().expect("header").iter().collect::<Vec<_>>(),
+        ["participant", "group"]
+    );
+    let assigned: Vec<String> = reader
+        .records()
+        .map(|r| r.expect("a row")[1].to_owned())
+        .collect();
+    assert_eq!(assigned.len(), 12);
+    assert_eq!(assigned.iter().filter(|g| *g == "1").count(), 6);
+    assert_eq!(assigned.iter().filter(|g| *g == "2").count(), 6);
+    visitor.get(&path("other.csv")).await.expect(404);
+
+    // The summary in English and Frisian from the same figures.
+    for (language, groups, differ) in [
+        (
+            "en",
+            "The 12 participants fall into 2 groups",
+            "They differ most on",
+        ),
+        (
+            "fy",
+            "De 12 dielnimmers falle útinoar yn 2 groepen",
+            "Se ferskille it meast oer",
+        ),
+    ] {
+        let mut reader = visitor.fork();
+        reader.accept_language = Some(language.to_owned());
+        let page = reader
+            .get(&format!("/conversations/{conversation}/report"))
+            .await;
+        let summary =
+            extract_between(&page.body, "id=\"plain-summary\"", "</ul>").expect("summary");
+        assert!(
+            summary.contains(groups) && summary.contains(differ),
+            "{language}: {summary}"
+        );
+    }
 }

@@ -36,6 +36,10 @@ pub fn routes() -> Router<AppState> {
             get(conversation_report::report),
         )
         .route(
+            "/conversations/{id}/report/{file}",
+            get(conversation_report::download),
+        )
+        .route(
             "/conversations/{id}/statements/{sid}/{decision}",
             post(decide),
         )
