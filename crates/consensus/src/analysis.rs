@@ -121,6 +121,7 @@ fn step(
     moderated_out: &BTreeSet<u64>,
     meta: &BTreeSet<u64>,
     previous: &ConversationState,
+    first_vote: &HashMap<u64, i64>,
     options: PcaOptions,
 ) -> Step {
     let mut out = moderated_out.clone();
@@ -131,13 +132,6 @@ fn step(
     let counts = user_vote_counts(&matrix);
     let in_conv = in_conversation(&matrix.pids, &counts, matrix.columns(), &previous.in_conv);
 
-    // pol.is meets participants in the order of their first vote, and its clusterings follow
-    // that order; it decides how k-means starts, so it is kept here too.
-    let mut first_vote: HashMap<u64, i64> = HashMap::new();
-    for e in events {
-        let at = first_vote.entry(e.pid).or_insert(e.at);
-        *at = (*at).min(e.at);
-    }
     let mut rows: Vec<usize> = (0..matrix.rows())
         .filter(|&r| in_conv.contains(&matrix.pids[r]))
         .collect();
@@ -187,6 +181,17 @@ fn step(
     }
 }
 
+/// When each participant first voted. pol.is meets participants in that order and its
+/// clusterings follow it; it decides how k-means starts, so it is kept here too.
+fn first_votes(events: &[VoteEvent]) -> HashMap<u64, i64> {
+    let mut first_vote: HashMap<u64, i64> = HashMap::new();
+    for e in events {
+        let at = first_vote.entry(e.pid).or_insert(e.at);
+        *at = (*at).min(e.at);
+    }
+    first_vote
+}
+
 /// Runs one update over all vote events so far.
 pub fn analyze(
     events: &[VoteEvent],
@@ -194,7 +199,9 @@ pub fn analyze(
     meta: &BTreeSet<u64>,
     previous: &ConversationState,
 ) -> (Analysis, ConversationState) {
-    let done = step(events, moderated_out, meta, previous, PcaOptions::default());
+    let first_vote = first_votes(events);
+    let options = PcaOptions::default();
+    let done = step(events, moderated_out, meta, previous, &first_vote, options);
     let state = done.state();
     (report(done, meta, previous), state)
 }
@@ -309,6 +316,8 @@ pub fn replay(
     ends.push(ordered.len());
     let mut state = ConversationState::default();
     let last = ends.pop().unwrap_or(0);
+    // Events are in time order, so a participant's first vote in any prefix is its first vote.
+    let first_vote = first_votes(&ordered);
     // Updates before the last only carry state forward: no report, and the PCA stops where
     // pol.is's own warm-started power iteration stops (see `PcaOptions::per_update`).
     for end in ends {
@@ -317,6 +326,7 @@ pub fn replay(
             moderated_out,
             meta,
             &state,
+            &first_vote,
             PcaOptions::per_update(),
         )
         .state();
