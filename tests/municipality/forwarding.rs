@@ -211,6 +211,31 @@ async fn a_forward_to_the_province_is_accepted_and_every_status_flows_back() {
         .unwrap_or_default();
     assert_eq!(kinds, ["sent", "accepted", "status", "status"]);
 
+    // A delivery that arrives late (a retried one) cannot undo a later status: the page's
+    // `updated` orders them.
+    let mut older = p
+        .browser()
+        .get_with_accept(&format!("/proposals/{local}"), "application/activity+json")
+        .await
+        .json();
+    older["status"] = json!("In behandeling");
+    older["updated"] = json!("2026-01-01T00:00:00Z");
+    let sender = Sender::of(&p, "/organization", "/organization").await;
+    let update = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/activities/{}", p.base, uuid::Uuid::now_v7()),
+        "type": "Update",
+        "actor": sender.actor,
+        "to": [format!("{}/organization", a.base)],
+        "object": older,
+    });
+    let body = serde_json::to_vec(&update).expect("json");
+    let (code, _) = post_signed(&a, "/inbox", &body, &sender, None).await;
+    assert!(code < 300, "the late update is taken and ignored: {code}");
+    let after = until_forward(&a, &proposal, "the late update is handled", |_| true).await;
+    assert_eq!(after["status"], "Aangenomen", "{after}");
+    assert_eq!(statuses(&after).len(), 2);
+
     // A's proposal page shows the state, the latest status and the history.
     let page = a.browser().get(&format!("/proposals/{proposal}")).await;
     page.expect(200);

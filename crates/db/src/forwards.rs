@@ -105,6 +105,23 @@ pub async fn event(
     Ok(())
 }
 
+/// When the latest status in a forward's history was given (on the side that gave it).
+pub async fn last_status_at(
+    db: &impl ConnectionTrait,
+    forward_id: &str,
+) -> Result<Option<DateTime<Utc>>, DbError> {
+    use sea_orm::QuerySelect;
+    Ok(forward_event::Entity::find()
+        .select_only()
+        .column_as(forward_event::Column::CreatedAt.max(), "at")
+        .filter(forward_event::Column::ForwardId.eq(forward_id))
+        .filter(forward_event::Column::Kind.eq(EventKind::Status.as_str()))
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(db)
+        .await?
+        .flatten())
+}
+
 /// A forward by id.
 pub async fn find(db: &impl ConnectionTrait, id: &str) -> Result<Model, DbError> {
     Entity::find_by_id(id.to_owned())

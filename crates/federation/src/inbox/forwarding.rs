@@ -241,12 +241,21 @@ pub async fn status(
     if status == forward.status && answer == forward.answer_html {
         return Ok(true);
     }
+    // Deliveries can overtake each other (a retried one arrives after a later one): the
+    // page's `updated` orders them, and the history is kept in the answering side's time.
+    let given_at = page.common.updated;
+    if let (Some(at), Some(last)) = (given_at, forwards::last_status_at(txn, &forward.id).await?)
+        && at <= last
+    {
+        tracing::info!(forward = %forward.id, %at, %last, "an older status update ignored");
+        return Ok(true);
+    }
     forwards::status(
         txn,
         &forward,
         status.as_deref(),
         answer.as_deref(),
-        Utc::now(),
+        given_at.unwrap_or_else(Utc::now),
     )
     .await?;
     audited(
