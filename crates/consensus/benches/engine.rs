@@ -84,13 +84,33 @@ fn run_synthetic(spec: &str) {
     let started = Instant::now();
     let matrix = inspraak_consensus::VoteMatrix::from_events(&events, &BTreeSet::new());
     let built = started.elapsed();
-    let p = inspraak_consensus::pca(&matrix, None, inspraak_consensus::PcaOptions::default());
+    let exact = inspraak_consensus::PcaOptions::default();
+    let p = inspraak_consensus::pca(&matrix, None, exact);
     let pca_time = started.elapsed() - built;
-    let _ = inspraak_consensus::participant_projection(&matrix, &p);
+    let suited = exact.suited_to(matrix.votes());
+    let again = Instant::now();
+    let q = inspraak_consensus::pca(&matrix, None, suited);
+    let suited_time = again.elapsed();
+    // The effect of the looser tolerance: how far the participants move on the map, relative
+    // to the map's extent.
+    let exact_positions = inspraak_consensus::participant_projection(&matrix, &p);
+    let suited_positions = inspraak_consensus::participant_projection(&matrix, &q);
+    let extent = exact_positions
+        .iter()
+        .flat_map(|x| x.iter())
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    let moved = exact_positions
+        .iter()
+        .zip(&suited_positions)
+        .flat_map(|(a, b)| [(a[0] - b[0]).abs(), (a[1] - b[1]).abs()])
+        .fold(0.0f64, f64::max);
     eprintln!(
-        "  matrix {:.3} s, pca {:.3} s",
+        "  matrix {:.3} s, pca {:.3} s at 1e-14, {:.3} s at the tolerance used ({:e}); largest move {:.2e} of the map's extent",
         built.as_secs_f64(),
-        pca_time.as_secs_f64()
+        pca_time.as_secs_f64(),
+        suited_time.as_secs_f64(),
+        suited.tolerance,
+        moved / extent.max(f64::MIN_POSITIVE)
     );
     let started = Instant::now();
     let (analysis, _) = analyze(

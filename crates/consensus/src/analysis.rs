@@ -127,7 +127,11 @@ fn step(
     let mut out = moderated_out.clone();
     out.extend(meta.iter().copied());
     let matrix = VoteMatrix::from_events(events, &out);
-    let components = pca(&matrix, previous.pca.as_ref(), options);
+    let components = pca(
+        &matrix,
+        previous.pca.as_ref(),
+        options.suited_to(matrix.votes()),
+    );
     let positions = participant_projection(&matrix, &components);
     let counts = user_vote_counts(&matrix);
     let in_conv = in_conversation(&matrix.pids, &counts, matrix.columns(), &previous.in_conv);

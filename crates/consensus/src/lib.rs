@@ -30,7 +30,7 @@ pub use cluster::{Cluster, kmeans, silhouette};
 pub use groups::{ClusterState, IdCluster, Tally, cluster, group_aware_consensus, group_votes};
 pub use inclusion::{in_conversation, user_vote_counts};
 pub use matrix::{Vote, VoteEvent, VoteMatrix};
-pub use pca::{Pca, PcaOptions, pca};
+pub use pca::{LARGE_TOLERANCE, LARGE_VOTES, Pca, PcaOptions, pca};
 pub use priority::comment_priorities;
 pub use projection::{comment_extremity, comment_projection, participant_projection};
 pub use repness::{Consensus, Representative, Side, consensus, representatives};

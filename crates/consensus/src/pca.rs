@@ -50,7 +50,27 @@ impl Default for PcaOptions {
     }
 }
 
+/// From this many votes on, one analysis runs its PCA to [`LARGE_TOLERANCE`]: each iteration
+/// then costs a pass over millions of votes, and the map cannot show the difference.
+pub const LARGE_VOTES: usize = 1_000_000;
+
+/// The PCA tolerance of large conversations (see docs/performance.md for its effect).
+pub const LARGE_TOLERANCE: f64 = 1e-9;
+
 impl PcaOptions {
+    /// These options, with the tolerance loosened to [`LARGE_TOLERANCE`] for a matrix of
+    /// `votes` votes from [`LARGE_VOTES`] on.
+    pub fn suited_to(self, votes: usize) -> Self {
+        if votes >= LARGE_VOTES {
+            Self {
+                tolerance: self.tolerance.max(LARGE_TOLERANCE),
+                ..self
+            }
+        } else {
+            self
+        }
+    }
+
     /// For the updates of a replay before the last: warm-started, at most 100 iterations (as
     /// pol.is's power iteration per update), and stopped once the components move less than
     /// 1e-6 or the two leading eigenvalues change by less than 1e-10 of themselves (pol.is stops
