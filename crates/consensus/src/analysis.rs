@@ -121,7 +121,7 @@ fn step(
     moderated_out: &BTreeSet<u64>,
     meta: &BTreeSet<u64>,
     previous: &ConversationState,
-    first_vote: &HashMap<u64, i64>,
+    first_vote: &FirstVotes,
     options: PcaOptions,
 ) -> Step {
     let mut out = moderated_out.clone();
@@ -185,10 +185,34 @@ fn step(
     }
 }
 
+/// Hashes participant ids with one multiplication: ids are ours (not attacker-chosen keys
+/// of a long-lived table), and SipHash over 50 M events costs seconds.
+#[derive(Default, Clone, Copy)]
+struct PidHasher(u64);
+
+impl std::hash::Hasher for PidHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        self.0 = (self.0.rotate_left(5) ^ id).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// Each participant's first vote time.
+type FirstVotes = HashMap<u64, i64, std::hash::BuildHasherDefault<PidHasher>>;
+
 /// When each participant first voted. pol.is meets participants in that order and its
 /// clusterings follow it; it decides how k-means starts, so it is kept here too.
-fn first_votes(events: &[VoteEvent]) -> HashMap<u64, i64> {
-    let mut first_vote: HashMap<u64, i64> = HashMap::new();
+fn first_votes(events: &[VoteEvent]) -> FirstVotes {
+    let mut first_vote = FirstVotes::default();
     for e in events {
         let at = first_vote.entry(e.pid).or_insert(e.at);
         *at = (*at).min(e.at);

@@ -101,6 +101,8 @@ pub struct VoteMatrix {
     pub tids: Vec<u64>,
     /// Whether each column is moderated out (or meta): then it is 0 in every row.
     pub moderated_out: Vec<bool>,
+    /// How many columns are moderated out (counted once: every row's rated count needs it).
+    moderated_out_count: usize,
     /// Row starts into `cols` and `values` (length rows + 1).
     row_start: Vec<usize>,
     /// Column of each stored vote.
@@ -138,9 +140,11 @@ impl VoteMatrix {
             );
             *slot += 1;
         }
+        let out: Vec<bool> = tids.iter().map(|t| moderated_out.contains(t)).collect();
         let mut matrix = VoteMatrix {
             pids,
-            moderated_out: tids.iter().map(|t| moderated_out.contains(t)).collect(),
+            moderated_out_count: out.iter().filter(|&&o| o).count(),
+            moderated_out: out,
             tids,
             row_start: Vec::with_capacity(start.len()),
             cols: Vec::with_capacity(events.len()),
@@ -196,12 +200,14 @@ impl VoteMatrix {
     /// How many cells of a row count as voted in the rating matrix: its votes plus every
     /// moderated-out column it did not vote on (those are 0, not empty).
     pub fn rated_count(&self, row: usize) -> usize {
-        let voted_out = self
-            .row(row)
-            .filter(|&(c, _)| self.moderated_out[c])
-            .count();
-        let all_out = self.moderated_out.iter().filter(|&&out| out).count();
-        self.row_start[row + 1] - self.row_start[row] - voted_out + all_out
+        let voted_out = if self.moderated_out_count == 0 {
+            0
+        } else {
+            self.row(row)
+                .filter(|&(c, _)| self.moderated_out[c])
+                .count()
+        };
+        self.row_start[row + 1] - self.row_start[row] - voted_out + self.moderated_out_count
     }
 
     /// The column means of the rating matrix over its non-empty cells (0 for moderated-out
