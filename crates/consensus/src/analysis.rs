@@ -66,6 +66,17 @@ pub struct CommentResult {
     pub priority: f64,
 }
 
+/// One comment's counts: everyone's, and each group's (in the order of [`Analysis::groups`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentTally {
+    /// Comment id.
+    pub tid: u64,
+    /// Everyone who voted on it.
+    pub all: Tally,
+    /// Per group.
+    pub groups: Vec<Tally>,
+}
+
 /// The result of one update.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
@@ -79,6 +90,10 @@ pub struct Analysis {
     pub consensus_disagree: Vec<(u64, Consensus)>,
     /// Per comment.
     pub comments: Vec<CommentResult>,
+    /// Per comment, the counts the groups were computed from, so reports need not count the
+    /// votes again (absent from analyses stored before they were kept).
+    #[serde(default)]
+    pub tallies: Vec<CommentTally>,
 }
 
 /// What one update computes before its report: the matrix, the components and positions,
@@ -307,8 +322,19 @@ fn report(done: Step, meta: &BTreeSet<u64>, previous: &ConversationState) -> Ana
             group: group_of.get(&pid).copied(),
         })
         .collect();
+    let tallies = matrix
+        .tids
+        .iter()
+        .enumerate()
+        .map(|(c, &tid)| CommentTally {
+            tid,
+            all: all[c],
+            groups: votes.iter().map(|g| g[c]).collect(),
+        })
+        .collect();
     let tid = |x: Consensus| (matrix.tids[x.column], x);
     Analysis {
+        tallies,
         participants,
         groups,
         consensus_agree: agree.into_iter().map(tid).collect(),

@@ -23,8 +23,8 @@ mod repness;
 mod stats;
 
 pub use analysis::{
-    Analysis, CommentResult, ConversationState, Group, Participant, adjusted_rand_index, analyze,
-    replay,
+    Analysis, CommentResult, CommentTally, ConversationState, Group, Participant,
+    adjusted_rand_index, analyze, replay,
 };
 pub use cluster::{Cluster, kmeans, silhouette};
 pub use groups::{ClusterState, IdCluster, Tally, cluster, group_aware_consensus, group_votes};

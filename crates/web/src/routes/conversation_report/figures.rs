@@ -2,7 +2,7 @@
 //! counted from the votes; the statements the plain-language summary names; and the figures
 //! as spreadsheet-safe CSV.
 
-use inspraak_consensus::{CommentResult, Participant, Tally, Vote, VoteEvent};
+use inspraak_consensus::{CommentResult, CommentTally, Participant, Tally, Vote, VoteEvent};
 use inspraak_domain::csv::Csv;
 use std::collections::{BTreeMap, HashMap};
 
@@ -74,6 +74,32 @@ pub fn tallies(
         }
     }
     tids.iter().filter_map(|t| by_tid.remove(t)).collect()
+}
+
+/// The figures of the statements `tids` (in that order) from the counts an analysis kept;
+/// statements nobody voted on count zero.
+pub fn from_analysis(
+    tallies: &[CommentTally],
+    groups: usize,
+    tids: &[u64],
+) -> Vec<StatementFigures> {
+    let by_tid: HashMap<u64, &CommentTally> = tallies.iter().map(|t| (t.tid, t)).collect();
+    tids.iter()
+        .map(|&tid| match by_tid.get(&tid) {
+            Some(t) => StatementFigures {
+                tid,
+                all: t.all,
+                groups: (0..groups)
+                    .map(|g| t.groups.get(g).copied().unwrap_or_default())
+                    .collect(),
+            },
+            None => StatementFigures {
+                tid,
+                all: Tally::default(),
+                groups: vec![Tally::default(); groups],
+            },
+        })
+        .collect()
 }
 
 /// Where the groups differ most: one group's agree share against another's.
@@ -257,6 +283,50 @@ mod tests {
         assert_eq!(passes(&figures[0].groups[1]), 1);
         assert_eq!(figures[1].all, Tally::default());
         assert_eq!((percent(1, 3), percent(2, 3), percent(1, 0)), (33, 67, 0));
+    }
+
+    #[test]
+    fn the_counts_an_analysis_keeps_equal_counting_the_votes() {
+        // Two camps of six on four statements, one participant changing a vote.
+        let mut votes = Vec::new();
+        for pid in 0..12u64 {
+            for tid in 0..4u64 {
+                let camp = pid < 6;
+                let agree = if tid % 2 == 0 { camp } else { !camp };
+                let v = if pid == 11 && tid == 3 {
+                    Vote::Pass
+                } else if agree {
+                    Vote::Agree
+                } else {
+                    Vote::Disagree
+                };
+                votes.push(vote(pid, tid, v, i64::try_from(pid * 4 + tid).unwrap_or(0)));
+            }
+        }
+        votes.push(vote(0, 1, Vote::Agree, 100));
+        let (analysis, _) = inspraak_consensus::analyze(
+            &votes,
+            &Default::default(),
+            &Default::default(),
+            &Default::default(),
+        );
+        assert!(analysis.groups.len() >= 2, "two camps, two groups");
+        let index: HashMap<usize, usize> = analysis
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id, i))
+            .collect();
+        let group_of: HashMap<u64, usize> = analysis
+            .participants
+            .iter()
+            .filter_map(|p| Some((p.pid, *index.get(&p.group?)?)))
+            .collect();
+        let tids = [0, 1, 2, 3, 7];
+        let counted = tallies(&votes, &group_of, analysis.groups.len(), &tids);
+        let kept = from_analysis(&analysis.tallies, analysis.groups.len(), &tids);
+        assert_eq!(kept, counted);
+        assert_eq!(kept[4].all, Tally::default(), "a statement nobody voted on");
     }
 
     #[test]

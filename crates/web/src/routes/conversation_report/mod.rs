@@ -118,6 +118,11 @@ async fn load(state: &AppState, session: &Session, id: &str) -> Result<Loaded, W
     let analysis = stored_analysis(state, id).await?;
     let figures = match &analysis {
         None => Vec::new(),
+        // The analysis keeps the counts its groups came from: no need to read every vote.
+        Some(a) if !a.tallies.is_empty() => {
+            let tids: Vec<u64> = texts.keys().copied().collect();
+            figures::from_analysis(&a.tallies, a.groups.len(), &tids)
+        }
         Some(a) => {
             let numbered =
                 inspraak_app::conversations::numbering::numbered(&state.db.conn, id, &statements)
