@@ -106,6 +106,16 @@ struct Loaded {
     figures: Vec<StatementFigures>,
 }
 
+/// Whether the stored analysis saw every vote and moderation decision there is.
+async fn analysis_current(
+    state: &AppState,
+    conversation: &inspraak_db::entity::conversation::Model,
+) -> Result<bool, WebError> {
+    Ok(conversations::analysis(&state.db.conn, &conversation.id)
+        .await?
+        .is_some_and(|row| row.changes_seen == conversation.analysis_changes))
+}
+
 async fn load(state: &AppState, session: &Session, id: &str) -> Result<Loaded, WebError> {
     let conversation = conversations::find(&state.db.conn, id).await?;
     ConsultationContext::load(&state.app, session.caller(), &conversation.consultation_id).await?;
@@ -118,8 +128,9 @@ async fn load(state: &AppState, session: &Session, id: &str) -> Result<Loaded, W
     let analysis = stored_analysis(state, id).await?;
     let figures = match &analysis {
         None => Vec::new(),
-        // The analysis keeps the counts its groups came from: no need to read every vote.
-        Some(a) if !a.tallies.is_empty() => {
+        // An analysis that covers every change keeps the counts its groups came from: no need
+        // to read every vote. While votes are newer than the analysis, they are counted.
+        Some(a) if !a.tallies.is_empty() && analysis_current(state, &conversation).await? => {
             let tids: Vec<u64> = texts.keys().copied().collect();
             figures::from_analysis(&a.tallies, a.groups.len(), &tids)
         }
