@@ -6,7 +6,7 @@
 use crate::FederationError;
 use crate::actors;
 use crate::context::FederationData;
-use crate::envelope::{Outbox, target};
+use crate::envelope::{Outbox, to_inbox};
 use crate::protocol::activities::{Accept, Announce, Join, Leave, Reject, Remove, Update};
 use crate::protocol::kind::{RemoveType, StatisticsType};
 use crate::protocol::objects::{AnyObject, FiguresReport};
@@ -15,11 +15,6 @@ use chrono::Utc;
 use inspraak_domain::statistics::Statistics;
 use sea_orm::ConnectionTrait;
 use url::Url;
-
-/// The inbox as a one-element target list (none for an unusable inbox).
-fn to_inbox(inbox: &str) -> Vec<inspraak_db::outbox::Target> {
-    target(inbox).into_iter().collect()
-}
 
 /// Our organization applies to the deal `deal`; returns the `Join`'s id.
 pub async fn join(

@@ -85,6 +85,11 @@ pub fn target(inbox: &str) -> Option<Target> {
     })
 }
 
+/// One inbox as a target list (empty for an unusable inbox).
+pub fn to_inbox(inbox: &str) -> Vec<Target> {
+    target(inbox).into_iter().collect()
+}
+
 /// A change to an item as the activity that carries it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]

@@ -8,7 +8,7 @@
 use crate::FederationError;
 use crate::actors;
 use crate::context::{Fed, FederationData};
-use crate::envelope::{Outbox, target};
+use crate::envelope::{Outbox, to_inbox};
 use crate::protocol::activities::{Accept, Offer, Reject, Update};
 use crate::protocol::kind::ActorKind;
 use crate::protocol::objects::AnyObject;
@@ -18,11 +18,6 @@ use crate::signer::RemoteActor;
 use inspraak_db::entity::proposal;
 use sea_orm::ConnectionTrait;
 use url::Url;
-
-/// The inbox as a one-element target list (none for an unusable inbox).
-fn to_inbox(inbox: &str) -> Vec<inspraak_db::outbox::Target> {
-    target(inbox).into_iter().collect()
-}
 
 /// The organization at a handle (`@name@host`) or actor URL; anything but another
 /// instance's `Organization` is refused with the reason.

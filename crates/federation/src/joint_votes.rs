@@ -6,7 +6,7 @@
 use crate::FederationError;
 use crate::actors;
 use crate::context::FederationData;
-use crate::envelope::{Outbox, target};
+use crate::envelope::{Outbox, to_inbox};
 use crate::protocol::activities::{Accept, Create, Invite, Reject};
 use crate::protocol::kind::{JointVoteType, TallyType};
 use crate::protocol::objects::{AnyObject, JointVoteDocument, SignedObject, TallyDocument};
@@ -18,11 +18,6 @@ use inspraak_domain::joint_vote::TallyFigures;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use url::Url;
-
-/// The inbox as a one-element target list (none for an unusable inbox).
-fn to_inbox(inbox: &str) -> Vec<inspraak_db::outbox::Target> {
-    target(inbox).into_iter().collect()
-}
 
 /// A joint vote as the deal sends and serves it.
 pub fn document(

@@ -35,11 +35,22 @@ pub async fn run(db: DatabaseConnection, every: Duration) {
 /// The stored analysis of a conversation, if there is one. A stored result that no longer
 /// parses (written by another version) is logged and treated as absent: the worker replaces it.
 pub async fn stored(db: &impl ConnectionTrait, id: &str) -> Result<Option<Analysis>, AppError> {
+    Ok(stored_with_changes(db, id)
+        .await?
+        .map(|(analysis, _)| analysis))
+}
+
+/// Like [`stored`], with the change count the analysis covered (compare it with the
+/// conversation's `analysis_changes` to know whether newer votes exist).
+pub async fn stored_with_changes(
+    db: &impl ConnectionTrait,
+    id: &str,
+) -> Result<Option<(Analysis, i64)>, AppError> {
     let Some(row) = conversations::analysis(db, id).await? else {
         return Ok(None);
     };
     match serde_json::from_str(&row.analysis_json) {
-        Ok(analysis) => Ok(Some(analysis)),
+        Ok(analysis) => Ok(Some((analysis, row.changes_seen))),
         Err(err) => {
             tracing::warn!(conversation = %id, error = %err, "stored analysis does not parse; ignored");
             Ok(None)

@@ -2,6 +2,7 @@
 //! consultations; on a municipality, the deal's `Accept`, `Reject` and `Remove`. Every step
 //! goes to the audit log, as the matching staff action does on the other side.
 
+use super::audited;
 use crate::FederationError;
 use crate::actors;
 use crate::context::Fed;
@@ -13,22 +14,11 @@ use crate::signer::{RemoteActor, plain_text};
 use activitypub_federation::traits::Actor;
 use chrono::Utc;
 use inspraak_db::deals::{self, AnnouncedConsultation, NewApplication};
-use inspraak_db::{audit, memberships};
+use inspraak_db::memberships;
 use inspraak_domain::audit::AuditAction;
 use inspraak_domain::deal::{MemberState, MembershipState, check_figures};
 use sea_orm::DatabaseTransaction;
 use url::Url;
-
-/// Writes the audit entry of something another instance did.
-async fn audited(
-    txn: &DatabaseTransaction,
-    action: AuditAction,
-    subject: (&str, &str),
-    detail: &str,
-) -> Result<(), FederationError> {
-    audit::record(txn, None, action.as_str(), subject, detail, Utc::now()).await?;
-    Ok(())
-}
 
 /// A municipality applies to one of our deals. Only an `Organization` may, and only for a
 /// deal that exists here; a member that applies again is answered again.

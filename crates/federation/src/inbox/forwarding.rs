@@ -2,6 +2,7 @@
 //! receiving side), the `Accept` or `Reject` of one of our `Offer`s, and the status `Update`s
 //! of the proposal the other side made of it (on the origin). Every step is audited.
 
+use super::audited;
 use super::resolve::Resolved;
 use super::same_origin;
 use crate::FederationError;
@@ -14,32 +15,13 @@ use crate::protocol::values::IdOr;
 use crate::signer::{RemoteActor, plain_text};
 use activitypub_federation::traits::Actor;
 use chrono::Utc;
+use inspraak_db::DbError;
 use inspraak_db::forwards::{self, NewForward};
-use inspraak_db::{DbError, audit};
 use inspraak_domain::audit::AuditAction;
 use inspraak_domain::forward::{Direction, ForwardState, NOTE_MAX, REASON_MAX};
 use inspraak_domain::text::sanitize_html;
 use sea_orm::DatabaseTransaction;
 use url::Url;
-
-/// Writes the audit entry of something another instance did.
-async fn audited(
-    txn: &DatabaseTransaction,
-    action: AuditAction,
-    forward_id: &str,
-    detail: &str,
-) -> Result<(), FederationError> {
-    audit::record(
-        txn,
-        None,
-        action.as_str(),
-        ("forward", forward_id),
-        detail,
-        Utc::now(),
-    )
-    .await?;
-    Ok(())
-}
 
 /// What must hold before anything is fetched: only an `Organization` forwards (403), only
 /// a proposal on its own host (403), and only to our organization (400).
@@ -126,7 +108,7 @@ pub async fn offer(
     audited(
         txn,
         AuditAction::ForwardReceived,
-        &saved.id,
+        ("forward", &saved.id),
         &actor.row.ap_id,
     )
     .await?;
@@ -182,7 +164,7 @@ pub async fn answered(
             audited(
                 txn,
                 AuditAction::ForwardAcceptReceived,
-                &forward.id,
+                ("forward", &forward.id),
                 result.as_str(),
             )
             .await?;
@@ -193,7 +175,7 @@ pub async fn answered(
             audited(
                 txn,
                 AuditAction::ForwardDeclineReceived,
-                &forward.id,
+                ("forward", &forward.id),
                 &actor.row.ap_id,
             )
             .await?;
@@ -261,7 +243,7 @@ pub async fn status(
     audited(
         txn,
         AuditAction::ForwardStatusReceived,
-        &forward.id,
+        ("forward", &forward.id),
         status.as_deref().unwrap_or_default(),
     )
     .await?;

@@ -3,6 +3,7 @@
 //! takes part, carries a proof that verifies with a key the member's actor publishes, fits
 //! the vote, is on time, and does not contradict the member's counted tally.
 
+use super::audited;
 use crate::FederationError;
 use crate::context::Fed;
 use crate::protocol::activities::Invite;
@@ -11,25 +12,14 @@ use crate::signer::{RemoteActor, plain_text};
 use crate::tally_proof;
 use chrono::Utc;
 use inspraak_db::joint_votes::{self, CountedTally, NewInvite};
-use inspraak_db::{audit, memberships, received};
+use inspraak_db::{memberships, received};
 use inspraak_domain::audit::AuditAction;
 use inspraak_domain::deal::MembershipState;
 use inspraak_domain::joint_vote::{Arrival, Participation, TallyFigures, TallyState, arrival};
 use inspraak_domain::poll::{OPTION_MAX, OPTIONS_MAX, QUESTION_MAX};
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::DatabaseTransaction;
 use serde_json::Value;
 use url::Url;
-
-/// Writes the audit entry of something another instance did.
-async fn audited(
-    db: &impl ConnectionTrait,
-    action: AuditAction,
-    subject: (&str, &str),
-    detail: &str,
-) -> Result<(), FederationError> {
-    audit::record(db, None, action.as_str(), subject, detail, Utc::now()).await?;
-    Ok(())
-}
 
 /// A deal we belong to invites us to a joint vote: stored for our admins to answer. Only a
 /// deal we are an accepted member of may invite, with a vote on its own host.

@@ -81,6 +81,18 @@ impl Inbound {
     }
 }
 
+/// Writes the audit entry of something another instance did (no actor: the instance is
+/// named in `detail`).
+async fn audited(
+    db: &impl sea_orm::ConnectionTrait,
+    action: inspraak_domain::audit::AuditAction,
+    subject: (&str, &str),
+    detail: &str,
+) -> Result<(), FederationError> {
+    inspraak_db::audit::record(db, None, action.as_str(), subject, detail, Utc::now()).await?;
+    Ok(())
+}
+
 /// Host and port of a URL, the unit of origin.
 pub fn origin(url: &Url) -> String {
     crate::discovery::handle_host(url)

@@ -18,7 +18,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use inspraak_app::AppError;
 use inspraak_app::conversations::{self, NewConversationForm, StatementDecision};
-use inspraak_consensus::Analysis;
 use inspraak_db::consultations;
 use inspraak_db::entity::statement;
 use inspraak_domain::ValidationErrors;
@@ -56,14 +55,6 @@ pub fn routes() -> Router<AppState> {
                 conversation_files::IMPORT_MAX_BYTES,
             )),
         )
-}
-
-/// The stored analysis, if any.
-pub(super) async fn stored_analysis(
-    state: &AppState,
-    id: &str,
-) -> Result<Option<Analysis>, WebError> {
-    Ok(inspraak_app::conversations::analysis::stored(&state.db.conn, id).await?)
 }
 
 #[derive(Template)]

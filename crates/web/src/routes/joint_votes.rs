@@ -35,15 +35,15 @@ async fn results(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let vote = joint_votes::results(&state.app, &id).await?;
     if accepts_activity_json(&headers) {
-        let deal = inspraak_db::deals::find(&state.db.conn, &vote.deal_id).await?;
         let row = inspraak_db::joint_votes::find(&state.db.conn, &id).await?;
+        let deal = inspraak_db::deals::find(&state.db.conn, &row.deal_id).await?;
         let deal_url = url::Url::parse(&deal.ap_id).map_err(WebError::internal)?;
         let doc = inspraak_federation::joint_votes::document(&state.federation, &row, &deal_url)
             .map_err(super::federation::federation_error)?;
         return Ok(activity_json(&WithContext::new(&doc)));
     }
+    let vote = joint_votes::results(&state.app, &id).await?;
     render(&ResultsPage {
         page: Page::new(&state, &session, &format!("/joint-votes/{id}")),
         vote,

@@ -8,7 +8,6 @@ mod figures;
 mod geometry;
 mod map;
 
-use super::conversations::stored_analysis;
 use crate::page::{Page, render};
 use crate::participation::ConsultationContext;
 use crate::session::Session;
@@ -106,16 +105,6 @@ struct Loaded {
     figures: Vec<StatementFigures>,
 }
 
-/// Whether the stored analysis saw every vote and moderation decision there is.
-async fn analysis_current(
-    state: &AppState,
-    conversation: &inspraak_db::entity::conversation::Model,
-) -> Result<bool, WebError> {
-    Ok(conversations::analysis(&state.db.conn, &conversation.id)
-        .await?
-        .is_some_and(|row| row.changes_seen == conversation.analysis_changes))
-}
-
 async fn load(state: &AppState, session: &Session, id: &str) -> Result<Loaded, WebError> {
     let conversation = conversations::find(&state.db.conn, id).await?;
     ConsultationContext::load(&state.app, session.caller(), &conversation.consultation_id).await?;
@@ -125,12 +114,17 @@ async fn load(state: &AppState, session: &Session, id: &str) -> Result<Loaded, W
         .filter(|s| conversations::state_of(s) == StatementState::Published)
         .filter_map(|s| u64::try_from(s.number).ok().map(|n| (n, s.body.clone())))
         .collect();
-    let analysis = stored_analysis(state, id).await?;
+    let stored =
+        inspraak_app::conversations::analysis::stored_with_changes(&state.db.conn, id).await?;
+    // An analysis that covers every change keeps the counts its groups came from: no need to
+    // read every vote. While votes are newer than the analysis, they are counted.
+    let current = stored
+        .as_ref()
+        .is_some_and(|(_, seen)| *seen == conversation.analysis_changes);
+    let analysis = stored.map(|(analysis, _)| analysis);
     let figures = match &analysis {
         None => Vec::new(),
-        // An analysis that covers every change keeps the counts its groups came from: no need
-        // to read every vote. While votes are newer than the analysis, they are counted.
-        Some(a) if !a.tallies.is_empty() && analysis_current(state, &conversation).await? => {
+        Some(a) if !a.tallies.is_empty() && current => {
             let tids: Vec<u64> = texts.keys().copied().collect();
             figures::from_analysis(&a.tallies, a.groups.len(), &tids)
         }
