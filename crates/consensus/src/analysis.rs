@@ -130,18 +130,24 @@ impl Step {
     }
 }
 
-/// The part of an update every update needs, with the PCA run to `options`.
-fn step(
+/// The matrix of some vote events, with moderated-out and meta comments as zero columns.
+fn matrix_of(
     events: &[VoteEvent],
     moderated_out: &BTreeSet<u64>,
     meta: &BTreeSet<u64>,
+) -> VoteMatrix {
+    let mut out = moderated_out.clone();
+    out.extend(meta.iter().copied());
+    VoteMatrix::from_events(events, &out)
+}
+
+/// The part of an update every update needs, with the PCA run to `options`.
+fn step(
+    matrix: VoteMatrix,
     previous: &ConversationState,
     first_vote: &FirstVotes,
     options: PcaOptions,
 ) -> Step {
-    let mut out = moderated_out.clone();
-    out.extend(meta.iter().copied());
-    let matrix = VoteMatrix::from_events(events, &out);
     let components = pca(
         &matrix,
         previous.pca.as_ref(),
@@ -243,8 +249,8 @@ pub fn analyze(
     previous: &ConversationState,
 ) -> (Analysis, ConversationState) {
     let first_vote = first_votes(events);
-    let options = PcaOptions::default();
-    let done = step(events, moderated_out, meta, previous, &first_vote, options);
+    let matrix = matrix_of(events, moderated_out, meta);
+    let done = step(matrix, previous, &first_vote, PcaOptions::default());
     let state = done.state();
     (report(done, meta, previous), state)
 }
@@ -367,25 +373,25 @@ pub fn replay(
             }
         }
     }
-    ends.push(ordered.len());
     let mut state = ConversationState::default();
-    let last = ends.pop().unwrap_or(0);
     // Events are in time order, so a participant's first vote in any prefix is its first vote.
     let first_vote = first_votes(&ordered);
+    // One matrix grows update by update: each adds only the votes since the one before.
+    let mut matrix = matrix_of(&[], moderated_out, meta);
+    let mut applied = 0;
     // Updates before the last only carry state forward: no report, and the PCA stops where
     // pol.is's own warm-started power iteration stops (see `PcaOptions::per_update`).
     for end in ends {
-        state = step(
-            &ordered[..end],
-            moderated_out,
-            meta,
-            &state,
-            &first_vote,
-            PcaOptions::per_update(),
-        )
-        .state();
+        matrix.apply(&ordered[applied..end]);
+        applied = end;
+        let done = step(matrix, &state, &first_vote, PcaOptions::per_update());
+        state = done.state();
+        matrix = done.matrix;
     }
-    analyze(&ordered[..last], moderated_out, meta, &state)
+    matrix.apply(&ordered[applied..]);
+    let done = step(matrix, &state, &first_vote, PcaOptions::default());
+    let next = done.state();
+    (report(done, meta, &state), next)
 }
 
 /// Adjusted Rand index of two labellings of the same items (1 = identical partitions, about 0

@@ -188,14 +188,20 @@ fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
     let mut v: Vec<Vec<f64>> = (0..n)
         .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
         .collect();
+    // Converged when the off-diagonal part is negligible next to the whole (relative, so
+    // large eigenvalues do not keep it sweeping to the cap), or when rounding stops it
+    // shrinking: Jacobi converges quadratically, so that takes a handful of sweeps.
+    let total: f64 = a.iter().flatten().map(|x| x * x).sum();
+    let mut last_off = f64::INFINITY;
     for _ in 0..100 {
         let off: f64 = (0..n)
             .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
             .map(|(i, j)| a[i][j] * a[i][j])
             .sum();
-        if off < 1e-30 {
+        if off <= total * 1e-32 || off < 1e-300 || off >= last_off {
             break;
         }
+        last_off = off;
         for p in 0..n {
             for q in p + 1..n {
                 if a[p][q].abs() < 1e-300 {
