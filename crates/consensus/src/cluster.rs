@@ -52,21 +52,63 @@ fn initial(points: &[[f64; 2]], k: usize) -> Vec<Cluster> {
     clusters
 }
 
+/// Cluster centres sorted by x, so a point's nearest centre is found by scanning outwards
+/// from its own x and stopping once the x distance alone exceeds the best distance: a few
+/// centres per point instead of all of them.
+struct Centres {
+    /// Centre x coordinates, ascending.
+    xs: Vec<f64>,
+    /// The cluster index of each entry of `xs`.
+    order: Vec<usize>,
+    /// Centres by cluster index.
+    centres: Vec<[f64; 2]>,
+}
+
+impl Centres {
+    fn new(clusters: &[Cluster]) -> Centres {
+        let centres: Vec<[f64; 2]> = clusters.iter().map(|c| c.center).collect();
+        let mut order: Vec<usize> = (0..centres.len()).collect();
+        order.sort_by(|&a, &b| centres[a][0].total_cmp(&centres[b][0]));
+        Centres {
+            xs: order.iter().map(|&c| centres[c][0]).collect(),
+            order,
+            centres,
+        }
+    }
+
+    /// The nearest centre's cluster index; on a tie the last cluster, as pol.is's `min-key`
+    /// (squared distances order points as distances do).
+    fn nearest(&self, p: [f64; 2]) -> usize {
+        let consider = |c: usize, best: &mut (f64, usize)| {
+            let q = self.centres[c];
+            let d = (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2);
+            if d < best.0 || (d == best.0 && c > best.1) {
+                *best = (d, c);
+            }
+        };
+        let mut best = (f64::INFINITY, 0usize);
+        let start = self.xs.partition_point(|&x| x < p[0]);
+        for i in start..self.xs.len() {
+            if (self.xs[i] - p[0]).powi(2) > best.0 {
+                break;
+            }
+            consider(self.order[i], &mut best);
+        }
+        for i in (0..start).rev() {
+            if (p[0] - self.xs[i]).powi(2) > best.0 {
+                break;
+            }
+            consider(self.order[i], &mut best);
+        }
+        best.1
+    }
+}
+
 /// Assigns every point to its nearest centre (the last one on a tie, as pol.is's `min-key`
 /// does), drops empty clusters, and recentres.
 fn step(points: &[[f64; 2]], weights: Option<&[f64]>, clusters: &[Cluster]) -> Vec<Cluster> {
-    let nearest = |p: [f64; 2]| {
-        let mut best = 0;
-        let mut best_distance = f64::INFINITY;
-        for (c, cluster) in clusters.iter().enumerate() {
-            let d = distance(p, cluster.center);
-            if d <= best_distance {
-                best = c;
-                best_distance = d;
-            }
-        }
-        best
-    };
+    let centres = Centres::new(clusters);
+    let nearest = |p: [f64; 2]| centres.nearest(p);
     // Large point sets are assigned on all cores; the result does not depend on the split.
     let threads = if points.len() < 50_000 {
         1
@@ -164,8 +206,12 @@ fn clean_start(
             None => merged.push(c),
         }
     }
+    // Only whether there are k distinct points matters, so stop counting at k.
     let mut distinct: Vec<[f64; 2]> = Vec::new();
     for &p in points {
+        if distinct.len() == k {
+            break;
+        }
         if !distinct.contains(&p) {
             distinct.push(p);
         }
@@ -232,37 +278,67 @@ pub fn kmeans(
 /// Mean silhouette of a clustering of `points` (unweighted; a member of a singleton cluster
 /// scores 0).
 pub fn silhouette(points: &[[f64; 2]], clusters: &[Cluster]) -> f64 {
-    if points.is_empty() {
+    silhouette_from(&Distances::between(points), clusters)
+}
+
+/// All pairwise distances of a point set (row-major), computed once for every k tried.
+pub struct Distances {
+    n: usize,
+    d: Vec<f64>,
+}
+
+impl Distances {
+    /// The distances between every two of `points`.
+    pub fn between(points: &[[f64; 2]]) -> Distances {
+        let n = points.len();
+        let mut d = vec![0.0; n * n];
+        for i in 0..n {
+            for j in i + 1..n {
+                let x = distance(points[i], points[j]);
+                d[i * n + j] = x;
+                d[j * n + i] = x;
+            }
+        }
+        Distances { n, d }
+    }
+}
+
+/// [`silhouette`] from precomputed distances.
+pub fn silhouette_from(distances: &Distances, clusters: &[Cluster]) -> f64 {
+    let n = distances.n;
+    if n == 0 {
         return 0.0;
     }
-    let mut label = vec![usize::MAX; points.len()];
+    let mut label = vec![usize::MAX; n];
     for (c, cluster) in clusters.iter().enumerate() {
         for &i in &cluster.members {
             label[i] = c;
         }
     }
+    let sizes: Vec<usize> = clusters.iter().map(|c| c.members.len()).collect();
+    let mut sums = vec![0.0; clusters.len()];
     let mut total = 0.0;
-    for (i, &p) in points.iter().enumerate() {
+    for i in 0..n {
         let own = label[i];
-        if own == usize::MAX || clusters[own].members.len() <= 1 {
+        if own == usize::MAX || sizes[own] <= 1 {
             continue;
         }
-        let mean_to = |c: usize| {
-            let others: Vec<usize> = clusters[c]
-                .members
-                .iter()
-                .copied()
-                .filter(|&j| j != i)
-                .collect();
-            if others.is_empty() {
-                return 0.0;
+        sums.iter_mut().for_each(|s| *s = 0.0);
+        for (j, &d) in distances.d[i * n..(i + 1) * n].iter().enumerate() {
+            if j != i && label[j] != usize::MAX {
+                sums[label[j]] += d;
             }
-            others.iter().map(|&j| distance(p, points[j])).sum::<f64>() / others.len() as f64
-        };
-        let a = mean_to(own);
+        }
+        let a = sums[own] / (sizes[own] - 1) as f64;
         let b = (0..clusters.len())
             .filter(|&c| c != own)
-            .map(mean_to)
+            .map(|c| {
+                if sizes[c] == 0 {
+                    0.0
+                } else {
+                    sums[c] / sizes[c] as f64
+                }
+            })
             .fold(f64::INFINITY, f64::min);
         if b.is_finite() {
             let s = (b - a) / a.max(b);
@@ -271,7 +347,7 @@ pub fn silhouette(points: &[[f64; 2]], clusters: &[Cluster]) -> f64 {
             }
         }
     }
-    total / points.len() as f64
+    total / n as f64
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! for k = 2..5 chosen by silhouette and kept steady by the k smoother; and the vote counts per
 //! group.
 
-use crate::cluster::{Cluster, kmeans, silhouette};
+use crate::cluster::{Cluster, Distances, kmeans, silhouette_from};
 use crate::matrix::VoteMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +88,7 @@ pub fn cluster(
     let centres: Vec<[f64; 2]> = base.iter().map(|c| c.center).collect();
     let weights: Vec<f64> = base.iter().map(|c| c.members.len() as f64).collect();
     let max_k = MAX_K.min(2 + base.len() / 12);
+    let distances = Distances::between(&centres);
     let mut groups_by_k = Vec::new();
     let mut best: Option<(usize, f64)> = None;
     for k in 2..=max_k {
@@ -99,7 +100,7 @@ pub fn cluster(
         // pol.is passes its iteration setting under a name k-means does not read, so groups
         // get k-means' default of 20 iterations.
         let groups = kmeans(&centres, Some(&weights), k, last.as_deref(), 20);
-        let score = silhouette(&centres, &groups);
+        let score = silhouette_from(&distances, &groups);
         // On a tie the larger k wins, as pol.is's `max-key` returns the last.
         if best.is_none_or(|(_, s)| score >= s) {
             best = Some((k, score));

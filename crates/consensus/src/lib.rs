@@ -26,7 +26,7 @@ pub use analysis::{
     Analysis, CommentResult, CommentTally, ConversationState, Group, Participant,
     adjusted_rand_index, analyze, replay,
 };
-pub use cluster::{Cluster, kmeans, silhouette};
+pub use cluster::{Cluster, Distances, kmeans, silhouette, silhouette_from};
 pub use groups::{ClusterState, IdCluster, Tally, cluster, group_aware_consensus, group_votes};
 pub use inclusion::{in_conversation, user_vote_counts};
 pub use matrix::{Vote, VoteEvent, VoteMatrix};

@@ -378,6 +378,28 @@ impl VoteMatrix {
             .map(|(&c, &v)| (c as usize, f64::from(v)))
     }
 
+    /// A row's stored columns and internal-sign values (−1, 0, +1), for tight loops.
+    pub fn row_slices(&self, row: usize) -> (&[u32], &[i8]) {
+        let range = self.row_start[row]..self.row_start[row + 1];
+        (&self.cols[range.clone()], &self.values[range])
+    }
+
+    /// Per column, the centred value of each possible vote (indexed by internal value + 1),
+    /// with 0 for moderated-out columns: a vote's centred cell is one lookup.
+    pub fn centred_values(&self, center: &[f64]) -> Vec<[f64; 3]> {
+        center
+            .iter()
+            .zip(&self.moderated_out)
+            .map(|(&mu, &out)| {
+                if out {
+                    [0.0; 3]
+                } else {
+                    [-1.0 - mu, -mu, 1.0 - mu]
+                }
+            })
+            .collect()
+    }
+
     /// The rating-matrix votes of a row: moderated-out columns left out (they are 0, which
     /// after centring on their mean of 0 contributes nothing).
     pub fn rated_row(&self, row: usize) -> impl Iterator<Item = (usize, f64)> + '_ {

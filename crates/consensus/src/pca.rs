@@ -90,6 +90,15 @@ impl PcaOptions {
 /// `XᵀX V` for a block of vectors (`block[b]` is vector b), in one pass over the votes; large
 /// matrices are split by rows over the available cores and the partial sums added.
 fn gram_times_block(matrix: &VoteMatrix, center: &[f64], block: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let k = block.len();
+    let m = center.len();
+    // Interleaved (column-major by comment), so each vote reads and writes k neighbours.
+    let mut interleaved = vec![0.0; m * k];
+    for (b, v) in block.iter().enumerate() {
+        for (c, x) in v.iter().enumerate() {
+            interleaved[c * k + b] = *x;
+        }
+    }
     let rows = matrix.rows();
     let threads = if matrix.votes() < 200_000 {
         1
@@ -98,53 +107,95 @@ fn gram_times_block(matrix: &VoteMatrix, center: &[f64], block: &[Vec<f64>]) -> 
             .map_or(1, |n| n.get())
             .min(8)
     };
-    if threads <= 1 {
-        return gram_rows(matrix, center, block, 0..rows);
-    }
-    let chunk = rows.div_ceil(threads);
-    let parts: Vec<Vec<Vec<f64>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let range = (t * chunk).min(rows)..((t + 1) * chunk).min(rows);
-                scope.spawn(move || gram_rows(matrix, center, block, range))
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    });
-    let mut out = vec![vec![0.0; center.len()]; block.len()];
-    for part in parts {
-        for (o, p) in out.iter_mut().zip(part) {
-            for (a, b) in o.iter_mut().zip(p) {
+    let total = if threads <= 1 {
+        gram_rows(matrix, center, &interleaved, k, 0..rows)
+    } else {
+        let chunk = rows.div_ceil(threads);
+        let parts: Vec<Vec<f64>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    let range = (t * chunk).min(rows)..((t + 1) * chunk).min(rows);
+                    let interleaved = &interleaved;
+                    scope.spawn(move || gram_rows(matrix, center, interleaved, k, range))
+                })
+                .collect();
+            handles
+                .into_iter()
+                // A worker that panicked must not leave a partial sum out: pass its panic on.
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let mut sum = vec![0.0; m * k];
+        for part in parts {
+            for (a, b) in sum.iter_mut().zip(part) {
                 *a += b;
+            }
+        }
+        sum
+    };
+    (0..k)
+        .map(|b| (0..m).map(|c| total[c * k + b]).collect())
+        .collect()
+}
+
+/// `XᵀX V` restricted to some rows, with V and the result interleaved (`v[c * k + b]`).
+fn gram_rows(
+    matrix: &VoteMatrix,
+    center: &[f64],
+    v: &[f64],
+    k: usize,
+    rows: std::ops::Range<usize>,
+) -> Vec<f64> {
+    if k == BLOCK {
+        return gram_rows_fixed::<BLOCK>(matrix, center, v, rows);
+    }
+    let mut out = vec![0.0; center.len() * k];
+    let mut s = vec![0.0; k];
+    let mut cells: Vec<(usize, f64)> = Vec::new();
+    for row in rows {
+        cells.clear();
+        cells.extend(matrix.rated_row(row).map(|(c, x)| (c, x - center[c])));
+        s.iter_mut().for_each(|x| *x = 0.0);
+        for &(c, d) in &cells {
+            for b in 0..k {
+                s[b] += d * v[c * k + b];
+            }
+        }
+        for &(c, d) in &cells {
+            for b in 0..k {
+                out[c * k + b] += s[b] * d;
             }
         }
     }
     out
 }
 
-/// `XᵀX V` restricted to some rows.
-fn gram_rows(
+/// [`gram_rows`] for a block size known at compile time, so the inner loops unroll.
+fn gram_rows_fixed<const K: usize>(
     matrix: &VoteMatrix,
     center: &[f64],
-    block: &[Vec<f64>],
+    v: &[f64],
     rows: std::ops::Range<usize>,
-) -> Vec<Vec<f64>> {
-    let k = block.len();
-    let m = center.len();
-    let mut out = vec![vec![0.0; m]; k];
-    let mut s = vec![0.0; k];
+) -> Vec<f64> {
+    let mut out = vec![0.0; center.len() * K];
+    let centred = matrix.centred_values(center);
     for row in rows {
-        s.iter_mut().for_each(|x| *x = 0.0);
-        for (c, x) in matrix.rated_row(row) {
-            let d = x - center[c];
-            for b in 0..k {
-                s[b] += d * block[b][c];
+        let (cols, values) = matrix.row_slices(row);
+        let mut s = [0.0; K];
+        for (&c, &x) in cols.iter().zip(values) {
+            let c = c as usize;
+            let d = centred[c][(x + 1) as usize];
+            let vc = &v[c * K..c * K + K];
+            for b in 0..K {
+                s[b] += d * vc[b];
             }
         }
-        for (c, x) in matrix.rated_row(row) {
-            let d = x - center[c];
-            for b in 0..k {
-                out[b][c] += s[b] * d;
+        for (&c, &x) in cols.iter().zip(values) {
+            let c = c as usize;
+            let d = centred[c][(x + 1) as usize];
+            let oc = &mut out[c * K..c * K + K];
+            for b in 0..K {
+                oc[b] += s[b] * d;
             }
         }
     }
