@@ -142,12 +142,7 @@ fn matrix_of(
 }
 
 /// The part of an update every update needs, with the PCA run to `options`.
-fn step(
-    matrix: VoteMatrix,
-    previous: &ConversationState,
-    first_vote: &FirstVotes,
-    options: PcaOptions,
-) -> Step {
+fn step(matrix: VoteMatrix, previous: &ConversationState, options: PcaOptions) -> Step {
     let components = pca(
         &matrix,
         previous.pca.as_ref(),
@@ -157,25 +152,20 @@ fn step(
     let counts = user_vote_counts(&matrix);
     let in_conv = in_conversation(&matrix.pids, &counts, matrix.columns(), &previous.in_conv);
 
+    // The included rows, met in the order pol.is meets participants (first vote, then id):
+    // k-means starts from that order. Both lists ascend, so one merge finds them.
+    let mut included = in_conv.iter().copied().peekable();
     let mut rows: Vec<usize> = (0..matrix.rows())
-        .filter(|&r| in_conv.contains(&matrix.pids[r]))
+        .filter(|&r| {
+            while included.next_if(|&p| p < matrix.pids[r]).is_some() {}
+            included.next_if_eq(&matrix.pids[r]).is_some()
+        })
         .collect();
-    rows.sort_by_key(|&r| {
-        (
-            first_vote.get(&matrix.pids[r]).copied().unwrap_or(0),
-            matrix.pids[r],
-        )
-    });
+    rows.sort_by_key(|&r| (matrix.first_vote_at(r), matrix.pids[r]));
     let pids: Vec<u64> = rows.iter().map(|&r| matrix.pids[r]).collect();
     let points: Vec<[f64; 2]> = rows.iter().map(|&r| positions[r]).collect();
     let (group_clusters, clusters) = cluster(&pids, &points, &previous.clusters);
 
-    let row_of: HashMap<u64, usize> = matrix
-        .pids
-        .iter()
-        .enumerate()
-        .map(|(i, &p)| (p, i))
-        .collect();
     let base_members: HashMap<u64, &Vec<u64>> = clusters
         .base
         .iter()
@@ -191,7 +181,7 @@ fn step(
     let group_pids: Vec<Vec<u64>> = group_clusters.iter().map(members_of).collect();
     let group_rows: Vec<Vec<usize>> = group_pids
         .iter()
-        .map(|ps| ps.iter().filter_map(|p| row_of.get(p).copied()).collect())
+        .map(|ps| ps.iter().filter_map(|&p| matrix.row_of(p)).collect())
         .collect();
     let votes = group_votes(&matrix, &group_rows);
     Step {
@@ -206,41 +196,6 @@ fn step(
     }
 }
 
-/// Hashes participant ids with one multiplication: ids are ours (not attacker-chosen keys
-/// of a long-lived table), and SipHash over 50 M events costs seconds.
-#[derive(Default, Clone, Copy)]
-struct PidHasher(u64);
-
-impl std::hash::Hasher for PidHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn write_u64(&mut self, id: u64) {
-        self.0 = (self.0.rotate_left(5) ^ id).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-/// Each participant's first vote time.
-type FirstVotes = HashMap<u64, i64, std::hash::BuildHasherDefault<PidHasher>>;
-
-/// When each participant first voted. pol.is meets participants in that order and its
-/// clusterings follow it; it decides how k-means starts, so it is kept here too.
-fn first_votes(events: &[VoteEvent]) -> FirstVotes {
-    let mut first_vote = FirstVotes::default();
-    for e in events {
-        let at = first_vote.entry(e.pid).or_insert(e.at);
-        *at = (*at).min(e.at);
-    }
-    first_vote
-}
-
 /// Runs one update over all vote events so far.
 pub fn analyze(
     events: &[VoteEvent],
@@ -248,9 +203,17 @@ pub fn analyze(
     meta: &BTreeSet<u64>,
     previous: &ConversationState,
 ) -> (Analysis, ConversationState) {
-    let first_vote = first_votes(events);
-    let matrix = matrix_of(events, moderated_out, meta);
-    let done = step(matrix, previous, &first_vote, PcaOptions::default());
+    analyze_matrix(matrix_of(events, moderated_out, meta), meta, previous)
+}
+
+/// Runs one update on a matrix already built (with the moderated-out and meta comments as its
+/// zero columns), e.g. streamed through a [`crate::MatrixBuilder`] without holding the events.
+pub fn analyze_matrix(
+    matrix: VoteMatrix,
+    meta: &BTreeSet<u64>,
+    previous: &ConversationState,
+) -> (Analysis, ConversationState) {
+    let done = step(matrix, previous, PcaOptions::default());
     let state = done.state();
     (report(done, meta, previous), state)
 }
@@ -374,8 +337,6 @@ pub fn replay(
         }
     }
     let mut state = ConversationState::default();
-    // Events are in time order, so a participant's first vote in any prefix is its first vote.
-    let first_vote = first_votes(&ordered);
     // One matrix grows update by update: each adds only the votes since the one before.
     let mut matrix = matrix_of(&[], moderated_out, meta);
     let mut applied = 0;
@@ -384,12 +345,12 @@ pub fn replay(
     for end in ends {
         matrix.apply(&ordered[applied..end]);
         applied = end;
-        let done = step(matrix, &state, &first_vote, PcaOptions::per_update());
+        let done = step(matrix, &state, PcaOptions::per_update());
         state = done.state();
         matrix = done.matrix;
     }
     matrix.apply(&ordered[applied..]);
-    let done = step(matrix, &state, &first_vote, PcaOptions::default());
+    let done = step(matrix, &state, PcaOptions::default());
     let next = done.state();
     (report(done, meta, &state), next)
 }

@@ -77,8 +77,10 @@ impl Centres {
     }
 
     /// The nearest centre's cluster index; on a tie the last cluster, as pol.is's `min-key`
-    /// (squared distances order points as distances do).
-    fn nearest(&self, p: [f64; 2]) -> usize {
+    /// (squared distances order points as distances do). `hint`, the point's cluster last
+    /// time, is usually the answer: starting from its distance, the scan stops early. Every
+    /// centre at least as near is still visited, so the hint never changes the answer.
+    fn nearest(&self, p: [f64; 2], hint: Option<usize>) -> usize {
         let consider = |c: usize, best: &mut (f64, usize)| {
             let q = self.centres[c];
             let d = (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2);
@@ -87,6 +89,9 @@ impl Centres {
             }
         };
         let mut best = (f64::INFINITY, 0usize);
+        if let Some(h) = hint.filter(|&h| h < self.centres.len()) {
+            consider(h, &mut best);
+        }
         let start = self.xs.partition_point(|&x| x < p[0]);
         for i in start..self.xs.len() {
             if (self.xs[i] - p[0]).powi(2) > best.0 {
@@ -108,7 +113,15 @@ impl Centres {
 /// does), drops empty clusters, and recentres.
 fn step(points: &[[f64; 2]], weights: Option<&[f64]>, clusters: &[Cluster]) -> Vec<Cluster> {
     let centres = Centres::new(clusters);
-    let nearest = |p: [f64; 2]| centres.nearest(p);
+    let mut last = vec![None; points.len()];
+    for (c, cluster) in clusters.iter().enumerate() {
+        for &i in &cluster.members {
+            if let Some(slot) = last.get_mut(i) {
+                *slot = Some(c);
+            }
+        }
+    }
+    let nearest = |(p, hint): (&[f64; 2], &Option<usize>)| centres.nearest(*p, *hint);
     // Large point sets are assigned on all cores; the result does not depend on the split.
     let threads = if points.len() < 50_000 {
         1
@@ -118,14 +131,15 @@ fn step(points: &[[f64; 2]], weights: Option<&[f64]>, clusters: &[Cluster]) -> V
             .min(8)
     };
     let labels: Vec<usize> = if threads <= 1 {
-        points.iter().map(|&p| nearest(p)).collect()
+        points.iter().zip(&last).map(nearest).collect()
     } else {
         let chunk = points.len().div_ceil(threads);
         std::thread::scope(|scope| {
             let handles: Vec<_> = points
                 .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || part.iter().map(|&p| nearest(p)).collect::<Vec<_>>())
+                .zip(last.chunks(chunk))
+                .map(|(part, hints)| {
+                    scope.spawn(move || part.iter().zip(hints).map(nearest).collect::<Vec<_>>())
                 })
                 .collect();
             handles

@@ -20,12 +20,21 @@ pub fn in_conversation(
     previous: &BTreeSet<u64>,
 ) -> BTreeSet<u64> {
     let threshold = columns.min(7);
-    let mut included = previous.clone();
-    for (pid, &count) in pids.iter().zip(counts) {
-        if count >= threshold && count > 0 {
-            included.insert(*pid);
+    // Both `pids` and `previous` ascend, so one merge finds everyone in order, and the set is
+    // built from a sorted list in one go.
+    let mut before = previous.iter().copied().peekable();
+    let mut included: Vec<u64> = Vec::with_capacity(pids.len().max(previous.len()));
+    for (&pid, &count) in pids.iter().zip(counts) {
+        while let Some(earlier) = before.next_if(|&p| p < pid) {
+            included.push(earlier);
+        }
+        let was_in = before.next_if_eq(&pid).is_some();
+        if was_in || (count >= threshold && count > 0) {
+            included.push(pid);
         }
     }
+    included.extend(before);
+    let mut included: BTreeSet<u64> = included.into_iter().collect();
     if included.len() < 15 {
         let mut others: Vec<(usize, u64)> = pids
             .iter()
@@ -34,7 +43,8 @@ pub fn in_conversation(
             .map(|(pid, &count)| (count, *pid))
             .collect();
         others.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for (_, pid) in others.into_iter().take(15 - included.len()) {
+        let room = 15 - included.len();
+        for (_, pid) in others.into_iter().take(room) {
             included.insert(pid);
         }
     }

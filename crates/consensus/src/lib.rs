@@ -24,12 +24,12 @@ mod stats;
 
 pub use analysis::{
     Analysis, CommentResult, CommentTally, ConversationState, Group, Participant,
-    adjusted_rand_index, analyze, replay,
+    adjusted_rand_index, analyze, analyze_matrix, replay,
 };
 pub use cluster::{Cluster, Distances, kmeans, silhouette, silhouette_from};
 pub use groups::{ClusterState, IdCluster, Tally, cluster, group_aware_consensus, group_votes};
 pub use inclusion::{in_conversation, user_vote_counts};
-pub use matrix::{Vote, VoteEvent, VoteMatrix};
+pub use matrix::{MatrixBuilder, Vote, VoteEvent, VoteMatrix};
 pub use pca::{LARGE_TOLERANCE, LARGE_VOTES, Pca, PcaOptions, pca};
 pub use priority::comment_priorities;
 pub use projection::{comment_extremity, comment_projection, participant_projection};

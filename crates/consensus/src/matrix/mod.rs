@@ -2,7 +2,10 @@
 //! one vote (ascending comment id), stored sparsely because real conversations leave most cells
 //! empty. Moderated-out columns count as voted (0) in every row, as in pol.is.
 
-use std::collections::{BTreeSet, HashMap};
+mod build;
+
+pub use build::MatrixBuilder;
+use std::collections::BTreeSet;
 
 /// A vote as people cast it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,66 +59,6 @@ pub struct VoteEvent {
     pub vote: Vote,
     /// When (any increasing number, e.g. milliseconds).
     pub at: i64,
-}
-
-/// Numbers ids 0.. in ascending id order. Ids of real conversations are small and dense, so a
-/// lookup table is used when it is at most a few times larger than the input; otherwise a hash
-/// map. Nothing per input is kept, so numbering 50 M events costs only the distinct ids.
-struct Numbering {
-    /// The distinct ids, ascending.
-    distinct: Vec<u64>,
-    /// Number of each id, by id (dense ids).
-    table: Vec<u32>,
-    /// Number of each id (sparse ids).
-    map: HashMap<u64, u32>,
-}
-
-impl Numbering {
-    fn of(ids: impl Iterator<Item = u64> + Clone) -> Numbering {
-        let count = ids.clone().count();
-        let max = ids.clone().max().unwrap_or(0);
-        let to_u32 = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        if max < (count as u64).saturating_mul(4).saturating_add(1024) {
-            let mut table = vec![u32::MAX; usize::try_from(max).unwrap_or(0) + 1];
-            for id in ids {
-                table[id as usize] = 0;
-            }
-            let mut distinct = Vec::new();
-            for (id, slot) in table.iter_mut().enumerate() {
-                if *slot == 0 {
-                    *slot = to_u32(distinct.len());
-                    distinct.push(id as u64);
-                }
-            }
-            return Numbering {
-                distinct,
-                table,
-                map: HashMap::new(),
-            };
-        }
-        let mut distinct: Vec<u64> = ids.collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let map = distinct
-            .iter()
-            .enumerate()
-            .map(|(i, &id)| (id, to_u32(i)))
-            .collect();
-        Numbering {
-            distinct,
-            table: Vec::new(),
-            map,
-        }
-    }
-
-    /// The number of an id that was numbered.
-    fn get(&self, id: u64) -> usize {
-        if self.table.is_empty() {
-            self.map.get(&id).map_or(0, |&n| n as usize)
-        } else {
-            self.table[id as usize] as usize
-        }
-    }
 }
 
 /// Where each id of `from` sits in `to` (both ascending, `from` a subset of `to`).
@@ -182,107 +125,18 @@ pub struct VoteMatrix {
     /// Internal-sign value of each stored vote (−1, 0, +1; the raw vote, also for
     /// moderated-out columns).
     values: Vec<i8>,
-}
-
-fn internal(vote: Vote) -> i8 {
-    match vote {
-        Vote::Agree => -1,
-        Vote::Disagree => 1,
-        Vote::Pass => 0,
-    }
+    /// When each row's participant first voted: pol.is meets participants in that order, and
+    /// its clusterings start from it.
+    first_at: Vec<i64>,
 }
 
 impl VoteMatrix {
     /// Builds the matrix from vote events (applied in time order, the latest per cell wins;
     /// equal times keep their given order) and the ids of moderated-out or meta comments.
-    ///
-    /// Linear apart from small per-row sorts: participants and comments are numbered through a
-    /// sorted list of their ids, events are bucketed by row in time order (counting sort,
-    /// straight into the final arrays), and each row's few votes are sorted by column to keep
-    /// the latest per cell.
+    /// Events out of time order are visited through a stable sort by time; see
+    /// [`MatrixBuilder`] for the build itself.
     pub fn from_events(events: &[VoteEvent], moderated_out: &BTreeSet<u64>) -> VoteMatrix {
-        // Events usually come in time order; otherwise they are visited through a stable sort.
-        let in_order = events.windows(2).all(|w| w[0].at <= w[1].at);
-        let order: Vec<u32> = if in_order {
-            Vec::new()
-        } else {
-            let mut order: Vec<u32> = (0..events.len())
-                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
-                .collect();
-            order.sort_by_key(|&i| events[i as usize].at);
-            order
-        };
-        let event = |i: usize| -> &VoteEvent {
-            if in_order {
-                &events[i]
-            } else {
-                &events[order[i] as usize]
-            }
-        };
-        let pids = Numbering::of(events.iter().map(|e| e.pid));
-        let tids = Numbering::of(events.iter().map(|e| e.tid));
-        let rows = pids.distinct.len();
-        let mut row_start = vec![0usize; rows + 1];
-        for e in events {
-            row_start[pids.get(e.pid) + 1] += 1;
-        }
-        for i in 0..rows {
-            row_start[i + 1] += row_start[i];
-        }
-        let mut fill = row_start.clone();
-        let mut cols = vec![0u32; events.len()];
-        let mut values = vec![0i8; events.len()];
-        for i in 0..events.len() {
-            let e = event(i);
-            let slot = &mut fill[pids.get(e.pid)];
-            cols[*slot] = u32::try_from(tids.get(e.tid)).unwrap_or(u32::MAX);
-            values[*slot] = internal(e.vote);
-            *slot += 1;
-        }
-        drop(fill);
-        // Per row: sort by column (stable, so time order holds within a column) and keep the
-        // last vote of each column, compacting the arrays in place.
-        let mut cells: Vec<(u32, i8)> = Vec::new();
-        let mut write = 0;
-        for r in 0..rows {
-            let (from, to) = (row_start[r], row_start[r + 1]);
-            cells.clear();
-            cells.extend(
-                cols[from..to]
-                    .iter()
-                    .copied()
-                    .zip(values[from..to].iter().copied()),
-            );
-            cells.sort_by_key(|&(c, _)| c);
-            row_start[r] = write;
-            for (k, &(c, v)) in cells.iter().enumerate() {
-                if cells.get(k + 1).is_none_or(|next| next.0 != c) {
-                    cols[write] = c;
-                    values[write] = v;
-                    write += 1;
-                }
-            }
-        }
-        row_start[rows] = write;
-        cols.truncate(write);
-        values.truncate(write);
-        cols.shrink_to_fit();
-        values.shrink_to_fit();
-        let out: Vec<bool> = tids
-            .distinct
-            .iter()
-            .map(|t| moderated_out.contains(t))
-            .collect();
-        VoteMatrix {
-            pids: pids.distinct,
-            tids: tids.distinct,
-            moderated_out_count: out.iter().filter(|&&o| o).count(),
-            moderated_out: out,
-            moderated_ids: moderated_out.clone(),
-            row_start,
-            cols,
-            values,
-        }
+        build::from_events(events, moderated_out)
     }
 
     /// Adds later vote events (each replacing any earlier vote on its cell), new participants
@@ -302,18 +156,21 @@ impl VoteMatrix {
         let mut row_start = Vec::with_capacity(pids.len() + 1);
         let mut cols = Vec::with_capacity(self.cols.len() + new.cols.len());
         let mut values = Vec::with_capacity(cols.capacity());
+        let mut first_at = vec![i64::MAX; pids.len()];
         let (mut a, mut b) = (0, 0);
         for r in 0..pids.len() {
             row_start.push(cols.len());
             let none = 0..0;
             let old = if old_row.get(a) == Some(&(r as u32)) {
                 a += 1;
+                first_at[r] = self.first_at[a - 1];
                 self.row_start[a - 1]..self.row_start[a]
             } else {
                 none.clone()
             };
             let added = if new_row.get(b) == Some(&(r as u32)) {
                 b += 1;
+                first_at[r] = first_at[r].min(new.first_at[b - 1]);
                 new.row_start[b - 1]..new.row_start[b]
             } else {
                 none
@@ -352,6 +209,17 @@ impl VoteMatrix {
         self.row_start = row_start;
         self.cols = cols;
         self.values = values;
+        self.first_at = first_at;
+    }
+
+    /// The row of a participant, if they voted.
+    pub fn row_of(&self, pid: u64) -> Option<usize> {
+        self.pids.binary_search(&pid).ok()
+    }
+
+    /// When a row's participant first voted.
+    pub fn first_vote_at(&self, row: usize) -> i64 {
+        self.first_at[row]
     }
 
     /// Number of rows (participants who voted).
