@@ -65,8 +65,8 @@ struct Centres {
 }
 
 impl Centres {
-    fn new(clusters: &[Cluster]) -> Centres {
-        let centres: Vec<[f64; 2]> = clusters.iter().map(|c| c.center).collect();
+    fn new(centres: &[[f64; 2]]) -> Centres {
+        let centres = centres.to_vec();
         let mut order: Vec<usize> = (0..centres.len()).collect();
         order.sort_by(|&a, &b| centres[a][0].total_cmp(&centres[b][0]));
         Centres {
@@ -109,20 +109,12 @@ impl Centres {
     }
 }
 
-/// Assigns every point to its nearest centre (the last one on a tie, as pol.is's `min-key`
-/// does), drops empty clusters, and recentres.
-fn step(points: &[[f64; 2]], weights: Option<&[f64]>, clusters: &[Cluster]) -> Vec<Cluster> {
-    let centres = Centres::new(clusters);
-    let mut last = vec![None; points.len()];
-    for (c, cluster) in clusters.iter().enumerate() {
-        for &i in &cluster.members {
-            if let Some(slot) = last.get_mut(i) {
-                *slot = Some(c);
-            }
-        }
-    }
-    let nearest = |(p, hint): (&[f64; 2], &Option<usize>)| centres.nearest(*p, *hint);
-    // Large point sets are assigned on all cores; the result does not depend on the split.
+/// Each point's nearest centre (the last one on a tie, as pol.is's `min-key` does), starting
+/// from its previous label. Large point sets are assigned on all cores; the result does not
+/// depend on the split.
+fn assign(points: &[[f64; 2]], centres: &[[f64; 2]], last: &[usize]) -> Vec<usize> {
+    let index = Centres::new(centres);
+    let nearest = |(p, hint): (&[f64; 2], &usize)| index.nearest(*p, Some(*hint));
     let threads = if points.len() < 50_000 {
         1
     } else {
@@ -130,50 +122,70 @@ fn step(points: &[[f64; 2]], weights: Option<&[f64]>, clusters: &[Cluster]) -> V
             .map_or(1, |n| n.get())
             .min(8)
     };
-    let labels: Vec<usize> = if threads <= 1 {
-        points.iter().zip(&last).map(nearest).collect()
-    } else {
-        let chunk = points.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = points
-                .chunks(chunk)
-                .zip(last.chunks(chunk))
-                .map(|(part, hints)| {
-                    scope.spawn(move || part.iter().zip(hints).map(nearest).collect::<Vec<_>>())
-                })
-                .collect();
-            handles
-                .into_iter()
-                // A worker that panicked must not leave points unassigned: pass its panic on.
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
-    if !clusters.is_empty() {
-        for (i, &label) in labels.iter().enumerate() {
-            members[label].push(i);
-        }
+    if threads <= 1 {
+        return points.iter().zip(last).map(nearest).collect();
     }
-    clusters
-        .iter()
-        .zip(members)
-        .filter(|(_, m)| !m.is_empty())
-        .map(|(c, m)| Cluster {
-            id: c.id,
-            center: mean(points, weights, &m),
-            members: m,
-        })
-        .collect()
+    let chunk = points.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = points
+            .chunks(chunk)
+            .zip(last.chunks(chunk))
+            .map(|(part, hints)| {
+                scope.spawn(move || part.iter().zip(hints).map(nearest).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A worker that panicked must not leave points unassigned: pass its panic on.
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
-/// Whether two clusterings have the same centres (sorted) within 0.01 of each other.
-fn settled(a: &[Cluster], b: &[Cluster]) -> bool {
+/// One k-means step on labels: assigns every point, drops clusters left empty, and recentres
+/// on the (weighted) mean, summed in point order as [`mean`] does. Returns the surviving
+/// clusters' ids and centres, and the labels as indexes into them.
+fn step(
+    points: &[[f64; 2]],
+    weights: Option<&[f64]>,
+    ids: &[usize],
+    centres: &[[f64; 2]],
+    labels: &[usize],
+) -> (Vec<usize>, Vec<[f64; 2]>, Vec<usize>) {
+    let mut labels = assign(points, centres, labels);
+    let mut sums = vec![([0.0, 0.0], 0.0, 0usize); centres.len()];
+    for (i, &label) in labels.iter().enumerate() {
+        let w = weights.map_or(1.0, |w| w[i]);
+        let s = &mut sums[label];
+        s.0[0] += w * points[i][0];
+        s.0[1] += w * points[i][1];
+        s.1 += w;
+        s.2 += 1;
+    }
+    let mut renumber = vec![usize::MAX; centres.len()];
+    let (mut next_ids, mut next_centres) = (Vec::new(), Vec::new());
+    for (c, (sum, total, count)) in sums.into_iter().enumerate() {
+        if count > 0 {
+            renumber[c] = next_ids.len();
+            next_ids.push(ids[c]);
+            next_centres.push(if total == 0.0 {
+                [0.0, 0.0]
+            } else {
+                [sum[0] / total, sum[1] / total]
+            });
+        }
+    }
+    labels.iter_mut().for_each(|l| *l = renumber[*l]);
+    (next_ids, next_centres, labels)
+}
+
+/// Whether two sets of centres are the same (sorted) within 0.01 of each other.
+fn settled(a: &[[f64; 2]], b: &[[f64; 2]]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let sorted = |cs: &[Cluster]| {
-        let mut centres: Vec<[f64; 2]> = cs.iter().map(|c| c.center).collect();
+    let sorted = |cs: &[[f64; 2]]| {
+        let mut centres = cs.to_vec();
         centres.sort_by(|x, y| x[0].total_cmp(&y[0]).then(x[1].total_cmp(&y[1])));
         centres
     };
@@ -274,19 +286,51 @@ pub fn kmeans(
     if points.is_empty() || k == 0 {
         return Vec::new();
     }
-    let mut clusters = match previous {
+    let start = match previous {
         Some(prev) if !prev.is_empty() => clean_start(points, weights, prev, k),
         _ => initial(points, k),
     };
+    if start.is_empty() {
+        return start;
+    }
+    let mut ids: Vec<usize> = start.iter().map(|c| c.id).collect();
+    let mut centres: Vec<[f64; 2]> = start.iter().map(|c| c.center).collect();
+    // Labels only serve as hints for the nearest-centre search; points in no cluster start
+    // from the first.
+    let mut labels = vec![0usize; points.len()];
+    for (c, cluster) in start.iter().enumerate() {
+        for &i in &cluster.members {
+            if let Some(l) = labels.get_mut(i) {
+                *l = c;
+            }
+        }
+    }
+    let mut members_known = false;
     for _ in 0..max_iterations {
-        let next = step(points, weights, &clusters);
-        let done = settled(&clusters, &next);
-        clusters = next;
+        let (next_ids, next_centres, next_labels) = step(points, weights, &ids, &centres, &labels);
+        let done = settled(&centres, &next_centres);
+        (ids, centres, labels) = (next_ids, next_centres, next_labels);
+        members_known = true;
         if done {
             break;
         }
     }
-    clusters
+    if !members_known {
+        return start;
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); ids.len()];
+    for (i, &l) in labels.iter().enumerate() {
+        members[l].push(i);
+    }
+    ids.into_iter()
+        .zip(centres)
+        .zip(members)
+        .map(|((id, center), members)| Cluster {
+            id,
+            members,
+            center,
+        })
+        .collect()
 }
 
 /// Mean silhouette of a clustering of `points` (unweighted; a member of a singleton cluster
@@ -385,5 +429,61 @@ mod tests {
         assert!(silhouette(&points, &clusters) > 0.9);
         let warm = kmeans(&points, None, 2, Some(&clusters), 20);
         assert_eq!(warm, clusters, "a warm start from the answer stays put");
+    }
+
+    /// Lloyd's k-means the plain way: every centre checked with square-rooted distances.
+    fn plain_kmeans(points: &[[f64; 2]], k: usize, iterations: usize) -> Vec<Cluster> {
+        let mut clusters = initial(points, k);
+        for _ in 0..iterations {
+            let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+            for (i, &p) in points.iter().enumerate() {
+                let mut best = (f64::INFINITY, 0);
+                for (c, cluster) in clusters.iter().enumerate() {
+                    let d = distance(p, cluster.center);
+                    if d <= best.0 {
+                        best = (d, c);
+                    }
+                }
+                members[best.1].push(i);
+            }
+            let next: Vec<Cluster> = clusters
+                .iter()
+                .zip(members)
+                .filter(|(_, m)| !m.is_empty())
+                .map(|(c, m)| Cluster {
+                    id: c.id,
+                    center: mean(points, None, &m),
+                    members: m,
+                })
+                .collect();
+            let centres = |cs: &[Cluster]| cs.iter().map(|c| c.center).collect::<Vec<_>>();
+            let done = settled(&centres(&clusters), &centres(&next));
+            clusters = next;
+            if done {
+                break;
+            }
+        }
+        clusters
+    }
+
+    #[test]
+    fn the_pruned_search_finds_what_checking_every_centre_finds() {
+        let mut state = 11u64;
+        let mut unit = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        // Points on a coarse grid, so ties between centres happen.
+        let points: Vec<[f64; 2]> = (0..3000)
+            .map(|_| [(unit() * 40.0).round() / 4.0, (unit() * 40.0).round() / 4.0])
+            .collect();
+        for k in [2, 5, 100] {
+            assert_eq!(
+                kmeans(&points, None, k, None, 100),
+                plain_kmeans(&points, k, 100)
+            );
+        }
     }
 }
