@@ -158,19 +158,19 @@ impl VoteMatrix {
         let mut values = Vec::with_capacity(cols.capacity());
         let mut first_at = vec![i64::MAX; pids.len()];
         let (mut a, mut b) = (0, 0);
-        for r in 0..pids.len() {
+        for (r, first) in first_at.iter_mut().enumerate() {
             row_start.push(cols.len());
             let none = 0..0;
             let old = if old_row.get(a) == Some(&(r as u32)) {
                 a += 1;
-                first_at[r] = self.first_at[a - 1];
+                *first = self.first_at[a - 1];
                 self.row_start[a - 1]..self.row_start[a]
             } else {
                 none.clone()
             };
             let added = if new_row.get(b) == Some(&(r as u32)) {
                 b += 1;
-                first_at[r] = first_at[r].min(new.first_at[b - 1]);
+                *first = (*first).min(new.first_at[b - 1]);
                 new.row_start[b - 1]..new.row_start[b]
             } else {
                 none
