@@ -213,6 +213,21 @@ async fn residents_vote_on_statements_and_the_report_shows_groups_and_consensus(
         .expect(303);
     }
     assert!(seen, "the new statement is offered for voting");
+
+    // The worker merges the late votes into the matrix it kept from the earlier analyses; the
+    // report then counts the newcomer, as a rebuild from every vote would.
+    eventually("the late votes are analysed", || {
+        let mut visitor = instance.browser();
+        let path = format!("/conversations/{conversation}/report");
+        async move {
+            let page = visitor.get(&path).await;
+            let summary = page.by_id("report-summary")?;
+            (summary.data("participants").as_deref() == Some("13")
+                && summary.data("groups").as_deref() == Some("2"))
+            .then_some(())
+        }
+    })
+    .await;
 }
 
 #[tokio::test]

@@ -62,6 +62,10 @@ struct Centres {
     order: Vec<usize>,
     /// Centres by cluster index.
     centres: Vec<[f64; 2]>,
+    /// Per centre, a quarter of the squared distance to its nearest other centre, shrunk by a
+    /// hair against rounding: a point nearer than that (squared) has this centre as its one
+    /// nearest, because every other centre is more than half that distance away from it.
+    safe: Vec<f64>,
 }
 
 impl Centres {
@@ -69,10 +73,24 @@ impl Centres {
         let centres = centres.to_vec();
         let mut order: Vec<usize> = (0..centres.len()).collect();
         order.sort_by(|&a, &b| centres[a][0].total_cmp(&centres[b][0]));
+        let safe = centres
+            .iter()
+            .enumerate()
+            .map(|(a, p)| {
+                let gap = centres
+                    .iter()
+                    .enumerate()
+                    .filter(|&(b, _)| b != a)
+                    .map(|(_, q)| (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2))
+                    .fold(f64::INFINITY, f64::min);
+                gap / 4.0 * (1.0 - 1e-9)
+            })
+            .collect();
         Centres {
             xs: order.iter().map(|&c| centres[c][0]).collect(),
             order,
             centres,
+            safe,
         }
     }
 
@@ -91,6 +109,9 @@ impl Centres {
         let mut best = (f64::INFINITY, 0usize);
         if let Some(h) = hint.filter(|&h| h < self.centres.len()) {
             consider(h, &mut best);
+            if best.0 < self.safe[h] {
+                return h;
+            }
         }
         let start = self.xs.partition_point(|&x| x < p[0]);
         for i in start..self.xs.len() {

@@ -284,6 +284,36 @@ pub async fn all_votes(
         .collect())
 }
 
+/// The residents' votes of a conversation that changed at or after `since` (statements by
+/// number), for an analysis that merges only what is new.
+pub async fn votes_changed_since(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<ResidentVote>, DbError> {
+    let numbers: std::collections::HashMap<String, i32> = statements(db, conversation_id)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.number))
+        .collect();
+    Ok(statement_vote::Entity::find()
+        .filter(statement_vote::Column::ConversationId.eq(conversation_id))
+        .filter(statement_vote::Column::UpdatedAt.gte(since))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            numbers.get(&v.statement_id).map(|&number| ResidentVote {
+                user_id: v.user_id,
+                number,
+                vote: v.vote,
+                created_at: v.created_at,
+                changed_at: v.updated_at,
+            })
+        })
+        .collect())
+}
+
 /// How many votes a conversation has (a changed vote counts once).
 pub async fn vote_count(db: &impl ConnectionTrait, conversation_id: &str) -> Result<u64, DbError> {
     Ok(statement_vote::Entity::find()

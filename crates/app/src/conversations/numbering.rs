@@ -18,12 +18,97 @@ pub struct Numbered {
     pub residents: HashMap<String, u64>,
 }
 
-/// Loads and numbers a conversation's votes.
-pub async fn numbered(
+/// The numbers of a conversation's residents, kept so later votes are numbered as a fresh
+/// numbering of everything would number them.
+#[derive(Debug, Clone, Default)]
+pub struct Residents {
+    /// The number of each resident who took part, by account id.
+    pub numbers: HashMap<String, u64>,
+    /// The first resident's number: imported participants are numbered below it.
+    pub first: u64,
+    /// The next number to give.
+    next: u64,
+}
+
+impl Residents {
+    /// No residents yet; the first gets `first` (after every imported participant).
+    fn starting_at(first: u64) -> Residents {
+        Residents {
+            numbers: HashMap::new(),
+            first,
+            next: first,
+        }
+    }
+
+    /// Numbers newcomers in the order they first took part (ties by account id), after
+    /// everyone numbered before: the numbers of earlier residents never change.
+    fn admit<'a>(&mut self, first_taken_part: impl Iterator<Item = (&'a str, DateTime<Utc>)>) {
+        let mut first: HashMap<&str, DateTime<Utc>> = HashMap::new();
+        for (user, at) in first_taken_part {
+            if self.numbers.contains_key(user) {
+                continue;
+            }
+            let earliest = first.entry(user).or_insert(at);
+            *earliest = (*earliest).min(at);
+        }
+        let mut order: Vec<(&str, DateTime<Utc>)> = first.into_iter().collect();
+        order.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
+        for (user, _) in order {
+            self.numbers.insert(user.to_owned(), self.next);
+            self.next += 1;
+        }
+    }
+
+    /// Residents' votes as engine events (after numbering any newcomer among their voters or
+    /// the statements' authors).
+    pub fn events(
+        &mut self,
+        conversation_id: &str,
+        votes: &[conversations::ResidentVote],
+        statements: &[statement::Model],
+    ) -> Vec<VoteEvent> {
+        self.admit(
+            votes
+                .iter()
+                .map(|v| (v.user_id.as_str(), v.created_at))
+                .chain(
+                    statements.iter().filter_map(|s| {
+                        s.author_id.as_deref().map(|author| (author, s.created_at))
+                    }),
+                ),
+        );
+        let mut events = Vec::with_capacity(votes.len());
+        for v in votes {
+            let Some(&pid) = self.numbers.get(v.user_id.as_str()) else {
+                continue; // every voter was numbered above
+            };
+            match event(pid, v.number, v.vote, v.changed_at.timestamp_millis()) {
+                Some(e) => events.push(e),
+                None => {
+                    tracing::warn!(conversation = %conversation_id, number = v.number, vote = v.vote, "stored vote skipped: not a valid vote")
+                }
+            }
+        }
+        events
+    }
+}
+
+fn event(pid: u64, number: i32, vote: i32, at: i64) -> Option<VoteEvent> {
+    Some(VoteEvent {
+        pid,
+        tid: u64::try_from(number).ok()?,
+        vote: Vote::from_export(i64::from(vote))?,
+        at,
+    })
+}
+
+/// Loads and numbers a conversation's votes; the residents' numbering comes back for later
+/// votes.
+pub async fn numbered_with_residents(
     db: &impl ConnectionTrait,
     conversation_id: &str,
     statements: &[statement::Model],
-) -> Result<Numbered, DbError> {
+) -> Result<(Numbered, Residents), DbError> {
     let imported = conversations::imported_votes(db, conversation_id).await?;
     let native = conversations::all_votes(db, conversation_id).await?;
     let offset = imported
@@ -32,32 +117,7 @@ pub async fn numbered(
         .map(|p| p + 1)
         .max()
         .unwrap_or(0);
-    let mut first: HashMap<&str, DateTime<Utc>> = HashMap::new();
-    for v in &native {
-        let at = first.entry(v.user_id.as_str()).or_insert(v.created_at);
-        *at = (*at).min(v.created_at);
-    }
-    for s in statements {
-        if let Some(author) = &s.author_id {
-            let at = first.entry(author.as_str()).or_insert(s.created_at);
-            *at = (*at).min(s.created_at);
-        }
-    }
-    let mut order: Vec<(&str, DateTime<Utc>)> = first.into_iter().collect();
-    order.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
-    let residents: HashMap<String, u64> = order
-        .iter()
-        .zip(offset..)
-        .map(|((user, _), number)| ((*user).to_owned(), number))
-        .collect();
-    let event = |pid: u64, number: i32, vote: i32, at: i64| {
-        Some(VoteEvent {
-            pid,
-            tid: u64::try_from(number).ok()?,
-            vote: Vote::from_export(i64::from(vote))?,
-            at,
-        })
-    };
+    let mut residents = Residents::starting_at(offset);
     let mut votes: Vec<VoteEvent> = Vec::with_capacity(imported.len() + native.len());
     for v in &imported {
         match u64::try_from(v.participant)
@@ -70,16 +130,21 @@ pub async fn numbered(
             }
         }
     }
-    for v in &native {
-        let Some(&pid) = residents.get(v.user_id.as_str()) else {
-            continue; // every voter was numbered above
-        };
-        match event(pid, v.number, v.vote, v.changed_at.timestamp_millis()) {
-            Some(e) => votes.push(e),
-            None => {
-                tracing::warn!(conversation = %conversation_id, number = v.number, vote = v.vote, "stored vote skipped: not a valid vote")
-            }
-        }
-    }
-    Ok(Numbered { votes, residents })
+    votes.extend(residents.events(conversation_id, &native, statements));
+    let numbered = Numbered {
+        votes,
+        residents: residents.numbers.clone(),
+    };
+    Ok((numbered, residents))
+}
+
+/// Loads and numbers a conversation's votes.
+pub async fn numbered(
+    db: &impl ConnectionTrait,
+    conversation_id: &str,
+    statements: &[statement::Model],
+) -> Result<Numbered, DbError> {
+    Ok(numbered_with_residents(db, conversation_id, statements)
+        .await?
+        .0)
 }

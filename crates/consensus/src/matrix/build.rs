@@ -6,56 +6,82 @@
 use super::{Vote, VoteEvent, VoteMatrix};
 use std::collections::{BTreeSet, HashMap};
 
-/// Ids below this are numbered through a table (real ids are small and dense); larger ids
-/// through a hash map.
+/// Ids below this are staged as themselves and remembered in a bitset (real ids are small and
+/// dense: a million participants take 128 KB, which stays in cache while 50 M votes stream
+/// past); larger ids through a hash map, staged from this number on.
 const DENSE_IDS: u64 = 1 << 22;
 
-/// Numbers ids in the order they are first met.
+/// Stages ids as they come and numbers them in ascending order at the end.
 #[derive(Default)]
 struct IdTable {
-    /// Number + 1 of each small id (0: not met).
-    dense: Vec<u32>,
-    /// Number of each large id.
+    /// Which small ids were met (bit per id).
+    seen: Vec<u64>,
+    /// Each large id's number among the large ids, in the order met.
     sparse: HashMap<u64, u32>,
-    /// The ids, in the order met.
-    ids: Vec<u64>,
+    /// The large ids, in the order met.
+    sparse_ids: Vec<u64>,
 }
 
 impl IdTable {
-    /// The number of `id`, numbering it if it is new (and whether it is).
-    fn number(&mut self, id: u64) -> (u32, bool) {
-        let next = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+    /// The staged form of `id` (itself when small), and whether it is new.
+    fn stage(&mut self, id: u64) -> (u32, bool) {
         if id < DENSE_IDS {
-            let i = id as usize;
-            if i >= self.dense.len() {
-                self.dense.resize((i + 1).max(self.dense.len() * 2), 0);
+            let (word, bit) = ((id / 64) as usize, 1u64 << (id % 64));
+            if word >= self.seen.len() {
+                self.seen.resize((word + 1).max(self.seen.len() * 2), 0);
             }
-            if self.dense[i] != 0 {
-                return (self.dense[i] - 1, false);
-            }
-            self.dense[i] = next.saturating_add(1);
-        } else {
-            if let Some(&n) = self.sparse.get(&id) {
-                return (n, false);
-            }
-            self.sparse.insert(id, next);
+            let new = self.seen[word] & bit == 0;
+            self.seen[word] |= bit;
+            return (id as u32, new);
         }
-        self.ids.push(id);
-        (next, true)
+        let next = u32::try_from(self.sparse_ids.len()).unwrap_or(u32::MAX);
+        let number = *self.sparse.entry(id).or_insert(next);
+        let new = number == next;
+        if new {
+            self.sparse_ids.push(id);
+        }
+        (number.saturating_add(DENSE_IDS as u32), new)
     }
 
-    /// The ids ascending, and each number's position among them.
-    fn sorted(self) -> (Vec<u64>, Vec<u32>) {
-        let mut order: Vec<u32> = (0..self.ids.len())
+    /// The ids ascending, and a table from staged form to position among them.
+    fn sorted(self) -> (Vec<u64>, Ranks) {
+        let mut ids = Vec::new();
+        let mut dense = vec![0u32; self.seen.len() * 64];
+        for (word, &bits) in self.seen.iter().enumerate() {
+            let mut rest = bits;
+            while rest != 0 {
+                let id = word * 64 + rest.trailing_zeros() as usize;
+                dense[id] = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                ids.push(id as u64);
+                rest &= rest - 1;
+            }
+        }
+        let mut order: Vec<u32> = (0..self.sparse_ids.len())
             .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
             .collect();
-        order.sort_unstable_by_key(|&n| self.ids[n as usize]);
-        let mut rank = vec![0u32; self.ids.len()];
-        for (position, &n) in order.iter().enumerate() {
-            rank[n as usize] = u32::try_from(position).unwrap_or(u32::MAX);
+        order.sort_unstable_by_key(|&n| self.sparse_ids[n as usize]);
+        let mut sparse = vec![0u32; self.sparse_ids.len()];
+        for &n in &order {
+            sparse[n as usize] = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+            ids.push(self.sparse_ids[n as usize]);
         }
-        let sorted = order.iter().map(|&n| self.ids[n as usize]).collect();
-        (sorted, rank)
+        (ids, Ranks { dense, sparse })
+    }
+}
+
+/// Positions of staged ids among all ids, ascending.
+struct Ranks {
+    dense: Vec<u32>,
+    sparse: Vec<u32>,
+}
+
+impl Ranks {
+    fn of(&self, staged: u32) -> u32 {
+        if u64::from(staged) < DENSE_IDS {
+            self.dense[staged as usize]
+        } else {
+            self.sparse[(staged - DENSE_IDS as u32) as usize]
+        }
     }
 }
 
@@ -65,12 +91,12 @@ pub struct MatrixBuilder {
     moderated_out: BTreeSet<u64>,
     pids: IdTable,
     tids: IdTable,
-    /// Per staged vote: its participant's and comment's numbers and internal value.
+    /// Per staged vote: its participant's and comment's staged ids and internal value.
     rows: Vec<u32>,
     cols: Vec<u32>,
     values: Vec<i8>,
-    /// First vote time per participant number.
-    first_at: Vec<i64>,
+    /// Each participant's staged id and first vote time, in the order met.
+    first_at: Vec<(u32, i64)>,
 }
 
 /// pol.is's internal value of a vote: agree −1, disagree +1, pass 0.
@@ -106,13 +132,13 @@ impl MatrixBuilder {
 
     /// Adds the next vote event.
     pub fn push(&mut self, event: &VoteEvent) {
-        let (row, new) = self.pids.number(event.pid);
+        let (row, new) = self.pids.stage(event.pid);
         // Events come in time order, so a participant's first event is their first vote.
         if new {
-            self.first_at.push(event.at);
+            self.first_at.push((row, event.at));
         }
         self.rows.push(row);
-        self.cols.push(self.tids.number(event.tid).0);
+        self.cols.push(self.tids.stage(event.tid).0);
         self.values.push(internal(event.vote));
     }
 
@@ -130,8 +156,8 @@ impl MatrixBuilder {
         let (pids, row_rank) = pids.sorted();
         let (tids, col_rank) = tids.sorted();
         let mut first = vec![0i64; pids.len()];
-        for (n, &at) in first_at.iter().enumerate() {
-            first[row_rank[n] as usize] = at;
+        for &(staged, at) in &first_at {
+            first[row_rank.of(staged) as usize] = at;
         }
         let column_bits = bits(tids.len());
         let row_bits = bits(pids.len());
@@ -140,21 +166,15 @@ impl MatrixBuilder {
         if row_bits + column_bits + 2 > 64 {
             // Beyond 2^62 cells: a plain stable sort (never met in practice).
             let mut cells: Vec<(u32, u32, i8)> = (0..rows.len())
-                .map(|i| {
-                    (
-                        row_rank[rows[i] as usize],
-                        col_rank[cols[i] as usize],
-                        values[i],
-                    )
-                })
+                .map(|i| (row_rank.of(rows[i]), col_rank.of(cols[i]), values[i]))
                 .collect();
             cells.sort_by_key(|&(r, c, _)| (r, c));
             return assemble(pids, tids, &moderated_out, first, cells.into_iter());
         }
         let mut keys: Vec<u64> = (0..rows.len())
             .map(|i| {
-                let row = u64::from(row_rank[rows[i] as usize]);
-                let col = u64::from(col_rank[cols[i] as usize]);
+                let row = u64::from(row_rank.of(rows[i]));
+                let col = u64::from(col_rank.of(cols[i]));
                 (((row << column_bits) | col) << 2) | (values[i] + 1) as u64
             })
             .collect();
@@ -178,13 +198,16 @@ fn bits(n: usize) -> u32 {
     usize::BITS - n.saturating_sub(1).leading_zeros()
 }
 
-/// Stable LSD radix sort of `keys` by bits `from .. from + width`, 11 bits per pass.
+/// Stable LSD radix sort of `keys` by bits `from .. from + width`, up to 12 bits per pass (4,096
+/// buckets, whose write positions stay in cache), in as few equal passes as that allows.
 fn radix_sort(keys: &mut Vec<u64>, from: u32, width: u32) {
-    const DIGIT: u32 = 11;
+    const MAX_DIGIT: u32 = 12;
+    let passes = width.div_ceil(MAX_DIGIT).max(1);
+    let digit = width.div_ceil(passes);
     let mut buffer = vec![0u64; keys.len()];
     let mut shift = from;
     while shift < from + width {
-        let digit_bits = DIGIT.min(from + width - shift);
+        let digit_bits = digit.min(from + width - shift);
         let mask = (1u64 << digit_bits) - 1;
         let mut start = vec![0usize; (1 << digit_bits) + 1];
         for &k in keys.iter() {
