@@ -147,26 +147,60 @@ pub struct Tally {
     pub seen: u64,
 }
 
-/// Per group, per column: counts from the raw votes of the group's members (`rows`).
+/// Per group, per column: counts from the raw votes of the group's members (`rows`); a large
+/// matrix is counted on all cores, each counting a share of every group's rows.
 pub fn group_votes(matrix: &VoteMatrix, groups: &[Vec<usize>]) -> Vec<Vec<Tally>> {
+    let threads = if matrix.votes() < 200_000 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8)
+    };
     groups
         .iter()
         .map(|rows| {
-            let mut tallies = vec![Tally::default(); matrix.columns()];
-            for &row in rows {
-                for (c, v) in matrix.row(row) {
-                    let t = &mut tallies[c];
-                    t.seen += 1;
-                    if v < 0.0 {
-                        t.agree += 1;
-                    } else if v > 0.0 {
-                        t.disagree += 1;
-                    }
+            if threads <= 1 {
+                return count_rows(matrix, rows);
+            }
+            let chunk = rows.len().div_ceil(threads).max(1);
+            let parts: Vec<Vec<Tally>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = rows
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || count_rows(matrix, part)))
+                    .collect();
+                handles
+                    .into_iter()
+                    // A worker that panicked must not leave votes uncounted: pass its panic on.
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            });
+            let mut total = vec![Tally::default(); matrix.columns()];
+            for part in parts {
+                for (t, p) in total.iter_mut().zip(part) {
+                    t.agree += p.agree;
+                    t.disagree += p.disagree;
+                    t.seen += p.seen;
                 }
             }
-            tallies
+            total
         })
         .collect()
+}
+
+/// Counts the votes of some rows per column.
+fn count_rows(matrix: &VoteMatrix, rows: &[usize]) -> Vec<Tally> {
+    let mut tallies = vec![Tally::default(); matrix.columns()];
+    for &row in rows {
+        let (cols, values) = matrix.row_slices(row);
+        for (&c, &v) in cols.iter().zip(values) {
+            let t = &mut tallies[c as usize];
+            t.seen += 1;
+            t.agree += u64::from(v < 0);
+            t.disagree += u64::from(v > 0);
+        }
+    }
+    tallies
 }
 
 /// Group-aware consensus per column: the product over groups of `(A+1)/(S+2)`, high when

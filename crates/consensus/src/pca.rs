@@ -55,7 +55,7 @@ impl Default for PcaOptions {
 pub const LARGE_VOTES: usize = 1_000_000;
 
 /// The PCA tolerance of large conversations (see docs/performance.md for its effect).
-pub const LARGE_TOLERANCE: f64 = 1e-9;
+pub const LARGE_TOLERANCE: f64 = 1e-7;
 
 impl PcaOptions {
     /// These options, with the tolerance loosened to [`LARGE_TOLERANCE`] for a matrix of
